@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Starts the three real stores recruit-db works against, on loopback, installing what is missing:
+#   PostgreSQL 15 (Debian's package, already on the image), FerretDB 1.24.2 (built from its Go
+#   module, SQLite backend) as the MongoDB server, and moto's standalone S3 server (PyPI, venv).
+# Idempotent: a store that already answers is left alone.
+#
+#   scripts/stores.sh start   install what is missing, start all three, write .env, print it masked
+#   scripts/stores.sh stop    stop FerretDB and moto, and the PostgreSQL cluster
+#   scripts/stores.sh env     print `export` lines for eval "$(scripts/stores.sh env)"
+#   scripts/stores.sh status  one line per store
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${RECRUIT_DB_STATE:-$HOME/.cache/recruit-db}"
+PG_VERSION=15
+PG_CLUSTER=main
+PG_PORT="${RECRUIT_DB_PG_PORT:-5432}"
+PG_ROLE=recruit
+PG_DB=recruit_db
+MONGO_PORT="${RECRUIT_DB_MONGO_PORT:-27017}"
+MONGO_USER=recruit
+MONGO_DB=recruit_db
+S3_PORT="${RECRUIT_DB_S3_PORT:-5055}"
+S3_BUCKET_NAME=recruit-assets
+FERRETDB_VERSION=v1.24.2
+FERRETDB_BIN="$STATE/bin/ferretdb"
+MOTO_VENV="$STATE/moto-venv"
+
+mkdir -p "$STATE/bin" "$STATE/logs" "$STATE/run"
+chmod 700 "$STATE"
+
+log() { printf '%s\n' "stores: $*" >&2; }
+die() { printf '%s\n' "stores: error: $*" >&2; exit 1; }
+
+# A password per machine, generated once, so no credential is committed to the repo.
+secret() {
+  local file="$STATE/$1"
+  if [ ! -s "$file" ]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$file")
+  fi
+  cat "$file"
+}
+
+wait_port() { # host port seconds
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_postgres() {
+  command -v pg_ctlcluster >/dev/null || {
+    log "installing postgresql-$PG_VERSION from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$PG_VERSION" >/dev/null
+  }
+  if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c' | grep -q .; then
+    pg_createcluster "$PG_VERSION" "$PG_CLUSTER" -p "$PG_PORT" >/dev/null
+  fi
+  local conf="/etc/postgresql/$PG_VERSION/$PG_CLUSTER/postgresql.conf"
+  local port
+  port=$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $3}')
+  [ "$port" = "$PG_PORT" ] || die "cluster $PG_VERSION/$PG_CLUSTER listens on $port, not $PG_PORT; set RECRUIT_DB_PG_PORT=$port"
+  # Loopback only; fsync off is for a throwaway dev/CI cluster (tests create and drop many databases).
+  if ! grep -q '^# recruit-db settings' "$conf"; then
+    cat >> "$conf" <<EOF
+# recruit-db settings
+listen_addresses = '127.0.0.1'
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+  fi
+  if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}' | grep -q online; then
+    log "starting PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT"
+    pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start
+  fi
+  wait_port 127.0.0.1 "$PG_PORT" 30 || die "PostgreSQL did not open port $PG_PORT (see /var/log/postgresql/)"
+  local pw
+  pw=$(secret pg-password)
+  # CREATEDB and CREATEROLE: CI gives every test its own database, and privilege tests a role of their own.
+  su postgres -c "psql -q -p $PG_PORT -v ON_ERROR_STOP=1 -d postgres" >/dev/null <<EOF
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_ROLE') THEN
+    CREATE ROLE $PG_ROLE LOGIN CREATEDB CREATEROLE;
+  END IF;
+END \$\$;
+ALTER ROLE $PG_ROLE WITH LOGIN CREATEDB CREATEROLE PASSWORD '$pw';
+EOF
+  if ! su postgres -c "psql -tA -p $PG_PORT -d postgres -c \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"" | grep -q 1; then
+    su postgres -c "createdb -p $PG_PORT -O $PG_ROLE $PG_DB"
+  fi
+}
+
+build_ferretdb() {
+  [ -x "$FERRETDB_BIN" ] && "$FERRETDB_BIN" --version 2>/dev/null | grep -q "version: $FERRETDB_VERSION" && return 0
+  command -v go >/dev/null || die "go is needed to build FerretDB; install Go from Debian (apt-get install golang) and retry"
+  log "building FerretDB $FERRETDB_VERSION from its Go module (about a minute the first time)"
+  # The module as published lacks build/version/version.txt, so a plain `go install` panics at start
+  # ("Invalid build/version/version.txt file content"); build from the same module with that file written.
+  local dir src
+  dir=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  src=$(mktemp -d)
+  cp -r "$dir/." "$src"
+  chmod -R u+w "$src"
+  echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+  (cd "$src" && go build -o "$FERRETDB_BIN" ./cmd/ferretdb)
+  rm -rf "$src"
+}
+
+start_ferretdb() {
+  if port_open "$MONGO_PORT"; then return 0; fi
+  build_ferretdb
+  mkdir -p "$STATE/ferretdb-data"
+  local pw
+  pw=$(secret mongo-password)
+  log "starting FerretDB $FERRETDB_VERSION (SQLite) on 127.0.0.1:$MONGO_PORT"
+  FERRETDB_SETUP_PASSWORD="$pw" nohup "$FERRETDB_BIN" \
+    --handler=sqlite --sqlite-url="file:$STATE/ferretdb-data/" \
+    --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- \
+    --state-dir="$STATE/run" --telemetry=disable --log-level=warn \
+    --test-enable-new-auth --setup-database="$MONGO_DB" --setup-username="$MONGO_USER" \
+    >"$STATE/logs/ferretdb.log" 2>&1 &
+  echo $! > "$STATE/run/ferretdb.pid"
+  wait_port 127.0.0.1 "$MONGO_PORT" 30 || die "FerretDB did not start; see $STATE/logs/ferretdb.log"
+}
+
+start_moto() {
+  if port_open "$S3_PORT"; then return 0; fi
+  if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
+    log "installing moto[server] into $MOTO_VENV"
+    python3 -m venv "$MOTO_VENV"
+    "$MOTO_VENV/bin/pip" install -q --disable-pip-version-check 'moto[server]>=5,<6'
+  fi
+  log "starting moto S3 on 127.0.0.1:$S3_PORT"
+  nohup "$MOTO_VENV/bin/moto_server" -H 127.0.0.1 -p "$S3_PORT" >"$STATE/logs/moto.log" 2>&1 &
+  echo $! > "$STATE/run/moto.pid"
+  wait_port 127.0.0.1 "$S3_PORT" 60 || die "moto did not start; see $STATE/logs/moto.log"
+}
+
+env_lines() {
+  local pgpw mongopw
+  pgpw=$(secret pg-password)
+  mongopw=$(secret mongo-password)
+  cat <<EOF
+RECRUIT_DB_ENV=development
+DATABASE_URL=postgres://$PG_ROLE:$pgpw@127.0.0.1:$PG_PORT/$PG_DB
+MONGODB_URI=mongodb://$MONGO_USER:$mongopw@127.0.0.1:$MONGO_PORT/$MONGO_DB
+MONGODB_DB=$MONGO_DB
+AWS_ENDPOINT_URL_S3=http://127.0.0.1:$S3_PORT
+AWS_REGION=us-east-1
+AWS_ACCESS_KEY_ID=recruit-dev
+AWS_SECRET_ACCESS_KEY=$(secret s3-secret)
+S3_BUCKET=$S3_BUCKET_NAME
+EOF
+}
+
+mask() { sed -E 's#(://[^:/@]+:)[^@]+@#\1****@#; s#^(AWS_SECRET_ACCESS_KEY=).*#\1****#'; }
+
+write_env_file() {
+  local file="$ROOT/.env"
+  if [ -f "$file" ] && ! head -1 "$file" | grep -q '^# written by scripts/stores.sh'; then
+    log "$file exists and was not written by this script; left as is"
+    return 0
+  fi
+  (umask 077; { echo "# written by scripts/stores.sh; delete this line to keep your own edits"; env_lines; } > "$file")
+}
+
+stop_pid() {
+  local f="$STATE/run/$1.pid"
+  if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; rm -f "$f"; fi
+}
+
+case "${1:-}" in
+  start)
+    start_postgres
+    start_ferretdb
+    start_moto
+    write_env_file
+    log "all three stores are up; settings written to $ROOT/.env:"
+    env_lines | mask >&2
+    ;;
+  stop)
+    stop_pid ferretdb
+    stop_pid moto
+    pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop 2>/dev/null || true
+    ;;
+  env)
+    env_lines | sed 's/^/export /'
+    ;;
+  status)
+    port_open "$PG_PORT" && echo "postgres: up on $PG_PORT" || echo "postgres: down"
+    port_open "$MONGO_PORT" && echo "ferretdb: up on $MONGO_PORT" || echo "ferretdb: down"
+    port_open "$S3_PORT" && echo "moto-s3:  up on $S3_PORT" || echo "moto-s3:  down"
+    ;;
+  *)
+    echo "usage: scripts/stores.sh start|stop|env|status" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { loadConfig, type Config } from '../../src/config';
+
+/**
+ * Every test file gets stores of its own (a fresh Postgres database, Mongo database and S3 bucket),
+ * so files run in parallel against the one set of servers scripts/stores.sh starts.
+ */
+export function baseConfig(): Config {
+  const config = loadConfig();
+  if (!config.postgres || !config.mongo || !config.s3) {
+    throw new Error('tests need the stores: run `bash scripts/stores.sh start` (it writes .env)');
+  }
+  return config;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + database;
+  return u.toString();
+}
+
+/** Creates an empty Postgres database; returns its URL and a drop function. */
+export async function freshPgDatabase(prefix = 'rdbtest'): Promise<{ url: string; database: string; drop: () => Promise<void> }> {
+  const base = baseConfig().postgres!;
+  const database = uniqueName(prefix).toLowerCase();
+  const admin = new Client({ connectionString: base.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: withDatabase(base.url, database),
+    database,
+    drop: async () => {
+      const c = new Client({ connectionString: base.url });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** A Mongo database name no other test uses (Mongo creates databases on first write). */
+export function freshMongoDbName(prefix = 'rdbtest'): string {
+  return uniqueName(prefix);
+}
+
+/** A bucket name no other test uses (S3 names: lowercase, digits, hyphens). */
+export function freshBucketName(prefix = 'rdbtest'): string {
+  return uniqueName(prefix).toLowerCase().replace(/_/g, '-');
+}
+
+/** Environment for spawning the CLI against a chosen set of stores, with .env ignored. */
+export function cliEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const c = baseConfig();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NO_COLOR: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    RECRUIT_DB_ENV: 'test',
+    DATABASE_URL: c.postgres!.url,
+    MONGODB_URI: c.mongo!.uri,
+    MONGODB_DB: c.mongo!.db,
+    AWS_ENDPOINT_URL_S3: c.s3!.endpoint,
+    AWS_REGION: c.s3!.region,
+    AWS_ACCESS_KEY_ID: c.s3!.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.s3!.secretAccessKey,
+    S3_BUCKET: c.s3!.bucket,
+    ...overrides,
+  };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env;
+}
