@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+import { notAvailable } from './context';
+
+export function register(program: Command): void {
+  program.command('migrate').description('(not available yet)').allowUnknownOption().action(notAvailable('migrate'));
+}

@@ -1,0 +1,65 @@
+import chalk from 'chalk';
+import { redact } from '../secrets';
+
+/**
+ * Where everything a command prints goes through: secrets are redacted here, colour and spinners
+ * appear only on a TTY and never under NO_COLOR, CI or --json.
+ */
+export class Output {
+  readonly json: boolean;
+  readonly color: boolean;
+  readonly interactive: boolean;
+  readonly c: chalk.Chalk;
+
+  constructor(opts: { json?: boolean; color?: boolean }) {
+    this.json = Boolean(opts.json);
+    const tty = Boolean(process.stdout.isTTY);
+    const quiet = 'NO_COLOR' in process.env || isCi();
+    this.interactive = tty && !quiet && !this.json;
+    this.color = this.interactive && opts.color !== false;
+    this.c = new chalk.Instance({ level: this.color ? 1 : 0 });
+  }
+
+  line(text = ''): void {
+    process.stdout.write(redact(text) + '\n');
+  }
+
+  data(value: unknown): void {
+    process.stdout.write(redact(JSON.stringify(value, null, 2)) + '\n');
+  }
+
+  error(text: string): void {
+    process.stderr.write(redact(text) + '\n');
+  }
+
+  /** A spinner on a TTY; a no-op elsewhere so logs and pipes stay clean. */
+  async spin<T>(text: string, work: () => Promise<T>): Promise<T> {
+    if (!this.interactive) return work();
+    const ora = (await import('ora')).default;
+    const spinner = ora({ text, stream: process.stderr }).start();
+    try {
+      const result = await work();
+      spinner.stop();
+      return result;
+    } catch (err) {
+      spinner.stop();
+      throw err;
+    }
+  }
+}
+
+export function isCi(): boolean {
+  const v = process.env.CI;
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/** Pads columns for plain-text tables; widths ignore ANSI colour codes. */
+export function table(rows: string[][], gap = '  '): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i] - visible(cell)))).join(gap).trimEnd())
+    .join('\n');
+}

@@ -1,0 +1,71 @@
+import type { Config } from '../config';
+import type { StoreName } from '../errors';
+import type { Capability } from './shapes';
+
+/**
+ * The one interface `migrate`, `rollback` and `status` drive, whatever the store. Each store's
+ * migrate.ts implements it; the CLI loops over the selected stores and renders the results.
+ * Methods return results; they throw only RecruitDbError (bad input, unreachable, failed step).
+ */
+export interface MigrationEntry {
+  name: string;
+  /** applied; pending; changed (applied, but its file was edited since); missing (applied, file gone). */
+  state: 'applied' | 'pending' | 'changed' | 'missing';
+  appliedAt?: string;
+  batch?: number;
+}
+
+export interface MigrationStatus {
+  store: StoreName;
+  /** Where the migrations were applied, secrets masked (e.g. the database URL). */
+  target: string;
+  entries: MigrationEntry[];
+  /** What this server could not apply (FerretDB: validators, TTL; Postgres without pgvector...). */
+  capabilities: Capability[];
+  notes: string[];
+}
+
+export interface MigrateResult {
+  store: StoreName;
+  direction: 'up' | 'down';
+  /** Names applied (up) or reverted (down), in the order they ran. */
+  done: string[];
+  /** With dryRun: the statements that would run, nothing changed. */
+  plan?: string[];
+  capabilities: Capability[];
+  notes: string[];
+}
+
+export interface UpOptions {
+  to?: string;
+  dryRun?: boolean;
+  /** Accept edited, already-applied migrations: record their new checksums instead of refusing. */
+  acceptChanged?: boolean;
+}
+
+export interface DownOptions {
+  steps?: number;
+  to?: string;
+  all?: boolean;
+  dryRun?: boolean;
+}
+
+export interface StoreMigrator {
+  readonly store: StoreName;
+  status(): Promise<MigrationStatus>;
+  up(opts: UpOptions): Promise<MigrateResult>;
+  down(opts: DownOptions): Promise<MigrateResult>;
+  close(): Promise<void>;
+}
+
+/** Opens the migrator of a store; imports lazily so a command loads only the drivers it uses. */
+export async function openMigrator(store: StoreName, config: Config): Promise<StoreMigrator> {
+  switch (store) {
+    case 'postgres':
+      return (await import('./postgres/migrate')).openPostgresMigrator(config);
+    case 'mongo':
+      return (await import('./mongo/migrate')).openMongoMigrator(config);
+    case 's3':
+      return (await import('./s3/migrate')).openS3Migrator(config);
+  }
+}

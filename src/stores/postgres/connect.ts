@@ -1,0 +1,79 @@
+import { Client, type ClientConfig } from 'pg';
+import type { PostgresConfig } from '../../config';
+import { RecruitDbError } from '../../errors';
+import { maskUrl } from '../../secrets';
+
+export function pgClientConfig(pg: PostgresConfig, timeoutMs: number): ClientConfig {
+  return {
+    connectionString: pg.url,
+    connectionTimeoutMillis: timeoutMs,
+    application_name: 'recruit-db',
+  };
+}
+
+/** Translates a pg/network error into one line naming the problem and the fix. */
+export function pgError(err: unknown, pg: PostgresConfig, timeoutMs: number): RecruitDbError {
+  const e = err as { code?: string; message?: string; errno?: string };
+  const where = `${pg.host}:${pg.port}`;
+  const make = (code: string, message: string, hint: string) =>
+    new RecruitDbError({ code, store: 'postgres', message, hint, cause: err });
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return make('unreachable', `connection refused at ${where}`, 'start PostgreSQL (bash scripts/stores.sh start) or fix host and port in DATABASE_URL');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return make('unknown-host', `unknown host "${pg.host}"`, 'fix the host name in DATABASE_URL');
+    case 'ETIMEDOUT':
+      return make('timeout', `no answer from ${where} within ${timeoutMs / 1000}s`, 'check the host and port in DATABASE_URL, or raise --timeout');
+    case '28P01':
+    case '28000':
+      return make('auth-failed', `authentication failed for user "${pg.user}"`, 'check the user and password in DATABASE_URL');
+    case '3D000':
+      return make('no-database', `database "${pg.database}" does not exist on ${where}`, `create it (createdb ${pg.database}) or fix the database name in DATABASE_URL`);
+    case '42501':
+      return make('no-privilege', `permission denied for user "${pg.user}": ${firstLine(e.message)}`, 'grant the role the privilege named, or use a role that owns the database');
+  }
+  if (/timeout/i.test(e.message ?? '')) {
+    return make('timeout', `no answer from ${where} within ${timeoutMs / 1000}s`, 'check the host and port in DATABASE_URL, or raise --timeout');
+  }
+  return make('error', `${firstLine(e.message) || 'unknown error'} (${maskUrl(pg.url)})`, 'rerun with --debug for details');
+}
+
+function firstLine(s: string | undefined): string {
+  return (s ?? '').split('\n')[0];
+}
+
+/** A connected client, or a RecruitDbError within the timeout. */
+export async function connectPg(pg: PostgresConfig, timeoutMs: number): Promise<Client> {
+  const client = new Client(pgClientConfig(pg, timeoutMs));
+  // An idle client that loses its server emits 'error'; without a listener that would crash the CLI.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw pgError(err, pg, timeoutMs);
+  }
+}
+
+export interface PgProbe {
+  version: string;
+  versionNum: number;
+  /** Extensions the server can install (pg_available_extensions), name -> default version. */
+  available: Record<string, string>;
+}
+
+export async function probePg(client: Client): Promise<PgProbe> {
+  const v = await client.query<{ server_version: string; num: string }>(
+    "SELECT current_setting('server_version') AS server_version, current_setting('server_version_num') AS num",
+  );
+  const ext = await client.query<{ name: string; default_version: string }>(
+    "SELECT name, default_version FROM pg_available_extensions WHERE name IN ('vector', 'btree_gist', 'pgcrypto', 'citext')",
+  );
+  return {
+    version: v.rows[0].server_version,
+    versionNum: Number(v.rows[0].num),
+    available: Object.fromEntries(ext.rows.map((r) => [r.name, r.default_version])),
+  };
+}
