@@ -11,7 +11,8 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) registered.add(value);
 }
 
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/\s]*)@/gi;
+// user:password@ anywhere, with or without a well-formed scheme: a malformed URL still carries its password.
+const URL_PASSWORD = /((?:^|[\s/"'(=])[^\s:/?#@"'(]*:)([^@\s/]*)@/g;
 
 export function maskUrl(url: string): string {
   return url.replace(URL_PASSWORD, (_m, head: string) => `${head}****@`);

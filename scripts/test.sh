@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command: installs dependencies, starts the real stores, builds, typechecks, runs vitest,
+# and ends with one plain "N passed, N failed, N skipped" line.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+npm ci --no-audit --no-fund --loglevel=error
+bash scripts/stores.sh start
+npm run --silent build
+npm run --silent typecheck
+mkdir -p .test-results
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json "$@" || status=$?
+node -e '
+  const r = require("./.test-results/vitest.json");
+  const failed = r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+  console.log(`${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+' || status=1
+exit $status

@@ -1,0 +1,120 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertNotProduction, loadConfig, parseDotenv, requireStore } from '../../src/config';
+import { RecruitDbError } from '../../src/errors';
+import { maskUrl, redact, registerSecret } from '../../src/secrets';
+
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'rdb-config-'));
+
+describe('parseDotenv', () => {
+  it('reads plain, exported, quoted and commented lines', () => {
+    const vars = parseDotenv(['# comment', 'A=1', 'export B=two', 'C="three # not a comment"', "D='x'", 'E=five # trailing', 'not a line', ''].join('\n'));
+    expect(vars).toEqual({ A: '1', B: 'two', C: 'three # not a comment', D: 'x', E: 'five' });
+  });
+});
+
+describe('loadConfig', () => {
+  it('builds one typed object from the environment', () => {
+    const c = loadConfig({}, {
+      DATABASE_URL: 'postgres://u:pw1234@db.example:6543/app',
+      MONGODB_URI: 'mongodb://u:pw5678@mongo:27017/docs',
+      S3_BUCKET: 'assets',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000',
+      AWS_REGION: 'eu-west-1',
+      RECRUIT_DB_ENV: 'staging',
+    }, emptyDir());
+    expect(c.env).toBe('staging');
+    expect(c.postgres).toMatchObject({ host: 'db.example', port: 6543, database: 'app', user: 'u' });
+    expect(c.mongo).toEqual({ uri: 'mongodb://u:pw5678@mongo:27017/docs', db: 'docs' });
+    expect(c.s3).toMatchObject({ bucket: 'assets', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true });
+    expect(c.timeoutMs).toBe(5000);
+  });
+
+  it('lets flags override the environment, and the environment override .env', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, '.env'), 'DATABASE_URL=postgres://file@h/filedb\nS3_BUCKET=from-file\nMONGODB_DB=filedb\nMONGODB_URI=mongodb://h/uri_db\n');
+    const c = loadConfig({ s3Bucket: 'from-flag', timeout: '2.5' }, { DATABASE_URL: 'postgres://env@h/envdb' }, dir);
+    expect(c.postgres?.database).toBe('envdb');
+    expect(c.s3?.bucket).toBe('from-flag');
+    expect(c.mongo?.db).toBe('filedb');
+    expect(c.timeoutMs).toBe(2500);
+    expect(c.envFile).toBe(join(dir, '.env'));
+  });
+
+  it('takes the Mongo database from the URI path, then the default', () => {
+    expect(loadConfig({}, { MONGODB_URI: 'mongodb://h/abc' }, emptyDir()).mongo?.db).toBe('abc');
+    expect(loadConfig({}, { MONGODB_URI: 'mongodb://h' }, emptyDir()).mongo?.db).toBe('recruit_db');
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a valid URL/],
+    [{ DATABASE_URL: 'mysql://u@h/db' }, /DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//],
+    [{ DATABASE_URL: 'postgres://u@h' }, /DATABASE_URL names no database/],
+    [{ MONGODB_URI: 'http://h/db' }, /MONGODB_URI must start with mongodb:\/\//],
+    [{ S3_BUCKET: 'b', AWS_ENDPOINT_URL_S3: 'ftp://x' }, /AWS_ENDPOINT_URL_S3 must start with http/],
+    [{ RECRUIT_DB_ENV: 'prod' }, /RECRUIT_DB_ENV must be one of development, test, staging, production/],
+    [{ RECRUIT_DB_TIMEOUT: '-1' }, /timeout must be a positive number/],
+  ])('rejects %j with a usage error naming the variable', (env, pattern) => {
+    let error: unknown;
+    try {
+      loadConfig({}, env as NodeJS.ProcessEnv, emptyDir());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RecruitDbError);
+    expect((error as RecruitDbError).exitCode).toBe(2);
+    expect((error as RecruitDbError).oneLine()).toMatch(pattern);
+    expect((error as RecruitDbError).hint).toBeTruthy();
+  });
+
+  it('never echoes the password of a malformed URL', () => {
+    try {
+      loadConfig({}, { DATABASE_URL: 'mysql://admin:Hunter2Secret@h/db' }, emptyDir());
+      expect.unreachable();
+    } catch (e) {
+      expect((e as RecruitDbError).oneLine()).not.toContain('Hunter2Secret');
+    }
+  });
+
+  it('refuses a --env-file that does not exist', () => {
+    expect(() => loadConfig({ envFile: 'nope.env' }, {}, emptyDir())).toThrow(/env file nope.env does not exist/);
+  });
+
+  it('requireStore names the missing variable', () => {
+    const c = loadConfig({}, {}, emptyDir());
+    expect(() => requireStore(c, 'postgres')).toThrow(RecruitDbError);
+    try {
+      requireStore(c, 'mongo');
+    } catch (e) {
+      expect((e as RecruitDbError).oneLine()).toMatch(/^mongo: not configured \(hint: set MONGODB_URI/);
+    }
+  });
+
+  it('guards production targets unless explicitly allowed', () => {
+    const prod = loadConfig({ env: 'production' }, {}, emptyDir());
+    expect(() => assertNotProduction(prod, false, 'seed')).toThrow(/refusing to seed: the target is production/);
+    expect(() => assertNotProduction(prod, true, 'seed')).not.toThrow();
+    expect(() => assertNotProduction(loadConfig({ env: 'staging' }, {}, emptyDir()), false, 'seed')).not.toThrow();
+  });
+});
+
+describe('masking', () => {
+  it('masks URL passwords of any scheme', () => {
+    expect(maskUrl('postgres://user:p%40ss@host:5432/db')).toBe('postgres://user:****@host:5432/db');
+    expect(maskUrl('see mongodb://a:b@h1,h2/x and s3://k:s@bucket')).toBe('see mongodb://a:****@h1,h2/x and s3://k:****@bucket');
+    expect(maskUrl('postgres://user@host/db')).toBe('postgres://user@host/db');
+  });
+
+  it('redacts registered secrets wherever they appear, raw or URL-encoded', () => {
+    registerSecret('wJalr/XUtnFEMI+K7MDENG');
+    expect(redact('key=wJalr/XUtnFEMI+K7MDENG end')).toBe('key=**** end');
+    expect(redact(`q=${encodeURIComponent('wJalr/XUtnFEMI+K7MDENG')}`)).toBe('q=****');
+  });
+
+  it('registers the S3 secret and URL passwords when config is loaded', () => {
+    loadConfig({}, { S3_BUCKET: 'b', AWS_SECRET_ACCESS_KEY: 'S3cretKeyValue123', DATABASE_URL: 'postgres://u:PgPassw0rd@h/d' }, emptyDir());
+    expect(redact('boom S3cretKeyValue123 and PgPassw0rd')).toBe('boom **** and ****');
+  });
+});
