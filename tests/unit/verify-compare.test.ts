@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import { MANIFEST, ttlSeconds } from '../../src/summary/manifest';
+import { parseSummary } from '../../src/summary/parse';
+import {
+  applyStrict,
+  docReport,
+  docWarnings,
+  labelDiff,
+  verdict,
+  verifyMongo,
+  verifyPostgres,
+  verifyS3,
+  type StoreReport,
+  type VerifyItem,
+} from '../../src/verify/compare';
+import { renderText, toJson } from '../../src/verify/render';
+import { cleanMongoShape, cleanPgShape, cleanS3Shape, EXPECTATION, ferretLikeMongoShape } from '../helpers/shapes';
+
+const problems = (r: StoreReport): VerifyItem[] => r.items.filter((i) => i.status !== 'ok');
+
+describe('clean shapes', () => {
+  it('postgres with pgvector: every table and enum ok, nothing else', () => {
+    const r = verifyPostgres(MANIFEST, cleanPgShape(MANIFEST));
+    expect(problems(r)).toEqual([]);
+    expect(r.totals).toEqual({ ok: 72, warning: 0, missing: 0, different: 0, unexpected: 0 });
+    expect(r.items.find((i) => i.kind === 'embedding')).toMatchObject({ status: 'ok', group: 'Vector Search' });
+    expect(r.items.find((i) => i.name === 'users')).toEqual({ store: 'postgres', group: 'User Management', kind: 'table', name: 'users', status: 'ok' });
+  });
+
+  it('postgres without pgvector: one warning for the real[] fallback', () => {
+    const r = verifyPostgres(MANIFEST, cleanPgShape(MANIFEST, 'array'));
+    expect(r.totals).toEqual({ ok: 71, warning: 1, missing: 0, different: 0, unexpected: 0 });
+    expect(problems(r)[0].detail).toMatch(/^embeddings stored as real\[\] fallback: pgvector not available on this server/);
+    expect(verdict([r], false)).toEqual({ exitCode: 0, clean: false, strict: false });
+    expect(verdict([r], true)).toEqual({ exitCode: 1, clean: false, strict: true });
+  });
+
+  it('mongo and s3', () => {
+    const m = verifyMongo(MANIFEST, cleanMongoShape(MANIFEST));
+    expect(problems(m)).toEqual([]);
+    // 10 collections + 10 validators + 4 TTLs
+    expect(m.totals.ok).toBe(24);
+    const s = verifyS3(MANIFEST, cleanS3Shape(MANIFEST), EXPECTATION);
+    expect(problems(s)).toEqual([]);
+    // bucket + 5 settings + 9 unique prefixes
+    expect(s.totals.ok).toBe(15);
+    expect(s.items.find((i) => i.name === 'courses/content/')?.detail).toBe('Lesson PDFs, Lesson Audio, Lesson Images');
+    expect(verdict([m, s], true)).toEqual({ exitCode: 0, clean: true, strict: true });
+  });
+});
+
+describe('postgres drift', () => {
+  it('missing table', () => {
+    const shape = cleanPgShape(MANIFEST);
+    shape.tables = shape.tables.filter((t) => t !== 'mentor_reviews');
+    const r = verifyPostgres(MANIFEST, shape);
+    expect(problems(r)).toEqual([{ store: 'postgres', group: 'Mentorship', kind: 'table', name: 'mentor_reviews', status: 'missing', detail: 'no such table in the public schema' }]);
+    expect(verdict([r], false).exitCode).toBe(1);
+  });
+
+  it('unexpected table, but not bookkeeping tables', () => {
+    const shape = cleanPgShape(MANIFEST);
+    shape.tables.push('legacy_users', 'recruit_db_seed_runs');
+    shape.primaryKeys.legacy_users = ['id'];
+    const r = verifyPostgres(MANIFEST, shape);
+    expect(problems(r)).toEqual([expect.objectContaining({ kind: 'table', name: 'legacy_users', status: 'unexpected' })]);
+  });
+
+  it('enum with an extra label', () => {
+    const shape = cleanPgShape(MANIFEST);
+    shape.enums.job_status = [...shape.enums.job_status, 'archived'];
+    const p = problems(verifyPostgres(MANIFEST, shape));
+    expect(p).toEqual([{ store: 'postgres', group: 'Enum Types', kind: 'enum', name: 'job_status', status: 'different', detail: 'extra label "archived"' }]);
+  });
+
+  it('enum missing a label', () => {
+    const shape = cleanPgShape(MANIFEST);
+    shape.enums.enrollment_status = ['in_progress', 'completed', 'dropped'];
+    const p = problems(verifyPostgres(MANIFEST, shape));
+    expect(p).toEqual([expect.objectContaining({ name: 'enrollment_status', status: 'different', detail: 'missing label "expired"' })]);
+  });
+
+  it('enum reordered', () => {
+    const shape = cleanPgShape(MANIFEST);
+    shape.enums.remote_type = ['on_site', 'remote', 'hybrid'];
+    const p = problems(verifyPostgres(MANIFEST, shape));
+    expect(p).toEqual([expect.objectContaining({ name: 'remote_type', status: 'different' })]);
+    expect(p[0].detail).toBe('labels out of order: documented remote, on_site, hybrid; live on_site, remote, hybrid');
+    expect(labelDiff(['a', 'b'], ['a', 'b'])).toBeUndefined();
+  });
+
+  it('missing enum', () => {
+    const shape = cleanPgShape(MANIFEST);
+    delete shape.enums.admin_role;
+    const p = problems(verifyPostgres(MANIFEST, shape));
+    expect(p).toEqual([expect.objectContaining({ kind: 'enum', name: 'admin_role', status: 'missing' })]);
+  });
+
+  it('health: no primary key, unindexed foreign key, unused enum', () => {
+    const shape = cleanPgShape(MANIFEST);
+    delete shape.primaryKeys.audit_logs;
+    shape.foreignKeys.push({ table: 'applications', constraint: 'applications_job_id_foreign', columns: ['job_id'], referencedTable: 'jobs', indexed: false });
+    shape.enumUsage.pricing_model = [];
+    const p = problems(verifyPostgres(MANIFEST, shape));
+    expect(p.map((i) => [i.group, i.kind, i.name, i.status])).toEqual([
+      ['Health', 'health', 'audit_logs', 'different'],
+      ['Health', 'health', 'applications.applications_job_id_foreign', 'different'],
+      ['Health', 'health', 'pricing_model', 'different'],
+    ]);
+    expect(p[1].detail).toContain('(job_id)');
+  });
+});
+
+describe('mongo drift', () => {
+  it('TTL with wrong seconds names both numbers', () => {
+    const shape = cleanMongoShape(MANIFEST);
+    shape.collections.user_sessions.indexes[1].expireAfterSeconds = 86_400 * 89;
+    const p = problems(verifyMongo(MANIFEST, shape));
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatchObject({ store: 'mongo', group: 'Collections', kind: 'ttl', name: 'user_sessions', status: 'different' });
+    expect(p[0].detail).toContain(String(86_400 * 89));
+    expect(p[0].detail).toContain(String(ttlSeconds(90)));
+  });
+
+  it('TTL where none is documented', () => {
+    const shape = cleanMongoShape(MANIFEST);
+    shape.collections.resume_analysis.indexes.push({ name: 'ttl_x', key: { created_at: 1 }, expireAfterSeconds: 3600 });
+    const p = problems(verifyMongo(MANIFEST, shape));
+    expect(p).toEqual([expect.objectContaining({ kind: 'ttl', name: 'resume_analysis', status: 'unexpected' })]);
+  });
+
+  it('TTL absent', () => {
+    const shape = cleanMongoShape(MANIFEST);
+    shape.collections.event_log.indexes = shape.collections.event_log.indexes.filter((i) => i.expireAfterSeconds === undefined);
+    const p = problems(verifyMongo(MANIFEST, shape));
+    expect(p).toEqual([expect.objectContaining({ kind: 'ttl', name: 'event_log', status: 'missing' })]);
+  });
+
+  it('missing collection is one finding, not three', () => {
+    const shape = cleanMongoShape(MANIFEST);
+    delete shape.collections.search_logs;
+    const p = problems(verifyMongo(MANIFEST, shape));
+    expect(p).toEqual([{ store: 'mongo', group: 'Collections', kind: 'collection', name: 'search_logs', status: 'missing', detail: 'no such collection' }]);
+  });
+
+  it('missing validator on real MongoDB', () => {
+    const shape = cleanMongoShape(MANIFEST);
+    delete shape.collections.xapi_statements.validator;
+    const p = problems(verifyMongo(MANIFEST, shape));
+    expect(p).toEqual([expect.objectContaining({ kind: 'validator', name: 'xapi_statements', status: 'missing' })]);
+  });
+
+  it('unexpected collection, but not bookkeeping ones', () => {
+    const shape = cleanMongoShape(MANIFEST);
+    shape.collections.old_stuff = { indexes: [] };
+    shape.collections['system.views'] = { indexes: [] };
+    const p = problems(verifyMongo(MANIFEST, shape));
+    expect(p).toEqual([expect.objectContaining({ kind: 'collection', name: 'old_stuff', status: 'unexpected' })]);
+  });
+
+  it('FerretDB-like server: validators and TTL are warnings naming the server, failures under strict', () => {
+    const r = verifyMongo(MANIFEST, ferretLikeMongoShape(MANIFEST));
+    expect(r.totals).toEqual({ ok: 10, warning: 14, missing: 0, different: 0, unexpected: 0 });
+    for (const w of problems(r)) {
+      expect(w.status).toBe('warning');
+      expect(w.detail).toContain('FerretDB 1.24.2');
+    }
+    expect(r.items.filter((i) => i.kind === 'ttl').map((i) => i.name)).toEqual(['user_sessions', 'search_logs', 'notification_queue', 'event_log']);
+    expect(verdict([r], false)).toMatchObject({ exitCode: 0, clean: false });
+    expect(verdict([r], true).exitCode).toBe(1);
+    const strict = applyStrict(r, true);
+    expect(strict.failures).toBe(14);
+    expect(applyStrict(r, false).failures).toBe(0);
+    expect(verdict([strict], false).exitCode).toBe(1);
+  });
+});
+
+describe('s3 drift', () => {
+  it('missing prefix marker', () => {
+    const shape = cleanS3Shape(MANIFEST);
+    shape.markers = shape.markers.filter((m) => m !== 'courses/content/');
+    const p = problems(verifyS3(MANIFEST, shape, EXPECTATION));
+    expect(p).toEqual([expect.objectContaining({ group: 'Asset Types', kind: 'prefix', name: 'courses/content/', status: 'missing' })]);
+    expect(p[0].detail).toContain('Lesson Audio');
+  });
+
+  it('versioning Suspended', () => {
+    const shape = cleanS3Shape(MANIFEST);
+    shape.versioning = 'Suspended';
+    const p = problems(verifyS3(MANIFEST, shape, EXPECTATION));
+    expect(p).toEqual([{ store: 's3', group: 'Bucket', kind: 'bucket-setting', name: 'versioning', status: 'different', detail: 'versioning is Suspended' }]);
+  });
+
+  it('encryption, public access, lifecycle and CORS drift', () => {
+    const shape = cleanS3Shape(MANIFEST);
+    shape.encryption = null;
+    shape.publicAccessBlock = { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: true };
+    shape.lifecycleRuleIds = ['expire-noncurrent-versions'];
+    shape.corsOrigins = ['https://app.example.com', '*'];
+    const p = problems(verifyS3(MANIFEST, shape, EXPECTATION));
+    expect(p.map((i) => [i.name, i.status, i.detail])).toEqual([
+      ['encryption', 'different', 'no default encryption (expected AES256)'],
+      ['public access block', 'different', 'public access block incomplete: blockPublicPolicy=false'],
+      ['lifecycle', 'different', 'missing lifecycle rule "abort-incomplete-uploads"'],
+      ['cors', 'warning', 'CORS also allows origin "*"'],
+    ]);
+  });
+
+  it('rules the layout does not own are kept: an extra lifecycle rule is ok, a missing CORS origin is drift', () => {
+    const shape = cleanS3Shape(MANIFEST);
+    shape.lifecycleRuleIds = [...EXPECTATION.lifecycleRuleIds, 'ops-archive'];
+    shape.corsOrigins = [];
+    const r = verifyS3(MANIFEST, shape, EXPECTATION);
+    expect(r.items.find((i) => i.name === 'lifecycle')).toMatchObject({ status: 'ok', detail: 'also has rule "ops-archive"' });
+    expect(problems(r)).toEqual([expect.objectContaining({ name: 'cors', status: 'different', detail: 'missing CORS origin "https://app.example.com"' })]);
+  });
+
+  it('a setting the server cannot do is a warning naming the server', () => {
+    const shape = cleanS3Shape(MANIFEST);
+    delete shape.versioning;
+    shape.capabilities = [{ store: 's3', feature: 'bucketVersioning', supported: false, server: 's3rver 3.7.1' }];
+    const r = verifyS3(MANIFEST, shape, EXPECTATION);
+    expect(problems(r)).toEqual([expect.objectContaining({ name: 'versioning', status: 'warning', detail: 'versioning not supported by s3rver 3.7.1' })]);
+    expect(verdict([r], true).exitCode).toBe(1);
+  });
+
+  it('missing bucket: nothing else is checked', () => {
+    const shape = cleanS3Shape(MANIFEST);
+    shape.exists = false;
+    const r = verifyS3(MANIFEST, shape, EXPECTATION);
+    expect(r.items).toEqual([{ store: 's3', group: 'Bucket', kind: 'bucket', name: 'recruit-assets-test', status: 'missing', detail: 'bucket does not exist' }]);
+  });
+});
+
+describe('documentation warnings, rendering and JSON', () => {
+  const { warnings } = parseSummary(`# x\n## PostgreSQL Tables (2)\n### A (1)\n1. \`t\` - x\n## Enum Types\n| Enum | Values |\n|-|-|\n| \`e\` | a, b |\n## MongoDB Collections\n1. \`c\` - y\n## S3 Asset Types\n1. A (\`a/\`)\n`);
+
+  it('doc warnings are warnings under "Documentation"', () => {
+    const items = docWarnings(warnings);
+    expect(items.length).toBeGreaterThan(0);
+    for (const i of items) expect(i).toMatchObject({ store: 'summary', group: 'Documentation', kind: 'doc', status: 'warning' });
+    expect(verdict([docReport(warnings)], false).exitCode).toBe(0);
+    expect(verdict([docReport(warnings)], true).exitCode).toBe(1);
+  });
+
+  it('renderText: grouped lines with marks and a total per store, no colour codes unless asked', () => {
+    const shape = cleanPgShape(MANIFEST, 'array');
+    shape.enums.job_status.push('archived');
+    shape.tables = shape.tables.filter((t) => t !== 'users');
+    const reports = [verifyPostgres(MANIFEST, shape), verifyS3(MANIFEST, cleanS3Shape(MANIFEST), EXPECTATION)];
+    const text = renderText(reports, { color: false });
+    expect(text).not.toMatch(/\u001b\[/);
+    expect(text).toMatch(/^postgres$/m);
+    expect(text).toMatch(/^ {2}User Management$/m);
+    expect(text).toMatch(/^ {4}✗ table +users +no such table/m);
+    expect(text).toMatch(/^ {4}≠ enum +job_status +extra label "archived"$/m);
+    expect(text).toMatch(/^ {4}! embedding +embeddings +embeddings stored as real\[\] fallback/m);
+    expect(text).toContain('postgres: 69 ok, 1 warning, 1 missing, 1 different, 0 unexpected');
+    expect(text).toContain('s3: 15 ok, 0 warnings, 0 missing, 0 different, 0 unexpected');
+    expect(renderText(reports, { color: true })).toMatch(/\u001b\[/);
+    expect(renderText(reports, { color: false, problemsOnly: true })).not.toContain('✓');
+  });
+
+  it('toJson: the documented stable shape', () => {
+    const r = applyStrict(verifyMongo(MANIFEST, ferretLikeMongoShape(MANIFEST)), true);
+    const v = verdict([r], true);
+    const json = toJson([r], v);
+    expect(Object.keys(json)).toEqual(['version', 'clean', 'exitCode', 'strict', 'stores']);
+    expect(json).toMatchObject({ version: 1, clean: false, exitCode: 1, strict: true });
+    expect(json.stores[0]).toMatchObject({ store: 'mongo', totals: { ok: 10, warning: 14 }, failures: 14 });
+    expect(Object.keys(json.stores[0].items[1])).toEqual(['store', 'group', 'kind', 'name', 'status', 'detail']);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+    // strict given only to verdict still shows in the JSON's failures
+    const plain = verifyMongo(MANIFEST, ferretLikeMongoShape(MANIFEST));
+    const j2 = toJson([plain], verdict([plain], true));
+    expect(j2).toMatchObject({ strict: true, exitCode: 1, stores: [{ failures: 14 }] });
+    expect(renderText([plain], { color: false, strict: true })).toContain('(strict: warnings count as failures)');
+  });
+});
