@@ -1,0 +1,491 @@
+/**
+ * Small DDL helpers shared by the Knex migrations in `migrations/`.
+ *
+ * Each piece of schema logic lives here exactly once: enum create/drop, the uuid primary key,
+ * created_at/updated_at plus the one shared `recruit_set_updated_at()` trigger function, foreign
+ * keys with a deliberate ON DELETE and an index on every foreign-key column, money/currency/rating/
+ * percentage checks, extension probing, the embedding column (pgvector or a real[] fallback) and
+ * the no-overlap guard (btree_gist exclusion constraint or a trigger fallback).
+ *
+ * Whatever depends on the server's capabilities is RECORDED in a `COMMENT` that starts with
+ * `recruit-db:` so introspection can report what was used:
+ *   - embedding columns: `recruit-db:embedding storage=pgvector dims=384` or `storage=array dims=384`
+ *   - no-overlap guards (table comment): `recruit-db:no-overlap guard=exclusion ...` or `guard=trigger ...`
+ *   - extensions the migrations installed themselves: `recruit-db:installed-by-migration`
+ *     (so `down` drops only an extension that `up` created, never one a DBA installed).
+ *
+ * Migrations are snapshots: they must keep working when this file evolves, so behaviour changes
+ * here should be additive (new helpers), never edits to what an existing helper emits.
+ */
+import type { Knex } from 'knex';
+
+export const UPDATED_AT_FUNCTION = 'recruit_set_updated_at';
+export const EMBEDDING_DIMENSIONS = 384;
+export const COMMENT_PREFIX = 'recruit-db:';
+export const EXTENSION_MARKER = `${COMMENT_PREFIX}installed-by-migration`;
+
+export type OnDelete = 'CASCADE' | 'RESTRICT' | 'SET NULL';
+export type EmbeddingStorage = 'pgvector' | 'array';
+export type OverlapGuard = 'exclusion' | 'trigger';
+
+// ---------------------------------------------------------------------------------------------
+// Quoting. DDL cannot take bind parameters, so names and labels are validated and quoted here.
+// ---------------------------------------------------------------------------------------------
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** Quotes a lower-case SQL identifier; anything else is a programming error in a migration. */
+export function ident(name: string): string {
+  if (!IDENT.test(name) || name.length > 63) throw new Error(`invalid SQL identifier: ${JSON.stringify(name)}`);
+  return `"${name}"`;
+}
+
+/** A SQL string literal (standard_conforming_strings is on in every supported server). */
+export function literal(value: string): string {
+  if (value.includes('\0')) throw new Error('NUL byte in SQL literal');
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+async function rows<T>(knex: Knex, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+  const res = (await knex.raw(sql, bindings as Knex.RawBinding[])) as { rows: T[] };
+  return res.rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+// ---------------------------------------------------------------------------------------------
+
+export async function createEnum(knex: Knex, name: string, labels: readonly string[]): Promise<void> {
+  if (labels.length === 0) throw new Error(`enum ${name} needs at least one label`);
+  await knex.raw(`CREATE TYPE ${ident(name)} AS ENUM (${labels.map(literal).join(', ')})`);
+}
+
+export async function dropEnum(knex: Knex, name: string): Promise<void> {
+  await knex.raw(`DROP TYPE ${ident(name)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// updated_at trigger (one shared function, one trigger per table)
+// ---------------------------------------------------------------------------------------------
+
+export async function createUpdatedAtFunction(knex: Knex): Promise<void> {
+  await knex.raw(`
+    CREATE FUNCTION ${ident(UPDATED_AT_FUNCTION)}() RETURNS trigger
+    LANGUAGE plpgsql AS $fn$
+    BEGIN
+      NEW.updated_at := now();
+      RETURN NEW;
+    END
+    $fn$`);
+  await knex.raw(
+    `COMMENT ON FUNCTION ${ident(UPDATED_AT_FUNCTION)}() IS ${literal(`${COMMENT_PREFIX}keeps updated_at current on every table`)}`,
+  );
+}
+
+export async function dropUpdatedAtFunction(knex: Knex): Promise<void> {
+  await knex.raw(`DROP FUNCTION ${ident(UPDATED_AT_FUNCTION)}()`);
+}
+
+export async function addUpdatedAtTrigger(knex: Knex, table: string): Promise<void> {
+  await knex.raw(
+    `CREATE TRIGGER ${ident(`${table}_set_updated_at`)} BEFORE UPDATE ON ${ident(table)} ` +
+      `FOR EACH ROW EXECUTE FUNCTION ${ident(UPDATED_AT_FUNCTION)}()`,
+  );
+}
+
+/** created_at / updated_at, timestamptz NOT NULL DEFAULT now(). */
+export function timestamps(knex: Knex, t: Knex.CreateTableBuilder): void {
+  t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extensions
+// ---------------------------------------------------------------------------------------------
+
+export async function hasExtensionAvailable(knex: Knex, name: string): Promise<boolean> {
+  const r = await rows(knex, 'SELECT 1 FROM pg_available_extensions WHERE name = ?', [name]);
+  return r.length > 0;
+}
+
+export async function hasExtensionInstalled(knex: Knex, name: string): Promise<boolean> {
+  const r = await rows(knex, 'SELECT 1 FROM pg_extension WHERE extname = ?', [name]);
+  return r.length > 0;
+}
+
+export interface ExtensionResult {
+  name: string;
+  installed: boolean;
+  /** true when this call created it (and marked it, so the matching `down` drops it). */
+  created: boolean;
+  reason?: string;
+}
+
+/**
+ * Installs an extension when the server offers it and we may create it. The attempt runs in a
+ * savepoint, so a refusal (e.g. an untrusted extension for a non-superuser) leaves the migration's
+ * transaction usable and is reported instead of thrown.
+ */
+export async function ensureExtension(knex: Knex, name: string): Promise<ExtensionResult> {
+  if (await hasExtensionInstalled(knex, name)) return { name, installed: true, created: false };
+  if (!(await hasExtensionAvailable(knex, name))) {
+    return { name, installed: false, created: false, reason: `${name} is not available on this server` };
+  }
+  try {
+    await knex.transaction(async (sp) => {
+      await sp.raw(`CREATE EXTENSION ${ident(name)}`);
+      await sp.raw(`COMMENT ON EXTENSION ${ident(name)} IS ${literal(EXTENSION_MARKER)}`);
+    });
+    return { name, installed: true, created: true };
+  } catch (err) {
+    return { name, installed: false, created: false, reason: (err as Error).message };
+  }
+}
+
+/** Drops the extension only if a migration installed it (see EXTENSION_MARKER). */
+export async function dropExtensionIfCreated(knex: Knex, name: string): Promise<boolean> {
+  const r = await rows<{ marker: string | null }>(
+    knex,
+    `SELECT obj_description(e.oid, 'pg_extension') AS marker FROM pg_extension e WHERE e.extname = ?`,
+    [name],
+  );
+  if (r.length === 0 || r[0].marker !== EXTENSION_MARKER) return false;
+  await knex.raw(`DROP EXTENSION ${ident(name)}`);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Foreign-key indexes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Creates a btree index for every foreign key of `table` whose columns are not already the leading
+ * columns (in any order) of some non-partial index. Returns the names of the indexes created.
+ */
+export async function indexForeignKeys(knex: Knex, table: string): Promise<string[]> {
+  const fks = await rows<{ cols: string[] }>(
+    knex,
+    `SELECT array_agg(a.attname::text ORDER BY k.ord) AS cols
+       FROM pg_constraint c
+       CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+      WHERE c.contype = 'f' AND c.conrelid = ?::regclass
+        AND NOT EXISTS (
+          SELECT 1 FROM pg_index i
+           WHERE i.indrelid = c.conrelid AND i.indpred IS NULL
+             AND i.indnkeyatts >= cardinality(c.conkey)
+             AND (SELECT array_agg(x ORDER BY x) FROM unnest((i.indkey::int2[])[0:cardinality(c.conkey) - 1]) AS x)
+               = (SELECT array_agg(x ORDER BY x) FROM unnest(c.conkey) AS x))
+      GROUP BY c.oid
+      ORDER BY 1`,
+    [`public.${table}`],
+  );
+  const created: string[] = [];
+  for (const { cols } of fks) {
+    const name = `${table}_${cols.join('_')}_index`;
+    await knex.raw(`CREATE INDEX ${ident(name)} ON ${ident(table)} (${cols.map(ident).join(', ')})`);
+    created.push(name);
+  }
+  return created;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table kit: the column vocabulary every migration uses
+// ---------------------------------------------------------------------------------------------
+
+export interface ColumnOpts {
+  nullable?: boolean;
+}
+
+/** Wraps Knex's table builder with the project's column conventions; collects post-create SQL. */
+export class TableKit {
+  private readonly deferred: string[] = [];
+
+  constructor(
+    readonly knex: Knex,
+    readonly table: string,
+    readonly t: Knex.CreateTableBuilder,
+  ) {}
+
+  /** SQL to run right after CREATE TABLE (expression indexes, comments, ...). */
+  after(sql: string): void {
+    this.deferred.push(sql);
+  }
+
+  get afterStatements(): readonly string[] {
+    return this.deferred;
+  }
+
+  /** A named CHECK constraint: `<table>_<name>_check`. */
+  check(name: string, predicate: string): void {
+    if (predicate.includes('?')) throw new Error('CHECK predicates must not contain "?" (Knex binding marker)');
+    this.t.check(predicate, undefined, `${this.table}_${name}_check`);
+  }
+
+  /** uuid FK -> refTable(id). SET NULL links are always nullable. The index is added afterwards. */
+  fk(column: string, refTable: string, onDelete: OnDelete, opts: ColumnOpts = {}): Knex.ColumnBuilder {
+    const nullable = opts.nullable ?? onDelete === 'SET NULL';
+    if (onDelete === 'SET NULL' && !nullable) throw new Error(`${this.table}.${column}: SET NULL needs a nullable column`);
+    const col = this.t.uuid(column);
+    if (!nullable) col.notNullable();
+    col.references('id').inTable(refTable).onDelete(onDelete);
+    return col;
+  }
+
+  /** A column typed with an existing enum type. */
+  enumCol(column: string, enumName: string, opts: ColumnOpts & { default?: string } = {}): Knex.ColumnBuilder {
+    const col = this.t.specificType(column, ident(enumName));
+    if (!opts.nullable) col.notNullable();
+    if (opts.default !== undefined) col.defaultTo(this.knex.raw(`${literal(opts.default)}::${ident(enumName)}`));
+    return col;
+  }
+
+  text(column: string, opts: ColumnOpts = {}): Knex.ColumnBuilder {
+    const col = this.t.text(column);
+    if (!opts.nullable) col.notNullable();
+    return col;
+  }
+
+  /** Non-blank text (NOT NULL unless nullable, and never empty/whitespace). */
+  name(column: string, opts: ColumnOpts = {}): Knex.ColumnBuilder {
+    const col = this.text(column, opts);
+    this.check(`${column}_not_blank`, `btrim(${ident(column)}) <> ''`);
+    return col;
+  }
+
+  /** timestamptz; `defaultNow` implies NOT NULL. */
+  ts(column: string, opts: ColumnOpts & { defaultNow?: boolean } = {}): Knex.ColumnBuilder {
+    const col = this.t.timestamp(column, { useTz: true });
+    if (opts.defaultNow) col.notNullable().defaultTo(this.knex.fn.now());
+    else if (opts.nullable === false) col.notNullable();
+    return col;
+  }
+
+  /** numeric(12,2) >= 0. NOT NULL DEFAULT 0 unless nullable. */
+  money(column: string, opts: ColumnOpts & { defaultZero?: boolean } = {}): Knex.ColumnBuilder {
+    const col = this.t.decimal(column, 12, 2);
+    if (!opts.nullable) col.notNullable();
+    if (opts.defaultZero) col.defaultTo(0);
+    this.check(`${column}_nonneg`, `${ident(column)} >= 0`);
+    return col;
+  }
+
+  /** ISO-4217 code: char(3) NOT NULL DEFAULT 'USD' CHECK (~ '^[A-Z]{3}$'). */
+  currency(column = 'currency'): Knex.ColumnBuilder {
+    const col = this.t.specificType(column, 'char(3)').notNullable().defaultTo('USD');
+    this.check(`${column}_iso`, `${ident(column)} ~ '^[A-Z]{3}$'`);
+    return col;
+  }
+
+  /** smallint rating 1..5. */
+  rating(column = 'rating', opts: ColumnOpts = {}): Knex.ColumnBuilder {
+    const col = this.t.smallint(column);
+    if (!opts.nullable) col.notNullable();
+    this.check(`${column}_range`, `${ident(column)} BETWEEN 1 AND 5`);
+    return col;
+  }
+
+  /** Average of 1..5 ratings: numeric(3,2) 0..5 (0 = no ratings yet). */
+  ratingAvg(column = 'rating_avg'): Knex.ColumnBuilder {
+    const col = this.t.decimal(column, 3, 2).notNullable().defaultTo(0);
+    this.check(`${column}_range`, `${ident(column)} BETWEEN 0 AND 5`);
+    return col;
+  }
+
+  /** numeric(5,2) percentage 0..100. */
+  percent(column: string, opts: ColumnOpts & { default?: number } = {}): Knex.ColumnBuilder {
+    const col = this.t.decimal(column, 5, 2);
+    if (!opts.nullable) col.notNullable();
+    if (opts.default !== undefined) col.defaultTo(opts.default);
+    this.check(`${column}_percent`, `${ident(column)} BETWEEN 0 AND 100`);
+    return col;
+  }
+
+  /** integer >= 0 (counts, durations, positions). */
+  count(column: string, opts: ColumnOpts & { default?: number } = {}): Knex.ColumnBuilder {
+    const col = this.t.integer(column);
+    if (!opts.nullable) col.notNullable();
+    if (opts.default !== undefined) col.defaultTo(opts.default);
+    this.check(`${column}_nonneg`, `${ident(column)} >= 0`);
+    return col;
+  }
+
+  /** integer >= 1 (capacities, attempt numbers, ...). */
+  positive(column: string, opts: ColumnOpts & { default?: number } = {}): Knex.ColumnBuilder {
+    const col = this.t.integer(column);
+    if (!opts.nullable) col.notNullable();
+    if (opts.default !== undefined) col.defaultTo(opts.default);
+    this.check(`${column}_positive`, `${ident(column)} >= 1`);
+    return col;
+  }
+
+  /** An S3 object key (relative: no leading slash, not blank). Nullable unless told otherwise. */
+  s3Key(column: string, opts: ColumnOpts = {}): Knex.ColumnBuilder {
+    const col = this.t.text(column);
+    if (opts.nullable === false) col.notNullable();
+    this.check(`${column}_valid`, `${ident(column)} ~ '^[^/[:space:]]' AND length(${ident(column)}) <= 1024`);
+    return col;
+  }
+
+  /** jsonb, only for document-shaped data. `kind` constrains jsonb_typeof. */
+  document(column: string, kind: 'object' | 'array' | 'any', opts: ColumnOpts & { default?: string } = {}): Knex.ColumnBuilder {
+    const col = this.t.jsonb(column);
+    if (!opts.nullable) col.notNullable();
+    if (opts.default !== undefined) col.defaultTo(this.knex.raw(`${literal(opts.default)}::jsonb`));
+    if (kind !== 'any') this.check(`${column}_is_${kind}`, `jsonb_typeof(${ident(column)}) = ${literal(kind)}`);
+    return col;
+  }
+
+  /** CHECK end > start (both columns must already be declared). */
+  period(start: string, end: string, opts: { allowEqual?: boolean } = {}): void {
+    this.check(`${end}_after_${start}`, `${ident(end)} ${opts.allowEqual ? '>=' : '>'} ${ident(start)}`);
+  }
+
+  /** Case-insensitive uniqueness on a text column: UNIQUE INDEX (lower(col)). */
+  uniqueLower(column: string): void {
+    this.after(
+      `CREATE UNIQUE INDEX ${ident(`${this.table}_${column}_lower_unique`)} ON ${ident(this.table)} (lower(${ident(column)}))`,
+    );
+  }
+
+  /**
+   * The embedding column: `vector(dims)` with an HNSW cosine index when pgvector is installed,
+   * otherwise `real[]` with CHECKs on shape. The choice is recorded in the column comment.
+   */
+  embedding(column: string, storage: EmbeddingStorage, dims = EMBEDDING_DIMENSIONS): void {
+    const c = ident(column);
+    if (storage === 'pgvector') {
+      this.t.specificType(column, `vector(${dims})`).notNullable();
+      this.after(
+        `CREATE INDEX ${ident(`${this.table}_${column}_hnsw_cosine`)} ON ${ident(this.table)} USING hnsw (${c} vector_cosine_ops)`,
+      );
+    } else {
+      this.t.specificType(column, 'real[]').notNullable();
+      this.check(
+        `${column}_dims`,
+        `array_ndims(${c}) = 1 AND array_length(${c}, 1) = ${dims} AND array_position(${c}, NULL) IS NULL`,
+      );
+    }
+    this.after(
+      `COMMENT ON COLUMN ${ident(this.table)}.${c} IS ${literal(embeddingComment(storage, dims))}`,
+    );
+  }
+}
+
+export function embeddingComment(storage: EmbeddingStorage, dims = EMBEDDING_DIMENSIONS): string {
+  return `${COMMENT_PREFIX}embedding storage=${storage} dims=${dims}`;
+}
+
+/** Parses a column comment written by TableKit.embedding (for introspection). */
+export function parseEmbeddingComment(comment: string | null | undefined): { storage: EmbeddingStorage; dims: number } | undefined {
+  const m = /^recruit-db:embedding storage=(pgvector|array) dims=(\d+)/.exec(comment ?? '');
+  return m ? { storage: m[1] as EmbeddingStorage, dims: Number(m[2]) } : undefined;
+}
+
+/**
+ * Picks the embedding storage for this server: pgvector when installed, or when available and
+ * installable (installs it, marked so 0001's `down` removes it); otherwise the array fallback.
+ */
+export async function embeddingStorage(knex: Knex): Promise<EmbeddingStorage> {
+  const ext = await ensureExtension(knex, 'vector');
+  return ext.installed ? 'pgvector' : 'array';
+}
+
+/**
+ * CREATE TABLE with the conventions: `id uuid PRIMARY KEY DEFAULT gen_random_uuid()`, the columns
+ * from `build`, created_at/updated_at, the updated_at trigger, the deferred statements, and an
+ * index on every foreign key not already led by an index.
+ */
+export async function createTable(
+  knex: Knex,
+  table: string,
+  build: (k: TableKit, t: Knex.CreateTableBuilder) => void,
+  opts: { comment?: string } = {},
+): Promise<void> {
+  let kit: TableKit | undefined;
+  await knex.schema.createTable(table, (t) => {
+    t.uuid('id').primary({ constraintName: `${table}_pkey` }).defaultTo(knex.raw('gen_random_uuid()'));
+    kit = new TableKit(knex, table, t);
+    build(kit, t);
+    timestamps(knex, t);
+  });
+  await addUpdatedAtTrigger(knex, table);
+  for (const sql of kit!.afterStatements) await knex.raw(sql);
+  if (opts.comment) await knex.raw(`COMMENT ON TABLE ${ident(table)} IS ${literal(opts.comment)}`);
+  await indexForeignKeys(knex, table);
+}
+
+/** Drops tables in the given order (children first). */
+export async function dropTables(knex: Knex, tables: readonly string[]): Promise<void> {
+  for (const table of tables) await knex.schema.dropTable(table);
+}
+
+// ---------------------------------------------------------------------------------------------
+// No-overlap guard (mentor double-booking)
+// ---------------------------------------------------------------------------------------------
+
+export interface NoOverlapSpec {
+  table: string;
+  /** Constraint / trigger name, e.g. mentor_sessions_no_overlap. */
+  name: string;
+  /** The column whose rows must not overlap in time (e.g. mentor_id). */
+  key: string;
+  start: string;
+  end: string;
+  /** Predicate selecting rows that occupy their slot; `alias` is '' or 'NEW.' / 'o.'. */
+  active: (alias: string) => string;
+}
+
+/**
+ * With btree_gist: EXCLUDE USING gist (key WITH =, tstzrange(start, end) WITH &&) WHERE (active).
+ * Without it: a BEFORE INSERT/UPDATE trigger that serialises per key with a transaction-scoped
+ * advisory lock and raises the same SQLSTATE (23P01 exclusion_violation) on overlap. The choice is
+ * recorded in the table comment.
+ */
+export async function addNoOverlapGuard(knex: Knex, spec: NoOverlapSpec): Promise<OverlapGuard> {
+  const { table, name, key, start, end, active } = spec;
+  const T = ident(table);
+  if (await hasExtensionInstalled(knex, 'btree_gist')) {
+    await knex.raw(
+      `ALTER TABLE ${T} ADD CONSTRAINT ${ident(name)} EXCLUDE USING gist ` +
+        `(${ident(key)} WITH =, tstzrange(${ident(start)}, ${ident(end)}) WITH &&) WHERE (${active('')})`,
+    );
+    await knex.raw(
+      `COMMENT ON TABLE ${T} IS ${literal(`${COMMENT_PREFIX}no-overlap guard=exclusion constraint=${name} key=${key}`)}`,
+    );
+    return 'exclusion';
+  }
+  await knex.raw(`
+    CREATE FUNCTION ${ident(name)}() RETURNS trigger
+    LANGUAGE plpgsql AS $fn$
+    BEGIN
+      IF NEW.${ident(end)} <= NEW.${ident(start)} OR NOT (${active('NEW.')}) THEN
+        RETURN NEW; -- the CHECK constraint rejects bad periods; inactive rows occupy nothing
+      END IF;
+      PERFORM pg_advisory_xact_lock(hashtextextended(${literal(`${table}:`)} || NEW.${ident(key)}::text, 0));
+      IF EXISTS (
+        SELECT 1 FROM ${T} o
+         WHERE o.${ident(key)} = NEW.${ident(key)} AND o.id <> NEW.id AND (${active('o.')})
+           AND tstzrange(o.${ident(start)}, o.${ident(end)}) && tstzrange(NEW.${ident(start)}, NEW.${ident(end)})
+      ) THEN
+        RAISE EXCEPTION 'conflicting key value violates exclusion constraint "%"', ${literal(name)}
+          USING ERRCODE = 'exclusion_violation', CONSTRAINT = ${literal(name)}, TABLE = ${literal(table)};
+      END IF;
+      RETURN NEW;
+    END
+    $fn$`);
+  await knex.raw(
+    `CREATE TRIGGER ${ident(name)} BEFORE INSERT OR UPDATE ON ${T} FOR EACH ROW EXECUTE FUNCTION ${ident(name)}()`,
+  );
+  await knex.raw(
+    `COMMENT ON TABLE ${T} IS ${literal(
+      `${COMMENT_PREFIX}no-overlap guard=trigger function=${name} key=${key} reason=btree_gist unavailable`,
+    )}`,
+  );
+  return 'trigger';
+}
+
+/** Undoes addNoOverlapGuard's function (the constraint/trigger go with the table). */
+export async function dropNoOverlapGuardFunction(knex: Knex, name: string): Promise<void> {
+  await knex.raw(`DROP FUNCTION IF EXISTS ${ident(name)}()`);
+}
