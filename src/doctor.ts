@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import { RecruitDbError, type StoreName } from './errors';
 import { maskUrl } from './secrets';
+import { readCapabilities } from './stores/mongo/apply';
 import { connectMongo, probeMongoServer } from './stores/mongo/connect';
 import { connectPg, probePg } from './stores/postgres/connect';
 import { createS3Client, headBucket, s3Target } from './stores/s3/connect';
@@ -119,6 +120,8 @@ async function checkMongo(config: Config): Promise<StoreCheck> {
       const client = await connectMongo(mongo, config.timeoutMs);
       try {
         const server = await probeMongoServer(client);
+        // What the migrations recorded they could not apply here (empty until `migrate` has run).
+        const capabilities = await readCapabilities(client.db(mongo.db));
         return {
           store: 'mongo' as const,
           configured: true,
@@ -128,8 +131,8 @@ async function checkMongo(config: Config): Promise<StoreCheck> {
           usable: true,
           flavour: server.flavour === 'ferretdb' ? 'FerretDB' : server.flavour === 'mongodb' ? 'MongoDB' : server.label,
           version: server.version,
-          details: { database: mongo.db, server: server.label },
-          capabilities: [],
+          details: { database: mongo.db, server: server.label, capabilityRecord: capabilities.length ? capabilities.length : 'none (run migrate)' },
+          capabilities,
           ms: Date.now() - started,
         };
       } finally {

@@ -1,4 +1,4 @@
-import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { MongoClient, type Document, type MongoClientOptions } from 'mongodb';
 import type { MongoConfig } from '../../config';
 import { RecruitDbError } from '../../errors';
 import type { MongoShape } from '../shapes';
@@ -59,13 +59,18 @@ export type MongoServer = MongoShape['server'];
 
 /** Which server we are talking to: FerretDB, DocumentDB and Cosmos DB each lack parts of MongoDB. */
 export async function probeMongoServer(client: MongoClient): Promise<MongoServer> {
-  const info = await client.db('admin').command({ buildInfo: 1 });
+  return probeMongoServerWith((cmd) => client.db('admin').command(cmd));
+}
+
+/** The same probe through any way of sending an admin command (a Db's admin(), a dry-run wrapper). */
+export async function probeMongoServerWith(adminCommand: (cmd: Document) => Promise<Document>): Promise<MongoServer> {
+  const info = await adminCommand({ buildInfo: 1 });
   const version = String(info.version ?? 'unknown');
   if (info.ferretdbVersion) {
     const fv = String(info.ferretdbVersion).replace(/^v/, '');
     return { flavour: 'ferretdb', version: fv, label: `FerretDB ${fv} (MongoDB ${version} compatible)` };
   }
-  const hello = await client.db('admin').command({ hello: 1 }).catch(() => ({}) as Record<string, unknown>);
+  const hello = await adminCommand({ hello: 1 }).catch(() => ({}) as Record<string, unknown>);
   const hosts = JSON.stringify(hello);
   if (/docdb\.amazonaws\.com/.test(hosts)) return { flavour: 'documentdb', version, label: `Amazon DocumentDB ${version}` };
   if (/cosmos\.azure\.com/.test(hosts)) return { flavour: 'cosmosdb', version, label: `Azure Cosmos DB (MongoDB ${version})` };

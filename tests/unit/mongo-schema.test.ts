@@ -1,0 +1,102 @@
+import { ObjectId, Long, Decimal128 } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { COLLECTIONS, collectionDef, ttlIndexOf, CONTENT_TYPES, NOTIFICATION_TYPES, USER_TYPES, dimensionsKey } from '../../src/stores/mongo/collections';
+import { brokenFixtures, validFixtures } from '../../src/stores/mongo/fixtures';
+import { bsonTypeOf, formatViolations, validate, validateDocument } from '../../src/stores/mongo/jsonschema';
+import { MANIFEST, ttlSeconds } from '../../src/summary/manifest';
+
+describe('collection definitions', () => {
+  it('are exactly the ten documented collections, with the documented TTLs', () => {
+    expect(COLLECTIONS.map((c) => c.name)).toEqual(MANIFEST.mongoCollections.map((c) => c.name));
+    for (const doc of MANIFEST.mongoCollections) {
+      const ttl = ttlIndexOf(collectionDef(doc.name));
+      if (doc.ttlDays === undefined) expect(ttl, doc.name).toBeUndefined();
+      else expect(ttl?.expireAfterSeconds, doc.name).toBe(ttlSeconds(doc.ttlDays));
+    }
+    expect(ttlIndexOf(collectionDef('user_sessions'))).toMatchObject({ field: 'lastActivityAt', expireAfterSeconds: 7776000 });
+    expect(ttlIndexOf(collectionDef('search_logs'))).toMatchObject({ field: 'searchedAt', expireAfterSeconds: 15552000 });
+    expect(ttlIndexOf(collectionDef('notification_queue'))).toMatchObject({ field: 'createdAt', expireAfterSeconds: 604800 });
+    expect(ttlIndexOf(collectionDef('event_log'))).toMatchObject({ field: 'occurredAt', expireAfterSeconds: 2592000 });
+  });
+
+  it('reuse the PostgreSQL enum labels exactly', () => {
+    const labels = (n: string) => MANIFEST.enums.find((e) => e.name === n)!.labels;
+    expect([...USER_TYPES]).toEqual(labels('user_type'));
+    expect([...CONTENT_TYPES]).toEqual(labels('content_type'));
+    expect([...NOTIFICATION_TYPES]).toEqual(labels('notification_type'));
+  });
+
+  it('every TTL field is a required date in its collection', () => {
+    for (const def of COLLECTIONS) {
+      const ttl = ttlIndexOf(def);
+      if (!ttl) continue;
+      const s = def.validator.$jsonSchema as { required: string[]; properties: Record<string, { bsonType: unknown }> };
+      expect(s.required, def.name).toContain(ttl.field);
+      expect(s.properties[ttl.field].bsonType, def.name).toBe('date');
+    }
+  });
+
+  it('dimensionsKey does not depend on field order', () => {
+    expect(dimensionsKey({ b: 2, a: 1, c: undefined })).toBe(dimensionsKey({ a: 1, b: 2 }));
+    expect(dimensionsKey({ a: 1 })).not.toBe(dimensionsKey({ a: 2 }));
+  });
+});
+
+describe('fixtures against each collection $jsonSchema (client-side)', () => {
+  const valid = validFixtures();
+  const broken = brokenFixtures();
+  for (const def of COLLECTIONS) {
+    it(`${def.name}: valid fixtures pass, broken ones are rejected`, () => {
+      expect(valid[def.name]?.length, 'has valid fixtures').toBeGreaterThan(0);
+      for (const doc of valid[def.name]) expect(formatViolations(validateDocument(def.validator, doc))).toBe('');
+      expect(broken[def.name]?.length, 'has broken fixtures').toBeGreaterThan(0);
+      for (const b of broken[def.name]) expect(validateDocument(def.validator, b.doc).length, b.why).toBeGreaterThan(0);
+    });
+  }
+
+  it('names the path and keyword of a violation', () => {
+    const def = collectionDef('xapi_statements');
+    const doc = validFixtures().xapi_statements[0];
+    doc.verb.id = 'completed';
+    expect(validateDocument(def.validator, doc)).toEqual([{ path: 'verb.id', keyword: 'pattern', message: expect.stringContaining('does not match') }]);
+    const fc = validFixtures().flashcard_progress[1];
+    fc.algorithm = 'sm2';
+    expect(validateDocument(collectionDef('flashcard_progress').validator, fc).map((v) => v.keyword)).toEqual(['oneOf']);
+  });
+});
+
+describe('$jsonSchema checker', () => {
+  it('types values as the driver serialises them', () => {
+    expect(bsonTypeOf(2)).toBe('int');
+    expect(bsonTypeOf(2.5)).toBe('double');
+    expect(bsonTypeOf(2 ** 40)).toBe('double');
+    expect(bsonTypeOf(5n)).toBe('long');
+    expect(bsonTypeOf(Long.fromNumber(5))).toBe('long');
+    expect(bsonTypeOf(Decimal128.fromString('1.5'))).toBe('decimal');
+    expect(bsonTypeOf(new ObjectId())).toBe('objectId');
+    expect(bsonTypeOf(new Date())).toBe('date');
+    expect(bsonTypeOf(null)).toBe('null');
+    expect(bsonTypeOf(true)).toBe('bool');
+  });
+
+  it('applies each keyword', () => {
+    const v = (schema: Record<string, unknown>, value: unknown) => validate(schema, value).map((x) => `${x.path}:${x.keyword}`);
+    expect(v({ bsonType: 'double' }, 2)).toEqual([':bsonType']);
+    expect(v({ bsonType: 'number' }, 2)).toEqual([]);
+    expect(v({ bsonType: ['string', 'null'] }, null)).toEqual([]);
+    expect(v({ bsonType: 'object', required: ['a'], properties: { a: { enum: [1, 'x'] } } }, {})).toEqual(['a:required']);
+    expect(v({ properties: { a: { enum: [1, 'x'] } } }, { a: 'y' })).toEqual(['a:enum']);
+    expect(v({ additionalProperties: false, properties: { a: {} } }, { a: 1, b: 2 })).toEqual(['b:additionalProperties']);
+    expect(v({ additionalProperties: { bsonType: 'string' } }, { a: 'x', b: 2 })).toEqual(['b:bsonType']);
+    expect(v({ pattern: '^a+$', minLength: 2, maxLength: 3 }, 'aaaa')).toEqual([':maxLength']);
+    expect(v({ pattern: '^a+$' }, 'ab')).toEqual([':pattern']);
+    expect(v({ minimum: 0, maximum: 10 }, -1)).toEqual([':minimum']);
+    expect(v({ maximum: 10, exclusiveMaximum: true }, 10)).toEqual([':maximum']);
+    expect(v({ minItems: 1, maxItems: 2, items: { bsonType: 'int' } }, [1, 'x', 3])).toEqual([':maxItems', '1:bsonType']);
+    expect(v({ uniqueItems: true }, [1, 1])).toEqual([':uniqueItems']);
+    expect(v({ anyOf: [{ bsonType: 'int' }, { bsonType: 'string' }] }, true)).toEqual([':anyOf']);
+    expect(v({ oneOf: [{ bsonType: 'number' }, { bsonType: 'int' }] }, 1)).toEqual([':oneOf']);
+    expect(v({ not: { bsonType: 'int' } }, 1)).toEqual([':not']);
+    expect(v({ required: ['a'] }, { a: undefined })).toEqual(['a:required']);
+  });
+});
