@@ -1,5 +1,6 @@
 import { HeadBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Readable } from 'node:stream';
 import type { S3Config } from '../../config';
 import { RecruitDbError } from '../../errors';
 
@@ -30,8 +31,17 @@ interface AwsLikeError {
   cause?: { code?: string };
 }
 
-/** Translates an SDK or network error into one line naming the problem and the fix. */
-export function s3Error(err: unknown, s3: S3Config, timeoutMs: number): RecruitDbError {
+/**
+ * Translates an SDK or network error into one line naming the problem and the fix. `during` names
+ * the step that failed (e.g. "setting versioning") so a failure halfway through a run says where.
+ */
+export function s3Error(err: unknown, s3: S3Config, timeoutMs: number, during?: string): RecruitDbError {
+  const base = translate(err, s3, timeoutMs);
+  if (!during || ['unreachable', 'unknown-host', 'timeout', 'auth-failed'].includes(base.code)) return base;
+  return new RecruitDbError({ code: base.code, store: 's3', message: `${during}: ${base.message}`, hint: base.hint, cause: err });
+}
+
+function translate(err: unknown, s3: S3Config, timeoutMs: number): RecruitDbError {
   const e = err as AwsLikeError;
   const net = e.code ?? e.cause?.code ?? '';
   const target = s3Target(s3);
@@ -73,4 +83,98 @@ export async function headBucket(client: S3Client, s3: S3Config, timeoutMs: numb
     }
     throw s3Error(err, s3, timeoutMs);
   }
+}
+
+/**
+ * True when the server says it does not implement a request (s3rver, Cloudflare R2, some MinIO
+ * set-ups). Callers record a capability instead of failing.
+ */
+export function isNotImplemented(err: unknown): boolean {
+  const e = err as AwsLikeError;
+  return e?.$metadata?.httpStatusCode === 501 || e?.name === 'NotImplemented' || e?.code === 'NotImplemented';
+}
+
+export function errorName(err: unknown): string | undefined {
+  return (err as AwsLikeError)?.name;
+}
+
+// S3's naming rules (general purpose buckets), checked locally so a bad name never reaches the network.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+/** Why `name` is not a valid bucket name, or undefined when it is. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `must be 3 to 63 characters long (it has ${name.length})`;
+  if (!BUCKET_NAME.test(name)) return 'may hold only lowercase letters, digits, dots and hyphens, and must start and end with a letter or digit';
+  if (name.includes('..')) return 'must not contain two adjacent dots';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'must not look like an IP address';
+  const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) return `must not start with the reserved prefix "${prefix}"`;
+  const suffix = RESERVED_SUFFIXES.find((p) => name.endsWith(p));
+  if (suffix) return `must not end with the reserved suffix "${suffix}"`;
+  return undefined;
+}
+
+export function assertValidBucketName(s3: S3Config): void {
+  const problem = bucketNameProblem(s3.bucket);
+  if (problem) {
+    throw new RecruitDbError({ code: 'bad-bucket', store: 's3', message: `invalid bucket name "${s3.bucket}": it ${problem}`, hint: 'set S3_BUCKET (or --s3-bucket) to 3-63 lowercase letters, digits, dots and hyphens' });
+  }
+}
+
+/** What the client has learned about the server from raw responses (headers, bodies). */
+export interface ServerObservations {
+  /** The `Server` header of the last response, if any. */
+  serverHeader?: string;
+  /**
+   * Set when GET ?versioning came back as a bucket listing: the server ignored the sub-resource
+   * (s3rver does; its PUT ?versioning then answers BucketAlreadyExists), so versioning is unsupported.
+   */
+  versioningIgnored?: boolean;
+}
+
+const observed = new WeakMap<S3Client, ServerObservations>();
+
+/**
+ * Watches raw responses (once per client). Runs before the SDK parses them, because a server that ignores a sub-resource
+ * answers with XML the parser silently reads as "nothing set" (a listing becomes "versioning never enabled").
+ */
+export function observeServer(client: S3Client): ServerObservations {
+  const known = observed.get(client);
+  if (known) return known;
+  const seen: ServerObservations = {};
+  observed.set(client, seen);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { headers?: Record<string, string>; statusCode?: number; body?: unknown };
+      if (response?.headers?.server) seen.serverHeader = response.headers.server;
+      if (context.commandName === 'GetBucketVersioningCommand' && response?.body instanceof Readable) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
+        const body = Buffer.concat(chunks);
+        seen.versioningIgnored = /<ListBucketResult[\s>]/.test(body.toString('utf8', 0, 512));
+        response.body = Readable.from([body]);
+      }
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'recruitDbObserveServer' },
+  );
+  return seen;
+}
+
+/** A readable name for the server, for warnings: "moto at http://127.0.0.1:5055". */
+export function serverLabel(s3: S3Config, seen: ServerObservations): string {
+  const h = seen.serverHeader ?? '';
+  const name = /werkzeug|amazon\.com/i.test(h)
+    ? 'moto'
+    : /AmazonS3/.test(h)
+      ? 'AWS S3'
+      : /minio/i.test(h)
+        ? 'MinIO'
+        : /cloudflare/i.test(h)
+          ? 'Cloudflare R2'
+          : 'S3 server';
+  return `${name} at ${s3Target(s3)}`;
 }

@@ -1,0 +1,16 @@
+export {
+  ASSET_TYPES,
+  HARDENING,
+  assetType,
+  bucketTags,
+  expectedHardening,
+  isAssetTypeId,
+  lifecycleRuleIds,
+  uniquePrefixes,
+  type AssetType,
+  type AssetTypeId,
+  type ExpectedHardening,
+  type Retention,
+  type Visibility,
+} from './layout';
+export { buildKey, checkAsset, normaliseContentType, type BuiltKey, type KeyInput } from './keys';

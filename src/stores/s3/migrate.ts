@@ -1,0 +1,440 @@
+import {
+  CreateBucketCommand,
+  PutBucketCorsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutPublicAccessBlockCommand,
+  type BucketLocationConstraint,
+  type CORSRule,
+  type LifecycleRule,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { HARDENING, bucketTags, uniquePrefixes } from '../../../s3-layout';
+import { requireStore, type Config, type S3Config } from '../../config';
+import { EXIT, RecruitDbError } from '../../errors';
+import type { MigrateResult, MigrationStatus, StoreMigrator } from '../migrator';
+import type { Capability, S3Shape } from '../shapes';
+import { assertValidBucketName, createS3Client, errorName, isNotImplemented, observeServer, s3Error, s3Target, serverLabel } from './connect';
+import { readBucket, toShape, unsupported, type BucketSettings, type PublicAccessBlock, type S3Feature } from './introspect';
+
+/*
+ * The bucket is not versioned like a schema: the layout says what it must look like, and each run
+ * compares that desired state with the live bucket item by item, writing only what differs.
+ * That is what makes the bootstrap idempotent and lets `status` report drift with the same code.
+ */
+
+export type ItemKind = 'bucket' | 'marker' | 'encryption' | 'publicAccessBlock' | 'versioning' | 'lifecycle' | 'cors' | 'tags';
+export type ItemAction = 'create' | 'update' | 'unchanged' | 'unsupported';
+
+export interface BootstrapItem {
+  /** e.g. "bucket", "marker users/profiles/", "versioning". */
+  name: string;
+  kind: ItemKind;
+  action: ItemAction;
+  /** What is desired, and what is live when it differs. */
+  detail?: string;
+}
+
+export interface DesiredBucket {
+  bucket: string;
+  region: string;
+  markers: string[];
+  encryption: 'AES256';
+  publicAccessBlock: PublicAccessBlock;
+  versioning: 'Enabled';
+  lifecycleRules: LifecycleRule[];
+  /** Null when no web origins are configured: then no CORS rule of ours should exist. */
+  corsRule: CORSRule | null;
+  tags: Record<string, string>;
+}
+
+const FEATURE_OF: Partial<Record<ItemKind, S3Feature>> = {
+  encryption: 'bucketEncryption',
+  publicAccessBlock: 'publicAccessBlock',
+  versioning: 'bucketVersioning',
+  lifecycle: 'bucketLifecycle',
+  cors: 'bucketCors',
+  tags: 'bucketTagging',
+};
+
+// S3 accepts an origin with at most one "*" wildcard, or "*" alone; a path would never match a browser's Origin.
+const ORIGIN = /^(\*|https?:\/\/[^/\s?#]+)$/;
+
+function validateOrigins(origins: string[]): void {
+  for (const origin of origins) {
+    if (!ORIGIN.test(origin) || (origin.match(/\*/g) ?? []).length > 1) {
+      throw new RecruitDbError({
+        code: 'bad-origin',
+        store: 's3',
+        message: `web origin "${origin}" is not an origin (scheme://host[:port], no path)`,
+        hint: 'set RECRUIT_DB_WEB_ORIGINS to comma-separated origins, e.g. https://app.example.com,http://localhost:3000',
+      });
+    }
+  }
+}
+
+/** The bucket the layout asks for. Validates every input, so a bad one fails before the first call. */
+export function desiredBucket(config: Config): DesiredBucket {
+  const s3 = requireStore(config, 's3');
+  assertValidBucketName(s3);
+  validateOrigins(s3.webOrigins);
+  const { abortIncompleteMultipartUpload: abort, noncurrentVersionExpiration: noncurrent } = HARDENING.lifecycle;
+  const cors = HARDENING.cors;
+  return {
+    bucket: s3.bucket,
+    region: s3.region,
+    markers: uniquePrefixes(),
+    encryption: HARDENING.encryption,
+    publicAccessBlock: { ...HARDENING.blockPublicAccess },
+    versioning: 'Enabled',
+    lifecycleRules: [
+      { ID: abort.id, Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: abort.days } },
+      { ID: noncurrent.id, Status: 'Enabled', Filter: { Prefix: '' }, NoncurrentVersionExpiration: { NoncurrentDays: noncurrent.days } },
+    ],
+    corsRule: s3.webOrigins.length
+      ? {
+          ID: cors.id,
+          AllowedOrigins: [...s3.webOrigins],
+          AllowedMethods: [...cors.methods],
+          AllowedHeaders: [...cors.allowedHeaders],
+          ExposeHeaders: [...cors.exposeHeaders],
+          MaxAgeSeconds: cors.maxAgeSeconds,
+        }
+      : null,
+    tags: bucketTags(config),
+  };
+}
+
+// ---- comparison (pure) ----
+
+const sameSet = (a: readonly string[] | undefined, b: readonly string[] | undefined) => {
+  const x = new Set(a ?? []);
+  const y = new Set(b ?? []);
+  return x.size === y.size && [...x].every((v) => y.has(v));
+};
+
+/** The parts of a lifecycle rule that decide what it does, in a form servers agree on. */
+function lifecycleEssence(r: LifecycleRule): string {
+  const f = r.Filter;
+  return JSON.stringify({
+    status: r.Status,
+    prefix: f?.Prefix ?? f?.And?.Prefix ?? r.Prefix ?? '',
+    filtered: Boolean(f?.Tag || f?.And?.Tags?.length || f?.ObjectSizeGreaterThan || f?.ObjectSizeLessThan),
+    abortDays: r.AbortIncompleteMultipartUpload?.DaysAfterInitiation ?? null,
+    noncurrentDays: r.NoncurrentVersionExpiration?.NoncurrentDays ?? null,
+    // A rule of ours that also expires current objects or moves them would delete or hide user data.
+    expires: Boolean(r.Expiration?.Days || r.Expiration?.Date || r.Expiration?.ExpiredObjectDeleteMarker),
+    transitions: (r.Transitions?.length ?? 0) + (r.NoncurrentVersionTransitions?.length ?? 0),
+  });
+}
+
+function corsMatches(want: CORSRule, have: CORSRule): boolean {
+  return (
+    sameSet(want.AllowedOrigins, have.AllowedOrigins) &&
+    sameSet(want.AllowedMethods, have.AllowedMethods) &&
+    sameSet(want.AllowedHeaders, have.AllowedHeaders) &&
+    sameSet(want.ExposeHeaders, have.ExposeHeaders) &&
+    (want.MaxAgeSeconds ?? null) === (have.MaxAgeSeconds ?? null)
+  );
+}
+
+/** Our CORS rule among the bucket's: by ID, or (servers that drop rule IDs) by content. */
+function findOurCors(rules: CORSRule[], want: CORSRule | null): CORSRule | undefined {
+  return rules.find((r) => r.ID === HARDENING.cors.id) ?? (want ? rules.find((r) => !r.ID && corsMatches(want, r)) : undefined);
+}
+
+/** The lifecycle configuration to write: other rules kept, ours replaced. */
+export function mergedLifecycle(desired: DesiredBucket, actual: LifecycleRule[] = []): LifecycleRule[] {
+  const ours = new Set(desired.lifecycleRules.map((r) => r.ID));
+  return [...actual.filter((r) => !ours.has(r.ID)), ...desired.lifecycleRules];
+}
+
+export function mergedCors(desired: DesiredBucket, actual: CORSRule[] = []): CORSRule[] {
+  const ourRule = findOurCors(actual, desired.corsRule);
+  return [...actual.filter((r) => r !== ourRule), ...(desired.corsRule ? [desired.corsRule] : [])];
+}
+
+export function mergedTags(desired: DesiredBucket, actual: Record<string, string> = {}): Record<string, string> {
+  return { ...actual, ...desired.tags };
+}
+
+const describePab = (p: PublicAccessBlock) =>
+  Object.entries(p)
+    .filter(([, v]) => !v)
+    .map(([k]) => k)
+    .join(', ');
+
+/** Compares the desired bucket with the live one, item by item. Pure: no call, no write. */
+export function planBootstrap(desired: DesiredBucket, actual: BucketSettings): BootstrapItem[] {
+  const items: BootstrapItem[] = [];
+  const exists = actual.exists;
+  const unsupportedFeatures = new Set(actual.capabilities.filter((c) => !c.supported).map((c) => c.feature));
+  const add = (name: string, kind: ItemKind, action: ItemAction, detail?: string) => {
+    const feature = FEATURE_OF[kind];
+    if (feature && unsupportedFeatures.has(feature)) action = 'unsupported';
+    items.push({ name, kind, action, detail });
+  };
+
+  add('bucket', 'bucket', exists ? 'unchanged' : 'create', desired.region === 'us-east-1' ? undefined : `region ${desired.region}`);
+
+  const enc = actual.encryption;
+  // A KMS default is stronger than SSE-S3: keep it rather than silently weakening the bucket.
+  const encOk = enc === desired.encryption || (typeof enc === 'string' && enc.startsWith('aws:kms'));
+  add('encryption', 'encryption', !exists || !enc ? 'create' : encOk ? 'unchanged' : 'update', encOk && enc && enc !== desired.encryption ? `${enc} (stronger than ${desired.encryption}, kept)` : `SSE-S3 ${desired.encryption}${exists && enc && !encOk ? ` (now ${enc})` : ''}`);
+
+  const pab = actual.publicAccessBlock;
+  const pabOff = pab ? describePab(pab) : '';
+  add('public access block', 'publicAccessBlock', !exists || !pab ? 'create' : pabOff ? 'update' : 'unchanged', pabOff ? `all four flags (off now: ${pabOff})` : 'all four flags');
+
+  const v = actual.versioning;
+  add('versioning', 'versioning', !exists || v === 'Disabled' || v === undefined ? 'create' : v === 'Enabled' ? 'unchanged' : 'update', v === 'Suspended' ? 'Enabled (now Suspended)' : 'Enabled');
+
+  const lcDetail = `${desired.lifecycleRules.map((r) => r.ID).join(', ')}`;
+  const liveLc = actual.lifecycleRules ?? [];
+  const lcLive = desired.lifecycleRules.map((want) => liveLc.find((r) => r.ID === want.ID));
+  const lcAction: ItemAction = !exists || lcLive.every((r) => !r) ? 'create' : lcLive.every((r, i) => r && lifecycleEssence(r) === lifecycleEssence(desired.lifecycleRules[i])) ? 'unchanged' : 'update';
+  add('lifecycle', 'lifecycle', lcAction, lcDetail);
+
+  const ourCors = exists ? findOurCors(actual.corsRules ?? [], desired.corsRule) : undefined;
+  const corsAction: ItemAction = desired.corsRule
+    ? !ourCors
+      ? 'create'
+      : corsMatches(desired.corsRule, ourCors)
+        ? 'unchanged'
+        : 'update'
+    : ourCors
+      ? 'update'
+      : 'unchanged';
+  const corsDetail = desired.corsRule ? `origins ${desired.corsRule.AllowedOrigins!.join(', ')}${ourCors && corsAction === 'update' ? ` (now ${(ourCors.AllowedOrigins ?? []).join(', ')})` : ''}` : 'no web origins configured';
+  add('cors', 'cors', corsAction, corsDetail);
+
+  const tags = actual.tags ?? {};
+  const wrongTags = Object.entries(desired.tags).filter(([k, val]) => tags[k] !== val);
+  const tagsAction: ItemAction = !exists || wrongTags.length === Object.keys(desired.tags).length ? 'create' : wrongTags.length ? 'update' : 'unchanged';
+  add('tags', 'tags', tagsAction, Object.entries(desired.tags).map(([k, val]) => `${k}=${val}`).join(' '));
+
+  const markers = new Set(actual.markers);
+  for (const prefix of desired.markers) add(`marker ${prefix}`, 'marker', exists && markers.has(prefix) ? 'unchanged' : 'create');
+  return items;
+}
+
+// ---- bootstrap ----
+
+export interface BootstrapResult {
+  bucket: string;
+  target: string;
+  /** Who answered, e.g. "moto at http://127.0.0.1:5055". */
+  server: string;
+  dryRun: boolean;
+  /** In a dry run, what would happen; otherwise what happened. */
+  items: BootstrapItem[];
+  /** Settings the server does not support: not applied, and reported as warnings. */
+  capabilities: Capability[];
+  changed: boolean;
+}
+
+type Writer = (client: S3Client, desired: DesiredBucket, actual: BucketSettings) => Promise<unknown>;
+
+const WRITERS: Record<Exclude<ItemKind, 'bucket' | 'marker'>, Writer> = {
+  encryption: (c, d) =>
+    c.send(new PutBucketEncryptionCommand({ Bucket: d.bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: d.encryption } }] } })),
+  publicAccessBlock: (c, d) =>
+    c.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: d.bucket,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: d.publicAccessBlock.blockPublicAcls,
+          IgnorePublicAcls: d.publicAccessBlock.ignorePublicAcls,
+          BlockPublicPolicy: d.publicAccessBlock.blockPublicPolicy,
+          RestrictPublicBuckets: d.publicAccessBlock.restrictPublicBuckets,
+        },
+      }),
+    ),
+  versioning: (c, d) => c.send(new PutBucketVersioningCommand({ Bucket: d.bucket, VersioningConfiguration: { Status: d.versioning } })),
+  lifecycle: (c, d, a) => c.send(new PutBucketLifecycleConfigurationCommand({ Bucket: d.bucket, LifecycleConfiguration: { Rules: mergedLifecycle(d, a.lifecycleRules) } })),
+  cors: (c, d, a) => c.send(new PutBucketCorsCommand({ Bucket: d.bucket, CORSConfiguration: { CORSRules: mergedCors(d, a.corsRules) } })),
+  tags: (c, d, a) => c.send(new PutBucketTaggingCommand({ Bucket: d.bucket, Tagging: { TagSet: Object.entries(mergedTags(d, a.tags)).map(([Key, Value]) => ({ Key, Value })) } })),
+};
+
+/** A refusal that means "this server lacks the feature", not "this request was wrong". */
+function refusedAsUnsupported(kind: ItemKind, err: unknown): string | undefined {
+  if (isNotImplemented(err)) return `answered ${errorName(err) ?? 'NotImplemented'}`;
+  // s3rver routes PUT ?versioning to bucket creation; the bucket exists, so it answers BucketAlreadyExists.
+  if (kind === 'versioning' && errorName(err) === 'BucketAlreadyExists') return 'PUT ?versioning answered BucketAlreadyExists: the server ignores the versioning sub-resource';
+  return undefined;
+}
+
+async function createBucket(client: S3Client, s3: S3Config, timeoutMs: number): Promise<void> {
+  try {
+    await client.send(
+      new CreateBucketCommand({
+        Bucket: s3.bucket,
+        // us-east-1 is the one region that refuses an explicit LocationConstraint.
+        CreateBucketConfiguration: s3.region === 'us-east-1' ? undefined : { LocationConstraint: s3.region as BucketLocationConstraint },
+      }),
+    );
+  } catch (err) {
+    const name = errorName(err);
+    if (name === 'BucketAlreadyOwnedByYou') return;
+    if (name === 'BucketAlreadyExists') {
+      throw new RecruitDbError({ code: 'forbidden', store: 's3', message: `bucket name "${s3.bucket}" is taken by another account`, hint: 'bucket names are global: choose another S3_BUCKET', cause: err });
+    }
+    throw s3Error(err, s3, timeoutMs, 'creating the bucket');
+  }
+}
+
+/**
+ * Brings the bucket to the layout: creates it if missing, applies the hardening, then writes one
+ * folder marker per prefix. Reads everything first and compares, so a second run writes nothing.
+ */
+export async function bootstrapS3(config: Config, opts: { dryRun?: boolean; client?: S3Client } = {}): Promise<BootstrapResult> {
+  const s3 = requireStore(config, 's3');
+  const desired = desiredBucket(config);
+  const client = opts.client ?? createS3Client(s3, config.timeoutMs);
+  const seen = observeServer(client);
+  try {
+    const actual = await readBucket(client, s3, config.timeoutMs, seen);
+    const planned = planBootstrap(desired, actual);
+    const capabilities = [...actual.capabilities];
+    const result = (items: BootstrapItem[]): BootstrapResult => ({
+      bucket: s3.bucket,
+      target: s3Target(s3),
+      server: serverLabel(s3, seen),
+      dryRun: Boolean(opts.dryRun),
+      items,
+      capabilities,
+      changed: items.some((i) => i.action === 'create' || i.action === 'update'),
+    });
+    if (opts.dryRun) return result(planned);
+
+    const done: BootstrapItem[] = [];
+    for (const item of planned) {
+      if (item.action === 'unchanged' || item.action === 'unsupported') {
+        done.push(item);
+        continue;
+      }
+      if (item.kind === 'bucket') {
+        await createBucket(client, s3, config.timeoutMs);
+      } else if (item.kind === 'marker') {
+        const Key = item.name.slice('marker '.length);
+        try {
+          await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body: '', ContentLength: 0 }));
+        } catch (err) {
+          throw s3Error(err, s3, config.timeoutMs, `writing marker ${Key}`);
+        }
+      } else {
+        try {
+          await WRITERS[item.kind](client, desired, actual);
+        } catch (err) {
+          const reason = refusedAsUnsupported(item.kind, err);
+          if (!reason) throw s3Error(err, s3, config.timeoutMs, `setting ${item.name}`);
+          capabilities.push(unsupported(FEATURE_OF[item.kind]!, serverLabel(s3, seen), reason));
+          done.push({ ...item, action: 'unsupported' });
+          continue;
+        }
+      }
+      done.push(item);
+    }
+    return result(done);
+  } finally {
+    if (!opts.client) client.destroy();
+  }
+}
+
+// ---- status ----
+
+export type ItemState = 'ok' | 'missing' | 'drift' | 'unsupported';
+
+export interface S3StatusItem {
+  name: string;
+  kind: ItemKind;
+  state: ItemState;
+  detail?: string;
+}
+
+export interface S3StatusResult {
+  bucket: string;
+  target: string;
+  server: string;
+  /** True when anything the layout asks for is missing or differs. */
+  drift: boolean;
+  items: S3StatusItem[];
+  capabilities: Capability[];
+  shape: S3Shape;
+}
+
+const STATE_OF: Record<ItemAction, ItemState> = { unchanged: 'ok', create: 'missing', update: 'drift', unsupported: 'unsupported' };
+
+/** The live bucket against the layout. Reads only. */
+export async function s3Status(config: Config, opts: { client?: S3Client } = {}): Promise<S3StatusResult> {
+  const s3 = requireStore(config, 's3');
+  const desired = desiredBucket(config);
+  const client = opts.client ?? createS3Client(s3, config.timeoutMs);
+  try {
+    const actual = await readBucket(client, s3, config.timeoutMs);
+    const items = planBootstrap(desired, actual).map((i) => ({ name: i.name, kind: i.kind, state: STATE_OF[i.action], detail: i.detail }));
+    return {
+      bucket: s3.bucket,
+      target: s3Target(s3),
+      server: actual.server,
+      drift: items.some((i) => i.state === 'missing' || i.state === 'drift'),
+      items,
+      capabilities: actual.capabilities,
+      shape: toShape(actual),
+    };
+  } finally {
+    if (!opts.client) client.destroy();
+  }
+}
+
+// ---- the StoreMigrator `migrate`, `rollback` and `status` drive ----
+
+export async function openS3Migrator(config: Config): Promise<StoreMigrator> {
+  const s3 = requireStore(config, 's3');
+  const client = createS3Client(s3, config.timeoutMs);
+  const target = `${s3Target(s3)}/${s3.bucket}`;
+  return {
+    store: 's3',
+    async status(): Promise<MigrationStatus> {
+      const st = await s3Status(config, { client });
+      return {
+        store: 's3',
+        target,
+        // An item the server cannot hold is neither applied nor pending: it is a capability.
+        entries: st.items.filter((i) => i.state !== 'unsupported').map((i) => ({ name: i.name, state: i.state === 'ok' ? 'applied' : 'pending' })),
+        capabilities: st.capabilities,
+        notes: st.items.filter((i) => i.state === 'drift').map((i) => `${i.name} differs from the layout${i.detail ? `: ${i.detail}` : ''}`),
+      };
+    },
+    async up(opts): Promise<MigrateResult> {
+      const r = await bootstrapS3(config, { dryRun: opts.dryRun, client });
+      const changed = r.items.filter((i) => i.action === 'create' || i.action === 'update');
+      return {
+        store: 's3',
+        direction: 'up',
+        done: opts.dryRun ? [] : changed.map((i) => i.name),
+        plan: opts.dryRun ? changed.map((i) => `${i.action} ${i.name}${i.detail ? ` (${i.detail})` : ''}`) : undefined,
+        capabilities: r.capabilities,
+        notes: [
+          ...(opts.to ? ['the S3 layout has no versions: --to does not apply to it, the whole layout was considered'] : []),
+          ...(r.changed ? [] : ['bucket already matches the layout: no changes']),
+        ],
+      };
+    },
+    async down(): Promise<MigrateResult> {
+      throw new RecruitDbError({
+        code: 'not-reversible',
+        store: 's3',
+        message: `refusing to roll back the S3 bootstrap of bucket "${s3.bucket}": buckets hold user data, and the bootstrap is not rolled back`,
+        hint: 'use `recruit-db reset` to empty a non-production environment, or exclude S3 with --only postgres,mongo',
+        exitCode: EXIT.USAGE,
+      });
+    },
+    async close(): Promise<void> {
+      client.destroy();
+    },
+  };
+}
