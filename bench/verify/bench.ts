@@ -1,0 +1,143 @@
+/**
+ * What `verify` costs next to what it checks: whole `recruit-db migrate` processes (all three stores,
+ * fresh targets each time) against whole `recruit-db verify` processes on the targets just migrated,
+ * in the same run on the same machine, so the baseline shares every condition with the measurement.
+ *
+ *   npm run build && npm run bench:verify            # BENCH_REPS=7 for more repetitions
+ *
+ * Writes the "verify" section of BENCHMARKS.md (other sections are left as they are).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { DeleteBucketCommand, DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../src/stores/s3/connect';
+import { BIN, REPO } from '../../tests/helpers/cli';
+import { baseConfig, cliEnv, freshBucketName, freshMongoDbName, freshPgDatabase } from '../../tests/helpers/stores';
+
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+
+interface Timed {
+  ms: number;
+  code: number | null;
+  stderr: string;
+  stdout: string;
+}
+
+function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr }));
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+async function dropMongo(name: string): Promise<void> {
+  const client = new MongoClient(baseConfig().mongo!.uri);
+  try {
+    await client.connect();
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+async function dropBucket(bucket: string): Promise<void> {
+  const c = baseConfig();
+  const s3 = createS3Client(c.s3!, c.timeoutMs);
+  try {
+    // moto 5 answers 500 to deleting a key that has a delete marker while versioning is Suspended
+    // (it treats the bucket as unversioned and trips over the marker), so turn versioning back on first.
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).catch(() => undefined);
+    for (;;) {
+      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+      if (objects.length === 0) break;
+      // One by one: moto answers DeleteObjects with an HTML error page (it wants Content-MD5, the SDK now sends CRC32).
+      await Promise.all(objects.map((o) => s3.send(new DeleteObjectCommand({ Bucket: bucket, ...o }))));
+    }
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function oneRound(i: number): Promise<{ migrate: number; verify: number }> {
+  const pg = await freshPgDatabase('rdbbench');
+  const mongoDb = freshMongoDbName('rdbbench');
+  const bucket = freshBucketName('rdbbench');
+  const env = cliEnv({ DATABASE_URL: pg.url, MONGODB_DB: mongoDb, S3_BUCKET: bucket });
+  try {
+    const m = await timeProcess(['migrate'], env);
+    if (m.code !== 0) throw new Error(`migrate exited ${m.code}: ${m.stderr.trim().split('\n')[0]}`);
+    const v = await timeProcess(['verify'], env);
+    // A verify that found drift or failed measured something else: refuse the figure.
+    if (v.code !== 0) throw new Error(`verify exited ${v.code}: ${(v.stderr || v.stdout).trim().split('\n').slice(-1)[0]}`);
+    process.stderr.write(`round ${i + 1}/${REPS}: migrate ${m.ms.toFixed(0)} ms, verify ${v.ms.toFixed(0)} ms\n`);
+    return { migrate: m.ms, verify: v.ms };
+  } finally {
+    await pg.drop().catch(() => undefined);
+    await dropMongo(mongoDb).catch(() => undefined);
+    await dropBucket(bucket).catch(() => undefined);
+  }
+}
+
+function writeSection(body: string): string {
+  const file = join(REPO, 'BENCHMARKS.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const section = `## verify\n\n${body.trim()}\n`;
+  // Replace only our own section (up to the next "## " heading); other engineers own the rest.
+  const re = /^## verify\n[\s\S]*?(?=^## |(?![\s\S]))/m;
+  const next = re.test(current) ? current.replace(re, section + '\n') : `${current.replace(/\s*$/, '')}\n\n${section}`;
+  writeFileSync(file, next.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'));
+  return file;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(REPO, 'dist/src/cli/main.js'))) throw new Error('not built: run `npm run build` first');
+  const rounds: Array<{ migrate: number; verify: number }> = [];
+  for (let i = 0; i < REPS; i++) rounds.push(await oneRound(i));
+  const migrate = median(rounds.map((r) => r.migrate));
+  const verify = median(rounds.map((r) => r.verify));
+  const ratio = verify / migrate;
+  const cpu = cpus();
+  const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'} x${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${osType()} ${release()}, Node ${process.versions.node}`;
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const body = `
+Whole processes (\`bin/recruit-db\`, start-up included), ${REPS} repetitions, medians. Each repetition
+migrates a fresh PostgreSQL database, MongoDB database and S3 bucket (all three stores), then verifies
+those same targets. Baseline: \`recruit-db migrate\` of the same run.
+
+| command | median ms | per repetition (ms) |
+| --- | ---: | --- |
+| \`recruit-db migrate\` (baseline, all three stores, fresh targets) | ${migrate.toFixed(0)} | ${rounds.map((r) => r.migrate.toFixed(0)).join(', ')} |
+| \`recruit-db verify\` (all three stores, the migrated targets) | ${verify.toFixed(0)} | ${rounds.map((r) => r.verify.toFixed(0)).join(', ')} |
+
+verify / migrate: **${(ratio * 100).toFixed(1)} %** of the baseline.
+
+- machine: ${machine}
+- stores: local PostgreSQL 15 (no pgvector), FerretDB 1.24 (SQLite backend), moto server — all on loopback
+- date: ${date}
+- reproduce: \`npm run build && npm run bench:verify\` (\`BENCH_REPS=n\` for more repetitions)
+`;
+  const file = writeSection(body);
+  process.stdout.write(`migrate median ${migrate.toFixed(0)} ms, verify median ${verify.toFixed(0)} ms, ratio ${(ratio * 100).toFixed(1)} % -> ${file}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:verify failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
