@@ -52,7 +52,13 @@ export function isCapabilityGap(err: unknown): boolean {
 
 function errorText(err: unknown): { text: string; code?: number } {
   const e = err as { code?: unknown; codeName?: unknown; message?: unknown };
-  return { text: String(e?.message ?? err), code: typeof e?.code === 'number' ? e.code : undefined };
+  // FerretDB echoes the refused value as a Go struct dump with memory addresses
+  // ('with value &{map[...] [{0x1969fce13c50 ...}]}'); dropping it keeps the server's words stable
+  // across runs, so saved --json reports diff cleanly.
+  const text = String(e?.message ?? err)
+    .replace(/ with value &\{.*\}(?= is not implemented)/, '')
+    .replace(/0x[0-9a-f]{6,}/g, '0x…');
+  return { text, code: typeof e?.code === 'number' ? e.code : undefined };
 }
 
 const serverCache = new WeakMap<object, Promise<MongoServer>>();
