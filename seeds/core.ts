@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { en, Faker } from '@faker-js/faker';
+import { base, en, Faker } from '@faker-js/faker';
 import { usageError } from '../src/errors';
 
 /**
@@ -13,12 +13,55 @@ function digest(...parts: Array<string | number>): Buffer {
   return createHash('sha256').update(parts.join('\u0000')).digest();
 }
 
-/** A UUID (version 4 layout) derived from the seed, a table and a row index. */
+// sha256 once per (seed, kind, scope), then a cheap integer mix per index: hashing every row with
+// sha256 cost ~8µs per id, which dominated generation at the large profile.
+const scopeKeys = new Map<string, Uint32Array>();
+
+function scopeKey(seed: number, kind: string, scope: string): Uint32Array {
+  const name = `${seed}\u0000${kind}\u0000${scope}`;
+  let k = scopeKeys.get(name);
+  if (!k) {
+    const d = digest(seed, kind, scope);
+    k = new Uint32Array(8);
+    for (let i = 0; i < 8; i++) k[i] = d.readUInt32LE(i * 4);
+    scopeKeys.set(name, k);
+  }
+  return k;
+}
+
+/** murmur3's finaliser: a bijection on 32-bit integers with good avalanche. */
+export function fmix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A deterministic 32-bit hash of (seed, scope, index); cheap enough to call per row. */
+export function hash32(seed: number, scope: string, index: number): number {
+  const k = scopeKey(seed, 'h32', scope);
+  return fmix32(fmix32((index >>> 0) ^ k[0]) ^ k[1] ^ Math.floor(index / 4294967296));
+}
+
+const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+
+/**
+ * A UUID (version 4 layout) derived from the seed, a table and a row index. The first 32 bits are a
+ * bijection of the index, so two indexes below 2^32 of one table can never share an id.
+ */
 export function uuidFor(seed: number, table: string, index: number): string {
-  const b = digest(seed, 'uuid', table, index);
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = b.subarray(0, 16).toString('hex');
+  const k = scopeKey(seed, 'uuid', table);
+  const hi = Math.floor(index / 4294967296) >>> 0;
+  const a = fmix32(fmix32((index >>> 0) ^ k[0]) ^ k[1]);
+  let b = fmix32(a ^ k[2] ^ fmix32(hi ^ k[3]));
+  let c = fmix32(b ^ k[4]);
+  const d = fmix32(c ^ k[5]);
+  b = ((b & 0xffff0fff) | 0x00004000) >>> 0;
+  c = ((c & 0x3fffffff) | 0x80000000) >>> 0;
+  const h = hex8(a) + hex8(b) + hex8(c) + hex8(d);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -35,6 +78,21 @@ export class Rng {
     this.b = h.readUInt32LE(4);
     this.c = h.readUInt32LE(8);
     this.d = h.readUInt32LE(12);
+  }
+
+  /** The stream of row `index` in `scope`: like `new Rng(seed, scope, index)`, without a sha256 per row. */
+  static at(seed: number, scope: string, index: number): Rng {
+    const k = scopeKey(seed, 'rng', scope);
+    const r = Object.create(Rng.prototype) as Rng;
+    const lo = index >>> 0;
+    const hi = Math.floor(index / 4294967296) >>> 0;
+    r.a = fmix32(lo ^ k[0]);
+    r.b = fmix32(lo ^ k[1] ^ 0x9e3779b9);
+    r.c = fmix32(hi ^ k[2] ^ fmix32(lo + 0x7f4a7c15));
+    r.d = fmix32(k[3] ^ fmix32(lo ^ 0x632be5ab));
+    // sfc32 needs a few rounds before nearby seeds (index, index+1) give unrelated streams.
+    for (let i = 0; i < 12; i++) r.next();
+    return r;
   }
 
   /** Uniform in [0, 1). */
@@ -95,7 +153,7 @@ export class Rng {
 
 /** A Faker whose output depends only on (seed, scope): reseeded per row, so rows are independent. */
 export function fakerFor(seed: number, ...scope: Array<string | number>): Faker {
-  const faker = new Faker({ locale: [en] });
+  const faker = new Faker({ locale: [en, base] });
   faker.seed(digest(seed, 'faker', ...scope).readUInt32LE(0));
   return faker;
 }

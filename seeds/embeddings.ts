@@ -1,0 +1,71 @@
+import { EMBEDDING_DIMENSIONS } from '../src/stores/postgres/ddl';
+import { Rng } from './core';
+import { T } from './topology';
+
+/**
+ * Skill-based stand-in embeddings (384 dims, as the schema's columns): each skill has a fixed unit
+ * vector made of its track's direction plus its own noise; a profile's embedding is the
+ * proficiency-weighted sum of its skills' vectors, normalised. Students and jobs sharing skills (or
+ * a track) therefore score a higher cosine than unrelated ones, as a real model would rank them.
+ */
+export type EmbeddingStorage = 'pgvector' | 'array';
+
+const skillCache = new Map<string, Float64Array>();
+
+function gaussianUnit(r: Rng): Float64Array {
+  const v = new Float64Array(EMBEDDING_DIMENSIONS);
+  for (let i = 0; i < v.length; i++) v[i] = r.normal(0, 1);
+  return normalise(v);
+}
+
+function normalise(v: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
+  n = Math.sqrt(n) || 1;
+  for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+}
+
+export function skillVector(seed: number, skill: number): Float64Array {
+  const key = `${seed}:${skill}`;
+  let v = skillCache.get(key);
+  if (!v) {
+    const track = gaussianUnit(Rng.at(seed, 'track_vector', skill % T));
+    const own = gaussianUnit(Rng.at(seed, 'skill_vector', skill));
+    v = new Float64Array(EMBEDDING_DIMENSIONS);
+    for (let i = 0; i < v.length; i++) v[i] = 0.6 * track[i] + 0.8 * own[i];
+    normalise(v);
+    skillCache.set(key, v);
+  }
+  return v;
+}
+
+/** Weighted sum of skill vectors, normalised; values rounded as they will be stored. */
+export function embeddingOf(seed: number, skills: ReadonlyArray<readonly [number, number]>): Float64Array {
+  const out = new Float64Array(EMBEDDING_DIMENSIONS);
+  for (const [skill, weight] of skills) {
+    const v = skillVector(seed, skill);
+    for (let i = 0; i < out.length; i++) out[i] += weight * v[i];
+  }
+  normalise(out);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(out[i] * 1e6) / 1e6;
+  return out;
+}
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / (Math.sqrt(na * nb) || 1);
+}
+
+/** The text form PostgreSQL reads: '[...]' for pgvector, '{...}' for real[]. */
+export function formatEmbedding(v: Float64Array, storage: EmbeddingStorage): string {
+  const body = Array.from(v, (x) => String(x)).join(',');
+  return storage === 'pgvector' ? `[${body}]` : `{${body}}`;
+}

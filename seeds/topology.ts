@@ -1,0 +1,386 @@
+import { COLLECTION_NAMES } from '../src/stores/mongo/collections';
+import { usageError } from '../src/errors';
+import { hash32, type ProfileName } from './core';
+
+/**
+ * How many rows each table gets, and which row points at which: every cross-reference is a pure
+ * function of indexes, so no generator holds a table in memory, and the PostgreSQL, MongoDB and S3
+ * generators agree on ids without talking to each other. Unique pairs (student, course), (student,
+ * job)... are unique by construction (see pairAt).
+ */
+
+/** The 50 tables in load (foreign-key dependency) order. */
+export const PG_TABLES = [
+  'users', 'students', 'companies', 'admins', 'instructors', 'mentors', 'notifications', 'notification_preferences',
+  'categories', 'skills', 'skill_synonyms', 'student_skills',
+  'payments',
+  'courses', 'course_skills', 'course_prerequisites', 'modules', 'lessons', 'quizzes', 'quiz_questions',
+  'flashcard_decks', 'flashcards', 'course_reviews', 'enrollments', 'lesson_progress',
+  'quiz_attempts', 'materials', 'material_downloads', 'webinars', 'webinar_registrations',
+  'mentor_sessions', 'mentor_reviews',
+  'jobs', 'job_skills', 'applications', 'application_status_history', 'interview_slots',
+  'placement_packages', 'student_placements', 'referral_contacts',
+  'badges', 'student_badges', 'student_portfolios', 'portfolio_skills',
+  'company_candidate_billing',
+  'student_embeddings', 'job_embeddings', 'admin_match_recommendations',
+  'system_settings', 'audit_logs',
+] as const;
+export type PgTable = (typeof PG_TABLES)[number];
+
+export const MONGO_COLLECTIONS = COLLECTION_NAMES;
+
+/** Skill tracks: students, jobs and courses of one track share skills, so embeddings cluster. */
+export const TRACKS = ['frontend', 'backend', 'data', 'devops', 'mobile', 'design'] as const;
+export const T = TRACKS.length;
+
+/** The knobs a profile sets. Per-parent fan-outs keep parent/child structure computable. */
+export interface Shape {
+  students: number;
+  companies: number;
+  admins: number;
+  instructors: number;
+  mentors: number;
+  categories: number;
+  skills: number;
+  skill_synonyms: number;
+  skillsPerStudent: number;
+  notificationsPerUser: number;
+  preferencesPerUser: number;
+  courses: number;
+  skillsPerCourse: number;
+  course_prerequisites: number;
+  modulesPerCourse: number;
+  lessonsPerModule: number;
+  questionsPerQuiz: number;
+  flashcardsPerDeck: number;
+  course_reviews: number;
+  enrollments: number;
+  quiz_attempts: number;
+  materials: number;
+  material_downloads: number;
+  webinars: number;
+  webinar_registrations: number;
+  mentor_sessions: number;
+  jobs: number;
+  skillsPerJob: number;
+  applications: number;
+  placement_packages: number;
+  student_placements: number;
+  referral_contacts: number;
+  badges: number;
+  student_badges: number;
+  student_portfolios: number;
+  skillsPerPortfolio: number;
+  admin_match_recommendations: number;
+  system_settings: number;
+  audit_logs: number;
+  // MongoDB
+  learning_progress: number;
+  xapi_statements: number;
+  flashcard_progress: number;
+  analytics_aggregates: number;
+  user_sessions: number;
+  search_logs: number;
+  notification_queue: number;
+  event_log: number;
+  course_engagement: number;
+}
+
+const SMALL: Shape = {
+  students: 30, companies: 6, admins: 4, instructors: 5, mentors: 5,
+  categories: 10, skills: 48, skill_synonyms: 24, skillsPerStudent: 4, notificationsPerUser: 2, preferencesPerUser: 2,
+  courses: 10, skillsPerCourse: 3, course_prerequisites: 6, modulesPerCourse: 3, lessonsPerModule: 3, questionsPerQuiz: 3,
+  flashcardsPerDeck: 5, course_reviews: 25, enrollments: 60, quiz_attempts: 40, materials: 12, material_downloads: 30,
+  webinars: 4, webinar_registrations: 20, mentor_sessions: 16, jobs: 12, skillsPerJob: 3, applications: 45,
+  placement_packages: 3, student_placements: 6, referral_contacts: 8, badges: 6, student_badges: 20,
+  student_portfolios: 15, skillsPerPortfolio: 2, admin_match_recommendations: 24, system_settings: 6, audit_logs: 30,
+  learning_progress: 200, xapi_statements: 100, flashcard_progress: 50, analytics_aggregates: 110, user_sessions: 60,
+  search_logs: 60, notification_queue: 60, event_log: 60, course_engagement: 60,
+};
+
+const MEDIUM: Shape = {
+  students: 4000, companies: 250, admins: 20, instructors: 120, mentors: 120,
+  categories: 40, skills: 300, skill_synonyms: 300, skillsPerStudent: 6, notificationsPerUser: 3, preferencesPerUser: 4,
+  courses: 200, skillsPerCourse: 4, course_prerequisites: 150, modulesPerCourse: 4, lessonsPerModule: 4, questionsPerQuiz: 4,
+  flashcardsPerDeck: 8, course_reviews: 3000, enrollments: 10000, quiz_attempts: 8000, materials: 400, material_downloads: 4000,
+  webinars: 60, webinar_registrations: 2500, mentor_sessions: 2500, jobs: 1000, skillsPerJob: 4, applications: 10000,
+  placement_packages: 5, student_placements: 400, referral_contacts: 800, badges: 30, student_badges: 4000,
+  student_portfolios: 2500, skillsPerPortfolio: 3, admin_match_recommendations: 5000, system_settings: 10, audit_logs: 5000,
+  learning_progress: 20000, xapi_statements: 10000, flashcard_progress: 5000, analytics_aggregates: 2200, user_sessions: 8000,
+  search_logs: 8000, notification_queue: 5000, event_log: 8000, course_engagement: 5000,
+};
+
+const LARGE: Shape = {
+  students: 300000, companies: 15000, admins: 100, instructors: 4000, mentors: 4000,
+  categories: 200, skills: 2000, skill_synonyms: 2000, skillsPerStudent: 6, notificationsPerUser: 3, preferencesPerUser: 4,
+  courses: 6000, skillsPerCourse: 4, course_prerequisites: 5000, modulesPerCourse: 5, lessonsPerModule: 4, questionsPerQuiz: 5,
+  flashcardsPerDeck: 10, course_reviews: 150000, enrollments: 500000, quiz_attempts: 400000, materials: 20000,
+  material_downloads: 200000, webinars: 2000, webinar_registrations: 100000, mentor_sessions: 100000, jobs: 40000,
+  skillsPerJob: 5, applications: 600000, placement_packages: 5, student_placements: 20000, referral_contacts: 40000,
+  badges: 50, student_badges: 200000, student_portfolios: 150000, skillsPerPortfolio: 3, admin_match_recommendations: 100000,
+  system_settings: 10, audit_logs: 300000,
+  learning_progress: 1000000, xapi_statements: 500000, flashcard_progress: 200000, analytics_aggregates: 22000,
+  user_sessions: 400000, search_logs: 300000, notification_queue: 200000, event_log: 300000, course_engagement: 200000,
+};
+
+export const SHAPES: Readonly<Record<ProfileName, Shape>> = { small: SMALL, medium: MEDIUM, large: LARGE };
+
+/** Tables whose row count follows from other tables: an override names the table that drives it. */
+export const DERIVED: Readonly<Record<string, string>> = {
+  payments: 'enrollments, webinar_registrations, material_downloads, mentor_sessions, student_placements or applications',
+  lesson_progress: 'enrollments',
+  mentor_reviews: 'mentor_sessions',
+  application_status_history: 'applications',
+  interview_slots: 'applications',
+  company_candidate_billing: 'applications',
+  student_embeddings: 'students',
+  job_embeddings: 'jobs',
+  flashcard_decks: 'courses',
+  quizzes: 'modules',
+  resume_analysis: 'students',
+};
+
+/** Child tables set by a per-parent fan-out: an override N spreads N rows over the parents. */
+const FANOUT: Readonly<Record<string, { knob: keyof Shape; parents: (s: Shape) => number }>> = {
+  student_skills: { knob: 'skillsPerStudent', parents: (s) => s.students },
+  notifications: { knob: 'notificationsPerUser', parents: (s) => userCount(s) },
+  notification_preferences: { knob: 'preferencesPerUser', parents: (s) => userCount(s) },
+  course_skills: { knob: 'skillsPerCourse', parents: (s) => s.courses },
+  modules: { knob: 'modulesPerCourse', parents: (s) => s.courses },
+  lessons: { knob: 'lessonsPerModule', parents: (s) => s.courses * s.modulesPerCourse },
+  quiz_questions: { knob: 'questionsPerQuiz', parents: (s) => s.courses * s.modulesPerCourse },
+  flashcards: { knob: 'flashcardsPerDeck', parents: (s) => s.courses },
+  job_skills: { knob: 'skillsPerJob', parents: (s) => s.jobs },
+  portfolio_skills: { knob: 'skillsPerPortfolio', parents: (s) => s.student_portfolios },
+};
+
+const USER_KINDS = ['students', 'companies', 'admins', 'instructors', 'mentors'] as const;
+
+function userCount(s: Shape): number {
+  return s.students + s.companies + s.admins + s.instructors + s.mentors;
+}
+
+/** Every name `--set` accepts: the 50 tables and the 10 collections. */
+export const OVERRIDABLE: readonly string[] = [...PG_TABLES, ...MONGO_COLLECTIONS];
+
+/** The profile's shape with `--set` overrides applied; refuses counts the structure cannot hold. */
+export function shapeFor(profile: ProfileName, overrides: Record<string, number> = {}): Shape {
+  const s: Shape = { ...SHAPES[profile] };
+  const entries = Object.entries(overrides);
+  for (const [name, n] of entries) {
+    if (DERIVED[name]) throw usageError(`cannot set ${name}: its row count follows from ${DERIVED[name]}`, `set ${DERIVED[name].split(/,| or /)[0].trim()} instead`);
+    if (name === 'users') {
+      const total = userCount(s);
+      for (const k of USER_KINDS) s[k] = Math.max(k === 'students' ? T : 1, Math.round((s[k] * n) / total));
+    } else if (name in s && !FANOUT[name]) {
+      (s as unknown as Record<string, number>)[name] = n;
+    }
+  }
+  // Fan-outs last: they divide by parent counts that the loop above may have changed.
+  for (const [name, n] of entries) {
+    const f = FANOUT[name];
+    if (f) s[f.knob] = Math.max(1, Math.ceil(n / Math.max(1, f.parents(s))));
+  }
+  checkShape(s);
+  return s;
+}
+
+function checkShape(s: Shape): void {
+  const need = (ok: boolean, what: string, fix: string) => {
+    if (!ok) throw usageError(`these counts cannot be seeded: ${what}`, fix);
+  };
+  for (const k of ['students', 'companies', 'admins', 'instructors', 'mentors', 'courses', 'jobs', 'categories', 'badges', 'placement_packages', 'webinars'] as const) {
+    need(s[k] >= 1, `${k} must be at least 1 (other tables point at it)`, `raise ${k}`);
+  }
+  need(s.students >= T, `students must be at least ${T} (one per skill track)`, `set students=${T} or more`);
+  need(s.skills >= T, `skills must be at least ${T} (one per skill track)`, `set skills=${T} or more`);
+  need(s.categories >= T, `categories must be at least ${T} (one root per skill track)`, `set categories=${T} or more`);
+  const perTrack = Math.floor(s.skills / T);
+  need(s.skillsPerStudent <= perTrack && s.skillsPerCourse <= perTrack && s.skillsPerJob <= perTrack && s.skillsPerPortfolio <= perTrack, `at most ${perTrack} skills per student/course/job/portfolio with ${s.skills} skills`, 'raise skills');
+  need(s.skill_synonyms <= s.skills * SYNONYM_SUFFIXES.length, `at most ${s.skills * SYNONYM_SUFFIXES.length} skill_synonyms`, 'raise skills');
+  need(s.preferencesPerUser <= 8, 'at most 8 notification_preferences per user (one per notification type)', 'lower notification_preferences');
+  need(s.enrollments <= s.students * s.courses, `at most ${s.students * s.courses} enrollments (one per student and course)`, 'raise students or courses');
+  need(s.enrollments >= 1 && s.course_reviews <= s.enrollments, 'course_reviews cannot exceed enrollments (only enrolled students review)', 'raise enrollments');
+  need(s.course_prerequisites <= s.courses - 1, `at most ${s.courses - 1} course_prerequisites`, 'raise courses');
+  need(s.webinar_registrations <= s.webinars * userCount(s), 'too many webinar_registrations for the users and webinars', 'raise webinars');
+  need(s.applications <= s.students * s.jobs, `at most ${s.students * s.jobs} applications (one per student and job)`, 'raise students or jobs');
+  need(s.student_badges <= s.students * s.badges, `at most ${s.students * s.badges} student_badges`, 'raise badges');
+  need(s.admin_match_recommendations <= s.jobs * Math.floor(s.students / T), `at most ${s.jobs * Math.floor(s.students / T)} admin_match_recommendations`, 'raise students or jobs');
+  need(s.flashcard_progress <= s.enrollments * s.flashcardsPerDeck, `at most ${s.enrollments * s.flashcardsPerDeck} flashcard_progress documents`, 'raise enrollments');
+  need(s.notification_queue <= userCount(s) * s.notificationsPerUser * 4, 'too many notification_queue documents (4 channels per notification)', 'raise notifications');
+  need(s.learning_progress === 0 || s.enrollments >= 1, 'learning_progress needs enrollments', 'raise enrollments');
+}
+
+export const SYNONYM_SUFFIXES = ['basics', 'fundamentals', 'advanced', 'in practice'] as const;
+
+/**
+ * `i` -> (a, b), one-to-one for i < A*B: a cycles fastest, b is offset per a by a hash, so pairs are
+ * unique by construction and spread over b.
+ */
+export function pairAt(seed: number, scope: string, i: number, A: number, B: number): [number, number] {
+  const a = i % A;
+  const k = Math.floor(i / A);
+  return [a, (k + hash32(seed, scope, a)) % B];
+}
+
+/** Index plan for one seed and shape: the relation functions every generator uses. */
+export class Topology {
+  readonly users: number;
+  readonly lessonsPerCourse: number;
+  readonly modules: number;
+  readonly lessons: number;
+  readonly quizzes: number;
+  readonly questions: number;
+  readonly flashcards: number;
+  readonly notifications: number;
+
+  constructor(
+    readonly seed: number,
+    readonly shape: Shape,
+  ) {
+    this.users = userCount(shape);
+    this.lessonsPerCourse = shape.modulesPerCourse * shape.lessonsPerModule;
+    this.modules = shape.courses * shape.modulesPerCourse;
+    this.lessons = this.modules * shape.lessonsPerModule;
+    this.quizzes = this.modules;
+    this.questions = this.quizzes * shape.questionsPerQuiz;
+    this.flashcards = shape.courses * shape.flashcardsPerDeck;
+    this.notifications = this.users * shape.notificationsPerUser;
+  }
+
+  // users: [students | companies | admins | instructors | mentors]
+  userOfStudent(s: number): number {
+    return s;
+  }
+  userOfCompany(c: number): number {
+    return this.shape.students + c;
+  }
+  userOfAdmin(a: number): number {
+    return this.shape.students + this.shape.companies + a;
+  }
+  userOfInstructor(i: number): number {
+    return this.shape.students + this.shape.companies + this.shape.admins + i;
+  }
+  userOfMentor(m: number): number {
+    return this.shape.students + this.shape.companies + this.shape.admins + this.shape.instructors + m;
+  }
+  /** Which profile a user index has, and its index in that profile table. */
+  userKind(u: number): { type: 'student' | 'company' | 'admin' | 'instructor' | 'mentor'; index: number } {
+    const s = this.shape;
+    if (u < s.students) return { type: 'student', index: u };
+    u -= s.students;
+    if (u < s.companies) return { type: 'company', index: u };
+    u -= s.companies;
+    if (u < s.admins) return { type: 'admin', index: u };
+    u -= s.admins;
+    if (u < s.instructors) return { type: 'instructor', index: u };
+    return { type: 'mentor', index: u - s.instructors };
+  }
+
+  track(index: number): number {
+    return index % T;
+  }
+
+  /** The k-th skill of an owner in track t (k < skills per track): distinct k give distinct skills. */
+  skillOfTrack(t: number, scope: string, owner: number, k: number): number {
+    const perTrack = Math.floor(this.shape.skills / T);
+    return t + T * ((hash32(this.seed, scope, owner) + k) % perTrack);
+  }
+  studentSkill(s: number, k: number): number {
+    return this.skillOfTrack(this.track(s), 'student_skills', s, k);
+  }
+  jobSkill(j: number, k: number): number {
+    return this.skillOfTrack(this.track(j), 'job_skills', j, k);
+  }
+  courseSkill(c: number, k: number): number {
+    return this.skillOfTrack(this.track(c), 'course_skills', c, k);
+  }
+  portfolioSkill(p: number, k: number): number {
+    return this.skillOfTrack(this.track(this.studentOfPortfolio(p)), 'portfolio_skills', p, k);
+  }
+
+  /** Categories 0..T-1 are the track roots; the rest are their children. */
+  categoryOfTrack(t: number, salt: number): number {
+    const children = Math.floor((this.shape.categories - 1 - t) / T);
+    if (children <= 0) return t;
+    return t + T * (1 + (salt % children));
+  }
+
+  instructorOfCourse(c: number): number {
+    return c % this.shape.instructors;
+  }
+  courseOfModule(m: number): number {
+    return Math.floor(m / this.shape.modulesPerCourse);
+  }
+  moduleOfLesson(l: number): number {
+    return Math.floor(l / this.shape.lessonsPerModule);
+  }
+  courseOfLesson(l: number): number {
+    return Math.floor(l / this.lessonsPerCourse);
+  }
+  lessonOfCourse(c: number, k: number): number {
+    return c * this.lessonsPerCourse + k;
+  }
+  /** Each module ends with its quiz lesson; quiz q belongs to module q. */
+  isQuizLesson(l: number): boolean {
+    return l % this.shape.lessonsPerModule === this.shape.lessonsPerModule - 1;
+  }
+  lessonOfQuiz(q: number): number {
+    return q * this.shape.lessonsPerModule + this.shape.lessonsPerModule - 1;
+  }
+  quizOfCourse(c: number, k: number): number {
+    return c * this.shape.modulesPerCourse + (k % this.shape.modulesPerCourse);
+  }
+  deckOfFlashcard(f: number): number {
+    return Math.floor(f / this.shape.flashcardsPerDeck);
+  }
+
+  enrollment(e: number): { student: number; course: number } {
+    const [student, course] = pairAt(this.seed, 'enrollments', e, this.shape.students, this.shape.courses);
+    return { student, course };
+  }
+  enrollmentOfReview(r: number): number {
+    return Math.floor((r * this.shape.enrollments) / Math.max(1, this.shape.course_reviews));
+  }
+  application(a: number): { student: number; job: number } {
+    const [student, job] = pairAt(this.seed, 'applications', a, this.shape.students, this.shape.jobs);
+    return { student, job };
+  }
+  companyOfJob(j: number): number {
+    return j % this.shape.companies;
+  }
+  webinarRegistration(i: number): { webinar: number; user: number } {
+    const [webinar, user] = pairAt(this.seed, 'webinar_registrations', i, this.shape.webinars, this.users);
+    return { webinar, user };
+  }
+  studentBadge(i: number): { student: number; badge: number } {
+    const [badge, student] = pairAt(this.seed, 'student_badges', i, this.shape.badges, this.shape.students);
+    return { student, badge };
+  }
+  /** Mentor sessions: mentor i%M, slot i/M (one day apart), so a mentor is never double-booked. */
+  mentorSession(i: number): { mentor: number; slot: number } {
+    return { mentor: i % this.shape.mentors, slot: Math.floor(i / this.shape.mentors) };
+  }
+  studentOfPortfolio(p: number): number {
+    return p % this.shape.students;
+  }
+  /** Recommendation i: job i%J and a student of the job's track (distinct per job). */
+  recommendation(i: number): { student: number; job: number } {
+    const J = this.shape.jobs;
+    const job = i % J;
+    const k = Math.floor(i / J);
+    const t = this.track(job);
+    const inTrack = Math.floor((this.shape.students - 1 - t) / T) + 1;
+    return { job, student: t + T * ((k + hash32(this.seed, 'recommendations', job)) % inTrack) };
+  }
+  flashcardProgress(i: number): { enrollment: number; flashcard: number } {
+    const E = this.shape.enrollments;
+    const e = i % E;
+    const k = Math.floor(i / E);
+    return { enrollment: e, flashcard: this.enrollment(e).course * this.shape.flashcardsPerDeck + k };
+  }
+  /** A deterministic pick in [0, n) for (scope, i). */
+  pick(scope: string, i: number, n: number): number {
+    return hash32(this.seed, scope, i) % n;
+  }
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { Rng, uuidFor } from '../../seeds/core';
+import { APPLICATION_STATUSES, applicationPath, canTransition, isValidStatusPath, shortestPathTo, devPasswordHash, verifyPassword, DEV_PASSWORD } from '../../seeds/domain';
+import { Topology, pairAt, shapeFor } from '../../seeds/topology';
+import { genContext, pgTables } from '../../seeds/postgres';
+import { copyField, copyLine, Json } from '../../src/stores/postgres/seed';
+
+describe('seed domain and generators (pure)', () => {
+  it('every status is reachable and generated paths are valid walks', () => {
+    for (const s of APPLICATION_STATUSES) expect(isValidStatusPath(shortestPathTo(s), s)).toBe(true);
+    for (let i = 0; i < 2000; i++) {
+      const p = applicationPath(Rng.at(1, 'x', i), i);
+      expect(isValidStatusPath(p, p[p.length - 1])).toBe(true);
+    }
+    expect(canTransition('hired', 'withdrawn')).toBe(false);
+    expect(isValidStatusPath(['pending_admin_review', 'hired'], 'hired')).toBe(false);
+  });
+
+  it('uuids are unique per table and deterministic', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 50_000; i++) seen.add(uuidFor(3, 'users', i));
+    expect(seen.size).toBe(50_000);
+    expect(uuidFor(3, 'users', 7)).toBe(uuidFor(3, 'users', 7));
+    expect(uuidFor(3, 'users', 7)).not.toBe(uuidFor(4, 'users', 7));
+    expect(uuidFor(3, 'users', 7)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('pairAt is one-to-one below A*B', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 30 * 17; i++) seen.add(pairAt(1, 'p', i, 30, 17).join(','));
+    expect(seen.size).toBe(30 * 17);
+  });
+
+  it('COPY text escaping: NULL, backslash, tab, newline, CR, jsonb', () => {
+    expect(copyField(null)).toBe('\\N');
+    expect(copyField('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+    expect(copyField(true)).toBe('t');
+    expect(copyField({ a: 'x\ty' })).toBe('{"a":"x\\\\ty"}'.replace('\\\\t', '\\\\t'));
+    expect(copyField(new Json('text'))).toBe('"text"');
+    expect(copyLine(['a', null, 3])).toBe('a\t\\N\t3\n');
+  });
+
+  it('the same seed generates identical rows; another seed different ones', () => {
+    const rows = (seed: number) => {
+      const ctx = genContext(new Topology(seed, shapeFor('small')), 'array');
+      return pgTables().map((t) => JSON.stringify([...t.rows(ctx)]));
+    };
+    expect(rows(5)).toEqual(rows(5));
+    expect(rows(5)[0]).not.toEqual(rows(6)[0]);
+  });
+
+  it('overrides: fan-outs spread, derived tables refused, capacity checked', () => {
+    expect(shapeFor('small', { student_skills: 200 }).skillsPerStudent).toBe(7);
+    expect(() => shapeFor('small', { lesson_progress: 5 })).toThrow(/follows from enrollments/);
+    expect(() => shapeFor('small', { applications: 10_000 })).toThrow(/at most 360 applications/);
+    expect(shapeFor('small', { users: 500 }).students).toBeGreaterThan(250);
+  });
+
+  it('the dev password hash is scrypt, deterministic per seed, and verifies', () => {
+    const h = devPasswordHash(9);
+    expect(h).toBe(devPasswordHash(9));
+    expect(h).not.toBe(devPasswordHash(10));
+    expect(h.startsWith('scrypt$16384$8$1$')).toBe(true);
+    expect(verifyPassword(DEV_PASSWORD, h)).toBe(true);
+  });
+});
