@@ -1,6 +1,20 @@
 import type { Command } from 'commander';
-import { notAvailable } from './context';
+import { action } from './context';
+import { renderUp, upFlags, upOptions } from './up';
 
 export function register(program: Command): void {
-  program.command('reset').description('(not available yet)').allowUnknownOption().action(notAvailable('reset'));
+  upFlags(
+    program
+      .command('reset')
+      .description('drop everything recruit-db owns in the stores (migrations reverted, seeded objects removed), then run `up`; refuses production')
+      .addHelpText('after', '\nExample:\n  $ recruit-db reset --profile small'),
+  ).action(
+    action(async (ctx) => {
+      const { runReset } = await import('../up');
+      const typed = ctx as Parameters<typeof renderUp>[0];
+      const result = await ctx.out.spin('reset', () => runReset(ctx.config(), upOptions(typed)));
+      renderUp(typed, result);
+      return result.verify.exitCode;
+    }),
+  );
 }

@@ -48,6 +48,8 @@ export interface DownOptions {
   to?: string;
   all?: boolean;
   dryRun?: boolean;
+  /** Rolling back production is refused unless this is set (see assertNotProduction). */
+  allowProduction?: boolean;
 }
 
 export interface StoreMigrator {
