@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import { assertNotProduction } from './config';
-import type { StoreName } from './errors';
+import { usageError, type StoreName } from './errors';
 import { openMigrator, type MigrateResult } from './stores/migrator';
 
 /**
@@ -49,7 +49,9 @@ export async function migrateAll(config: Config, only: StoreName[], onStep?: (s:
 export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> {
   if (opts.seed) {
     // Bad input is refused before the first write, not after the migrations ran.
-    assertNotProduction(config, opts.allowProduction, 'seed during up (pass --no-seed to only migrate and verify)');
+    if (config.env === 'production' && !opts.allowProduction) {
+      throw usageError('refusing to seed during up: the target is production (RECRUIT_DB_ENV=production)', 'pass --no-seed to only migrate and verify, or --allow-production if you really mean it');
+    }
     const { parseProfile, parseSeed } = await import('../seeds/core');
     parseProfile(opts.profile);
     parseSeed(opts.seedValue);
