@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description('check the live PostgreSQL, MongoDB and S3 stores against the documented schema summary and report drift')
     .option('--summary <file>', 'check against this schema summary markdown instead of the shipped manifest')
     .addOption(onlyOption())
-    .option('--strict', 'count warnings (unsupported server features, documentation miscounts) as failures')
+    .option('--strict', 'count warnings about the stores (unsupported server features, embedding fallback) as failures; documentation warnings never fail')
     .option('--problems-only', 'list only items that are not ok (totals still count everything)')
     .addHelpText(
       'after',
