@@ -131,13 +131,16 @@ start_ferretdb() {
 
 start_moto() {
   if port_open "$S3_PORT"; then return 0; fi
-  if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
+  # Probe by import, not by the console script: a venv that was copied or moved keeps
+  # scripts whose shebang points at the old path, while `python -m` still works.
+  if ! "$MOTO_VENV/bin/python" -c 'import moto.server, flask' >/dev/null 2>&1; then
     log "installing moto[server] into $MOTO_VENV"
+    rm -rf "$MOTO_VENV"
     python3 -m venv "$MOTO_VENV"
-    "$MOTO_VENV/bin/pip" install -q --disable-pip-version-check 'moto[server]>=5,<6'
+    "$MOTO_VENV/bin/python" -m pip install -q --disable-pip-version-check 'moto[server]>=5,<6'
   fi
   log "starting moto S3 on 127.0.0.1:$S3_PORT"
-  nohup "$MOTO_VENV/bin/moto_server" -H 127.0.0.1 -p "$S3_PORT" >"$STATE/logs/moto.log" 2>&1 &
+  nohup "$MOTO_VENV/bin/python" -m moto.server -H 127.0.0.1 -p "$S3_PORT" >"$STATE/logs/moto.log" 2>&1 &
   echo $! > "$STATE/run/moto.pid"
   wait_port 127.0.0.1 "$S3_PORT" 60 || die "moto did not start; see $STATE/logs/moto.log"
 }
