@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { introspectPostgres } from '../../src/stores/postgres/introspect';
-import { listMigrationFiles, openPostgresMigrator } from '../../src/stores/postgres/migrate';
+import { ADVISORY_LOCK_KEY, listMigrationFiles, openPostgresMigrator } from '../../src/stores/postgres/migrate';
 import { loadConfig } from '../../src/config';
 import { BIN, REPO, runCli, type CliResult } from '../helpers/cli';
 import { baseConfig, cliEnv, freshPgDatabase, uniqueName } from '../helpers/stores';
@@ -230,6 +230,58 @@ exports.down = async () => {};
     const tables = (await publicObjects(url)).tables;
     expect(tables).toContain('good_t');
     expect(tables).not.toContain('half_done');
+  });
+
+  it('a failing table in the middle of pipelined createTable calls is the error reported, not the aborted transaction after it', async () => {
+    const { url } = await freshDb();
+    // The compiled helpers, so the CLI pipelines these tables as it does the repository's migrations.
+    const ddl = JSON.stringify(join(REPO, 'dist/src/stores/postgres/ddl.js'));
+    const dir = tempMigrations({
+      '0001_tables.js': `
+const { createTable, createUpdatedAtFunction } = require(${ddl});
+exports.up = async (knex) => {
+  await createUpdatedAtFunction(knex);
+  await createTable(knex, 'first_t', (k) => { k.text('label'); });
+  await createTable(knex, 'broken_t', (k) => { k.fk('first_id', 'no_such_parent', 'CASCADE'); });
+  await createTable(knex, 'third_t', (k) => { k.fk('first_id', 'first_t', 'CASCADE'); });
+  await knex.raw('SELECT 1');
+};
+exports.down = async () => {};
+`,
+    });
+    const r = await cli(['migrate', '--only', 'postgres'], url, { RECRUIT_DB_MIGRATIONS_DIR: dir });
+    expectOneLineError(r, 1, /0001_tables/, /relation "no_such_parent" does not exist/);
+    expect(r.stderr).not.toMatch(/transaction is aborted/);
+    expect(await appliedNames(url)).toEqual([]);
+    expect(await publicObjects(url)).toEqual({ tables: BOOKKEEPING, types: [], functions: [] });
+  });
+
+  it('a migrate behind a held lock waits quietly, and gives up after RECRUIT_DB_LOCK_WAIT_MS with one line naming the holder', async () => {
+    const { url, database } = await freshDb();
+    await withClient(url, async (holder) => {
+      await holder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
+      const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+
+      const r = await cli(['migrate', '--only', 'postgres'], url, { RECRUIT_DB_LOCK_WAIT_MS: '800' });
+      expectOneLineError(r, 2, new RegExp(`another migrate holds the lock on ${database} \\(pid ${pid}, running for \\d+(\\.\\d)?s\\); waited \\d+(\\.\\d)?s`), /RECRUIT_DB_LOCK_WAIT_MS/);
+      const waited = Number(/waited (\d+(?:\.\d)?)s/.exec(r.stderr)![1]);
+      expect(waited).toBeGreaterThanOrEqual(0.8);
+      expect(waited).toBeLessThan(10);
+      expect(r.stdout).toBe('');
+      expect(await publicObjects(url)).toEqual({ tables: [], types: [], functions: [] });
+
+      expectOneLineError(await cli(['migrate', '--only', 'postgres'], url, { RECRUIT_DB_LOCK_WAIT_MS: 'soon' }), 2, /RECRUIT_DB_LOCK_WAIT_MS must be a whole number/);
+
+      // Released while a run waits within its bound: that run proceeds and says nothing about the wait.
+      const waiting = cli(['migrate', '--only', 'postgres'], url, { RECRUIT_DB_LOCK_WAIT_MS: '30000' });
+      await new Promise((res) => setTimeout(res, 1000));
+      await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
+      const ok = await waiting;
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stderr).toBe('');
+      expect(ok.stdout).not.toMatch(/holds the lock|waited/);
+      expect(await appliedNames(url)).toEqual(repoMigrations);
+    });
   });
 
   it('--dry-run prints the SQL and leaves the database empty', async () => {

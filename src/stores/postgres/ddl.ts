@@ -87,9 +87,13 @@ export async function dropUpdatedAtFunction(knex: Knex): Promise<void> {
 }
 
 export async function addUpdatedAtTrigger(knex: Knex, table: string): Promise<void> {
-  await knex.raw(
+  await knex.raw(updatedAtTriggerSql(table));
+}
+
+function updatedAtTriggerSql(table: string): string {
+  return (
     `CREATE TRIGGER ${ident(`${table}_set_updated_at`)} BEFORE UPDATE ON ${ident(table)} ` +
-      `FOR EACH ROW EXECUTE FUNCTION ${ident(UPDATED_AT_FUNCTION)}()`,
+    `FOR EACH ROW EXECUTE FUNCTION ${ident(UPDATED_AT_FUNCTION)}()`
   );
 }
 
@@ -187,6 +191,159 @@ export async function indexForeignKeys(knex: Knex, table: string): Promise<strin
     created.push(name);
   }
   return created;
+}
+
+/**
+ * The CREATE INDEX statements `indexForeignKeys` would run after `statements` (the DDL that creates
+ * and completes `table`), worked out from the statements themselves instead of the catalog: the
+ * same rule (an index per foreign key whose columns do not already lead, in any order, a
+ * non-partial index: primary key, unique or exclusion constraint, or CREATE INDEX on plain
+ * columns), the same names, and no round trip per table. Returns undefined when the statements do
+ * something this reading does not follow (an inline REFERENCES, a DROP, ...): then ask the catalog.
+ */
+export function foreignKeyIndexStatements(table: string, statements: readonly string[]): string[] | undefined {
+  const fks: string[][] = [];
+  const leads: string[][] = [];
+  for (const raw of statements) {
+    const sql = withoutLiterals(raw);
+    if (UNFOLLOWED.test(sql)) return undefined;
+    const index = CREATE_INDEX.exec(sql);
+    if (index) {
+      if (sameTable(index[1], table)) {
+        const open = index.index + index[0].length - 1;
+        const { items, end } = parenItems(sql, open);
+        if (!/\bwhere\b/i.test(sql.slice(end))) leads.push(leadingColumns(items));
+      }
+      continue;
+    }
+    const target = TABLE_STATEMENT.exec(sql);
+    if (!target || !sameTable(target[1], table)) continue;
+    const count = (re: RegExp) => sql.match(re)?.length ?? 0;
+    if (count(/\breferences\b/gi) !== count(FOREIGN_KEY) || count(/\bunique\b|\bprimary\s+key\b/gi) !== count(KEY_CONSTRAINT)) return undefined;
+    for (const m of sql.matchAll(FOREIGN_KEY)) fks.push(parenItems(sql, m.index! + m[0].length - 1).items.map(columnOf) as string[]);
+    for (const m of sql.matchAll(KEY_CONSTRAINT)) leads.push(leadingColumns(parenItems(sql, m.index! + m[0].length - 1).items));
+    for (const m of sql.matchAll(EXCLUDE_CONSTRAINT)) {
+      const { items, end } = parenItems(sql, m.index! + m[0].length - 1);
+      if (!/^\s*(?:include\s*\([^)]*\)\s*)?(?:with\s*\([^)]*\)\s*)?(?:using\s+index\s+tablespace\s+\S+\s*)?where\b/i.test(sql.slice(end))) {
+        leads.push(leadingColumns(items));
+      }
+    }
+  }
+  const covered = (cols: readonly string[]) => {
+    const want = [...cols].sort().join(',');
+    return leads.some((lead) => lead.length >= cols.length && lead.slice(0, cols.length).sort().join(',') === want);
+  };
+  const out: string[] = [];
+  for (const cols of [...fks].sort((a, b) => a.join(',').localeCompare(b.join(',')))) {
+    if (cols.some((c) => !c) || covered(cols)) continue;
+    out.push(`CREATE INDEX ${ident(`${table}_${cols.join('_')}_index`)} ON ${ident(table)} (${cols.map(ident).join(', ')})`);
+    leads.push(cols);
+  }
+  return out;
+}
+
+const NAME = String.raw`(?:"[^"]+"|[a-z_][a-z0-9_$]*)`;
+const QUALIFIED = String.raw`(${NAME}(?:\.${NAME})?)`;
+const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(?:unique\s+)?index\b[\s\S]*?\bon\s+(?:only\s+)?${QUALIFIED}\s*(?:using\s+\w+\s*)?\(`, 'i');
+const TABLE_STATEMENT = new RegExp(String.raw`^\s*(?:create\s+table\s+(?:if\s+not\s+exists\s+)?|alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?)${QUALIFIED}`, 'i');
+const FOREIGN_KEY = /\bforeign\s+key\s*\(/gi;
+const KEY_CONSTRAINT = /\b(?:primary\s+key|unique(?:\s+nulls\s+(?:not\s+)?distinct)?)\s*\(/gi;
+const EXCLUDE_CONSTRAINT = /\bexclude\s+(?:using\s+\w+\s*)?\(/gi;
+const UNFOLLOWED = /\b(?:drop|rename|inherits|partition|attach|detach)\b|\(\s*like\b/i;
+
+/** String literals and dollar-quoted bodies blanked out, so text inside them is never read as DDL. */
+function withoutLiterals(sql: string): string {
+  return sql.replace(/\$([a-z_]*)\$[\s\S]*?\$\1\$|'(?:[^']|'')*'/gi, "''");
+}
+
+function unquote(name: string): string {
+  return name.startsWith('"') ? name.slice(1, -1) : name.toLowerCase();
+}
+
+function sameTable(qualified: string, table: string): boolean {
+  const parts = qualified.match(new RegExp(NAME, 'gi'))!.map(unquote);
+  return parts[parts.length - 1] === table && (parts.length === 1 || parts[0] === 'public');
+}
+
+/** The comma-separated items of the parenthesised group opening at `open`, and the index after it. */
+function parenItems(sql: string, open: number): { items: string[]; end: number } {
+  const items: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  let quoted = false;
+  for (let i = open; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === '"') quoted = !quoted;
+    if (quoted) continue;
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) {
+      items.push(sql.slice(start, i).trim());
+      return { items, end: i + 1 };
+    } else if (ch === ',' && depth === 1) {
+      items.push(sql.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return { items: [], end: sql.length };
+}
+
+/** A plain column (optionally with opclass, order or `WITH op`), or undefined for an expression. */
+function columnOf(item: string): string | undefined {
+  const m = new RegExp(String.raw`^(${NAME})(?:\s+[^(]*)?$`, 'i').exec(item);
+  return m ? unquote(m[1]) : undefined;
+}
+
+/** The key columns up to the first expression (which has no column number, so leads nothing). */
+function leadingColumns(items: readonly string[]): string[] {
+  const cols: string[] = [];
+  for (const item of items) {
+    const c = columnOf(item);
+    if (!c) break;
+    cols.push(c);
+  }
+  return cols;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending DDL
+// ---------------------------------------------------------------------------------------------
+
+/** A statement as knex compiles it, or plain SQL. */
+export type Statement = string | { sql: string; bindings?: readonly unknown[] };
+
+function sqlOf(s: Statement): string {
+  return (typeof s === 'string' ? s : s.sql).trim().replace(/;+$/, '');
+}
+
+/** Statements PostgreSQL refuses inside a multi-statement query (an implicit transaction block). */
+const MUST_RUN_ALONE = /\bconcurrently\b|^\s*(?:vacuum|create\s+database|drop\s+database|alter\s+system)\b/i;
+
+/**
+ * Runs statements in order in as few round trips as is safe: consecutive statements without bind
+ * parameters go together as one multi-statement query (the simple protocol runs them in order, and
+ * the first error stops the rest); a statement with bindings, or one that must run alone, goes by
+ * itself. Same statements, same order, same transaction: only the number of round trips changes.
+ */
+export async function runStatements(knex: Knex, statements: readonly Statement[]): Promise<void> {
+  let batch: string[] = [];
+  const flush = async () => {
+    if (batch.length) await knex.raw(batch.join(';\n'));
+    batch = [];
+  };
+  for (const s of statements) {
+    const sql = sqlOf(s);
+    if (canBatch(s)) {
+      batch.push(sql);
+    } else {
+      await flush();
+      await knex.raw(sql, (typeof s === 'string' ? [] : (s.bindings ?? [])) as Knex.RawBinding[]);
+    }
+  }
+  await flush();
+}
+
+function canBatch(s: Statement): boolean {
+  return (typeof s === 'string' || !s.bindings?.length) && !MUST_RUN_ALONE.test(sqlOf(s));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,7 +551,8 @@ export async function embeddingStorage(knex: Knex): Promise<EmbeddingStorage> {
 /**
  * CREATE TABLE with the conventions: `id uuid PRIMARY KEY DEFAULT gen_random_uuid()`, the columns
  * from `build`, created_at/updated_at, the updated_at trigger, the deferred statements, and an
- * index on every foreign key not already led by an index.
+ * index on every foreign key not already led by an index (see foreignKeyIndexStatements); all of
+ * it sent in one round trip (see runStatements).
  */
 export async function createTable(
   knex: Knex,
@@ -403,16 +561,73 @@ export async function createTable(
   opts: { comment?: string } = {},
 ): Promise<void> {
   let kit: TableKit | undefined;
-  await knex.schema.createTable(table, (t) => {
-    t.uuid('id').primary({ constraintName: `${table}_pkey` }).defaultTo(knex.raw('gen_random_uuid()'));
-    kit = new TableKit(knex, table, t);
-    build(kit, t);
-    timestamps(knex, t);
-  });
-  await addUpdatedAtTrigger(knex, table);
-  for (const sql of kit!.afterStatements) await knex.raw(sql);
-  if (opts.comment) await knex.raw(`COMMENT ON TABLE ${ident(table)} IS ${literal(opts.comment)}`);
-  await indexForeignKeys(knex, table);
+  // Compiled rather than run: the whole table then goes to the server in one round trip.
+  const statements: Statement[] = knex.schema
+    .createTable(table, (t) => {
+      t.uuid('id').primary({ constraintName: `${table}_pkey` }).defaultTo(knex.raw('gen_random_uuid()'));
+      kit = new TableKit(knex, table, t);
+      build(kit, t);
+      timestamps(knex, t);
+    })
+    .toSQL();
+  statements.push(updatedAtTriggerSql(table), ...kit!.afterStatements);
+  if (opts.comment) statements.push(`COMMENT ON TABLE ${ident(table)} IS ${literal(opts.comment)}`);
+  const fkIndexes = foreignKeyIndexStatements(table, statements.map(sqlOf));
+  const all = fkIndexes ? [...statements, ...fkIndexes] : statements;
+  const pipeline = pipelines.get(knex);
+  if (pipeline && fkIndexes && all.every(canBatch)) {
+    await sendPipelined(knex, pipeline, all.map(sqlOf).join(';\n'));
+    return;
+  }
+  await runStatements(knex, all);
+  if (!fkIndexes) await indexForeignKeys(knex, table);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pipelining: the server creates one table while the migration compiles the next
+// ---------------------------------------------------------------------------------------------
+
+const pipelines = new WeakMap<Knex, Array<Promise<unknown>>>();
+
+/**
+ * Runs `work` (a migration's up or down) with createTable pipelined on the transaction `trx`:
+ * createTable returns once its statements are queued on the transaction's one connection (which
+ * runs everything in the order it was queued), not when the server has run them. Before
+ * returning, this waits for everything queued, and throws the first statement that failed (what
+ * failed after it only saw the aborted transaction). Not a transaction: `work` runs as is.
+ */
+export async function pipelineDdl<T>(trx: Knex, work: () => Promise<T>): Promise<T> {
+  if (!trx.isTransaction) return work(); // a pool could run queued statements on other connections
+  const queued: Array<Promise<unknown>> = [];
+  pipelines.set(trx, queued);
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+  try {
+    outcome = { ok: true, value: await work() };
+  } catch (error) {
+    outcome = { ok: false, error };
+  } finally {
+    pipelines.delete(trx);
+  }
+  const failed = (await Promise.allSettled(queued)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+/**
+ * One table in flight at a time: the server runs it while the migration compiles the next one. A
+ * deeper queue would gain little more, and pg warns when a query is queued behind a queued query.
+ */
+async function sendPipelined(knex: Knex, queue: Array<Promise<unknown>>, sql: string): Promise<void> {
+  // A failure has aborted the transaction: send nothing more into it, stop the migration here.
+  await queue[queue.length - 1];
+  const query = knex.raw(sql);
+  // knex emits 'query' synchronously just before handing the SQL to the connection's FIFO queue.
+  const handedOver = new Promise<void>((resolve) => query.on('query', () => resolve()));
+  const done = query.then(() => undefined);
+  done.catch(() => undefined); // reported by pipelineDdl
+  queue.push(done);
+  await Promise.race([handedOver, done.catch(() => undefined)]);
 }
 
 /** Drops tables in the given order (children first). */

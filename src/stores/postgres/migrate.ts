@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client } from 'pg';
-import { knex as knexFactory, type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { assertNotProduction, requireStore, type Config, type PostgresConfig } from '../../config';
 import { EXIT, RecruitDbError, usageError } from '../../errors';
 import { codeDir, COMPILED, ROOT } from '../../paths';
@@ -10,6 +10,7 @@ import { maskUrl } from '../../secrets';
 import type { DownOptions, MigrateResult, MigrationEntry, MigrationStatus, StoreMigrator, UpOptions } from '../migrator';
 import type { Capability } from '../shapes';
 import { connectPg, pgClientConfig, pgError, probePg } from './connect';
+import { pipelineDdl } from './ddl';
 
 /** For tests and advanced use: run the migrations of another folder (.js files, or .ts under a TS loader). */
 export const MIGRATIONS_DIR_ENV = 'RECRUIT_DB_MIGRATIONS_DIR';
@@ -24,6 +25,18 @@ export const ADVISORY_LOCK_KEY = 7_302_914_551;
  * ended with it), so it is safe to terminate.
  */
 const WORKER_APP = 'recruit-db:migrate';
+/** How long a run waits for another run's advisory lock, in ms (default 120 s; 0: do not wait). */
+export const LOCK_WAIT_ENV = 'RECRUIT_DB_LOCK_WAIT_MS';
+const DEFAULT_LOCK_WAIT_MS = 120_000;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+function lockWaitMs(): number {
+  const raw = process.env[LOCK_WAIT_ENV];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_LOCK_WAIT_MS;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw usageError(`${LOCK_WAIT_ENV} must be a whole number of milliseconds, got "${raw}"`, `e.g. ${LOCK_WAIT_ENV}=${DEFAULT_LOCK_WAIT_MS}`);
+  return ms;
+}
 
 export interface MigrationFile {
   /**
@@ -170,7 +183,8 @@ interface DbState {
   applied: AppliedRow[];
   checksums: Map<string, string>;
   knexLocked: boolean;
-  hasKnexTables: boolean;
+  hasKnexTable: boolean;
+  hasKnexLockTable: boolean;
 }
 
 async function readState(client: Client): Promise<DbState> {
@@ -183,7 +197,7 @@ async function readState(client: Client): Promise<DbState> {
   const checksums = new Map<string, string>();
   if (c) for (const r of (await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${CHECKSUM_TABLE}`)).rows) checksums.set(r.name, r.checksum);
   const knexLocked = l ? (await client.query(`SELECT 1 FROM ${KNEX_TABLE}_lock WHERE is_locked = 1`)).rowCount! > 0 : false;
-  return { applied, checksums, knexLocked, hasKnexTables: m && l };
+  return { applied, checksums, knexLocked, hasKnexTable: m, hasKnexLockTable: l };
 }
 
 interface Classified {
@@ -290,6 +304,8 @@ class PostgresMigrator implements StoreMigrator {
 
   private knex(files: MigrationFile[]): Knex {
     if (this.knexInstance) return this.knexInstance;
+    // Loaded on first use: a run with nothing to do never pays for knex's start-up.
+    const { knex: knexFactory } = require('knex') as typeof import('knex');
     const k = knexFactory({
       client: 'pg',
       connection: { ...pgClientConfig(this.pg, this.config.timeoutMs), application_name: WORKER_APP } as Knex.PgConnectionConfig,
@@ -327,12 +343,13 @@ class PostgresMigrator implements StoreMigrator {
    * and lock die with it, so nobody ever unlocks by hand. Then knex's lock row can be cleared safely.
    */
   private async locked<T>(work: () => Promise<T>): Promise<T> {
+    const waitMs = lockWaitMs();
     try {
       const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY]);
-      if (!got.rows[0].ok) await this.client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
+      if (!got.rows[0].ok) await this.waitForLock(waitMs);
       await this.terminateOrphans();
     } catch (err) {
-      throw pgError(err, this.pg, this.config.timeoutMs);
+      throw err instanceof RecruitDbError ? err : pgError(err, this.pg, this.config.timeoutMs);
     }
     try {
       return await work();
@@ -343,6 +360,49 @@ class PostgresMigrator implements StoreMigrator {
       this.knexInstance = undefined;
       await this.client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]).catch(() => undefined);
     }
+  }
+
+  /**
+   * Waits for the advisory lock at most `waitMs` (lock_timeout bounds pg_advisory_lock like any
+   * other lock wait), so a run queued behind a hung one fails saying who holds it, instead of
+   * waiting silently for ever.
+   */
+  private async waitForLock(waitMs: number): Promise<void> {
+    const started = Date.now();
+    if (waitMs > 0) {
+      try {
+        await this.client.query(`SELECT set_config('lock_timeout', $1, false)`, [`${waitMs}ms`]);
+        await this.client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
+      } finally {
+        await this.client.query('RESET lock_timeout').catch(() => undefined);
+      }
+    }
+    const holder = await this.client
+      .query<{ pid: number; running_s: number | null }>(
+        `SELECT l.pid, extract(epoch FROM now() - a.backend_start)::float8 AS running_s
+           FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid
+          LIMIT 1`,
+        [ADVISORY_LOCK_KEY],
+      )
+      .then((r) => r.rows[0])
+      .catch(() => undefined);
+    const seconds = (ms: number) => `${Math.round(ms / 100) / 10}s`;
+    const who = holder
+      ? ` (pid ${holder.pid}${holder.running_s === null ? '' : `, running for ${seconds(holder.running_s * 1000)}`})`
+      : '';
+    throw new RecruitDbError({
+      code: 'lock-timeout',
+      store: 'postgres',
+      message: `another migrate holds the lock on ${this.pg.database}${who}; waited ${seconds(Date.now() - started)}`,
+      hint: `let it finish and rerun; if it is hung, stop that process${holder ? ` (or SELECT pg_terminate_backend(${holder.pid}))` : ''}; ${LOCK_WAIT_ENV} sets the wait in ms`,
+      exitCode: EXIT.USAGE,
+    });
   }
 
   /**
@@ -445,29 +505,32 @@ class PostgresMigrator implements StoreMigrator {
         pending = pending.filter((f) => files.indexOf(f) <= idx);
         if (c.applied.has(target)) this.notes.push(`${target} is already applied`);
       }
-      const knex = this.knex(files);
+      const knex = () => this.knex(files);
       // Open the worker connection while the bookkeeping runs on ours: start-up is most of a small run.
-      const warm = pending.length ? knex.raw('SELECT 1').catch(() => undefined) : undefined;
+      const warm = pending.length ? knex().raw('SELECT 1').catch(() => undefined) : undefined;
       if (opts.dryRun) {
         await warm;
-        const plan = await this.capture(knex, pending, 'up');
+        const plan = await this.capture(knex(), pending, 'up');
         if (c.changed.length) this.notes.push(`would record new checksums for ${c.changed.map((f) => f.name).join(', ')}`);
         return { store: 'postgres', direction: 'up', done: [], plan, capabilities, notes: this.takeNotes() };
       }
+      // Loaded while the server works on the bookkeeping; a file that fails to load fails in runOne, in turn.
+      void Promise.all(pending.map((f) => loadMigration(f).catch(() => undefined)));
       let batch: number;
       try {
         await this.prepareBookkeeping(knex, state);
         for (const f of [...c.unchecked, ...(opts.acceptChanged ? c.changed : [])]) await this.recordChecksum(this.client, f);
         if (opts.acceptChanged && c.changed.length) this.notes.push(`recorded new checksums for ${c.changed.map((f) => f.name).join(', ')}`);
         // One recruit-db run is one batch, as with `knex migrate:latest`, so a default rollback undoes it.
-        batch = Number((await this.client.query(`SELECT coalesce(max(batch), 0) + 1 AS b FROM ${KNEX_TABLE}`)).rows[0].b);
+        // `state` was read under the lock, so its highest batch is the table's.
+        batch = state.applied.reduce((max, r) => Math.max(max, r.batch), 0) + 1;
       } catch (err) {
         throw pgError(err, this.pg, this.config.timeoutMs);
       }
       await warm;
       const done: string[] = [];
       for (const f of pending) {
-        await this.runOne(knex, f, 'up', batch);
+        await this.runOne(knex(), f, 'up', batch);
         done.push(f.name);
       }
       if (!done.length && !this.notes.length) this.notes.push('already up to date');
@@ -506,9 +569,9 @@ class PostgresMigrator implements StoreMigrator {
       if (missing.length) throw this.missingError(missing);
       const byName = new Map(files.map((f) => [f.name, f]));
       const toRun = revert.map((n) => byName.get(n)!);
-      const knex = this.knex(files);
+      const knex = () => this.knex(files);
       if (opts.dryRun) {
-        const plan = await this.capture(knex, toRun, 'down');
+        const plan = await this.capture(knex(), toRun, 'down');
         return { store: 'postgres', direction: 'down', done: [], plan, capabilities, notes: this.takeNotes() };
       }
       try {
@@ -518,7 +581,7 @@ class PostgresMigrator implements StoreMigrator {
       }
       const done: string[] = [];
       for (const f of toRun) {
-        await this.runOne(knex, f, 'down', 0);
+        await this.runOne(knex(), f, 'down', 0);
         done.push(f.name);
       }
       if (!done.length) this.notes.push('nothing to roll back');
@@ -531,18 +594,47 @@ class PostgresMigrator implements StoreMigrator {
     await this.client.end().catch(() => undefined);
   }
 
-  /** knex's own tables (created by knex itself, so the plain knex CLI finds them as it expects). */
-  private async prepareBookkeeping(knex: Knex, state: DbState): Promise<void> {
-    if (!state.hasKnexTables) await knex.migrate.list();
+  /**
+   * knex's own tables, as knex's migrator creates them (the same schema-builder calls, so the plain
+   * knex CLI finds them as it expects), our checksum table and the lock row: one round trip, and
+   * all or nothing (a multi-statement query is one implicit transaction).
+   */
+  private async prepareBookkeeping(knex: () => Knex, state: DbState): Promise<void> {
+    const sql: string[] = [];
+    if (!state.hasKnexTable) {
+      sql.push(
+        ...knex()
+          .schema.createTable(KNEX_TABLE, (t) => {
+            t.increments();
+            t.string('name');
+            t.integer('batch');
+            t.timestamp('migration_time');
+          })
+          .toSQL()
+          .map((q) => q.sql),
+      );
+    }
+    if (!state.hasKnexLockTable) {
+      sql.push(
+        ...knex()
+          .schema.createTable(`${KNEX_TABLE}_lock`, (t) => {
+            t.increments('index').primary();
+            t.integer('is_locked');
+          })
+          .toSQL()
+          .map((q) => q.sql),
+      );
+    }
     // What knex.migrate.forceFreeMigrationsLock does, and then the row is set for the whole run, so a
     // plain `knex migrate:*` started meanwhile refuses to run. Safe: we hold the advisory lock, so a
     // set row can only have been left by a run that died.
-    await this.client.query(`DELETE FROM ${KNEX_TABLE}_lock`);
-    await this.client.query(`INSERT INTO ${KNEX_TABLE}_lock (is_locked) VALUES (1)`);
-    this.knexRowLocked = true;
-    await this.client.query(
+    sql.push(
+      `DELETE FROM ${KNEX_TABLE}_lock`,
+      `INSERT INTO ${KNEX_TABLE}_lock (is_locked) VALUES (1)`,
       `CREATE TABLE IF NOT EXISTS ${CHECKSUM_TABLE} (name text PRIMARY KEY, checksum text NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`,
     );
+    await this.client.query(sql.join(';\n'));
+    this.knexRowLocked = true;
     await this.canonicaliseNames(state);
   }
 
@@ -552,7 +644,7 @@ class PostgresMigrator implements StoreMigrator {
     let started = false;
     const body = async (db: Knex) => {
       started = true;
-      await mod[direction](db);
+      await pipelineDdl(db, () => mod[direction](db));
       // One statement for both bookkeeping rows: a round trip per migration saved.
       if (direction === 'up') {
         await db.raw(
