@@ -1,5 +1,5 @@
 import { buildKey, type AssetTypeId } from '../s3-layout';
-import { hash32, uuidFor } from './core';
+import { hash32, scoped, uuidFor } from './core';
 import type { Topology } from './topology';
 
 /**
@@ -93,7 +93,7 @@ function ownerOf(t: Topology, type: AssetTypeId, i: number): string {
 }
 
 function contentTypeOf(t: Topology, type: AssetTypeId, i: number): string {
-  const r = percent(t, `content_type:${type}`, i);
+  const r = percent(t, scoped('content_type', type), i);
   switch (type) {
     case 'profilePicture':
     case 'companyLogo':
@@ -120,7 +120,7 @@ function contentTypeOf(t: Topology, type: AssetTypeId, i: number): string {
  */
 export function assetFor(t: Topology, type: AssetTypeId, index: number): AssetRef {
   const contentType = contentTypeOf(t, type, index);
-  const built = buildKey(type, { ownerId: ownerOf(t, type, index), contentType, size: 1, id: uuidFor(t.seed, `asset:${type}`, index) });
+  const built = buildKey(type, { ownerId: ownerOf(t, type, index), contentType, size: 1, id: uuidFor(t.seed, scoped('asset', type), index) });
   return { assetType: type, index, key: built.key, contentType: built.contentType };
 }
 

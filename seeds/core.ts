@@ -14,19 +14,47 @@ function digest(...parts: Array<string | number>): Buffer {
 }
 
 // sha256 once per (seed, kind, scope), then a cheap integer mix per index: hashing every row with
-// sha256 cost ~8µs per id, which dominated generation at the large profile.
-const scopeKeys = new Map<string, Uint32Array>();
+// sha256 cost ~8µs per id, which dominated generation at the large profile. The keys sit in one map
+// per (seed, kind) looked up by the scope string alone: building a `${seed}${kind}${scope}` key per
+// call cost more than the mixing itself. Int32Array, because every use is a bitwise op (same bits as
+// uint32) and small ints stay unboxed.
+type Kind = 'h32' | 'uuid' | 'rng';
+type KeyMaps = Record<Kind, Map<string, Int32Array>>;
+const keysBySeed = new Map<number, KeyMaps>();
+let lastSeed = NaN;
+let lastMaps: KeyMaps | undefined;
 
-function scopeKey(seed: number, kind: string, scope: string): Uint32Array {
-  const name = `${seed}\u0000${kind}\u0000${scope}`;
-  let k = scopeKeys.get(name);
+function scopeKey(seed: number, kind: Kind, scope: string): Int32Array {
+  let maps = seed === lastSeed ? lastMaps : keysBySeed.get(seed);
+  if (!maps) {
+    maps = { h32: new Map(), uuid: new Map(), rng: new Map() };
+    keysBySeed.set(seed, maps);
+  }
+  lastSeed = seed;
+  lastMaps = maps;
+  const m = maps[kind];
+  let k = m.get(scope);
   if (!k) {
     const d = digest(seed, kind, scope);
-    k = new Uint32Array(8);
-    for (let i = 0; i < 8; i++) k[i] = d.readUInt32LE(i * 4);
-    scopeKeys.set(name, k);
+    k = new Int32Array(8);
+    for (let i = 0; i < 8; i++) k[i] = d.readInt32LE(i * 4);
+    m.set(scope, k);
   }
   return k;
+}
+
+const scopedNames = new Map<string, Map<string, string>>();
+
+/**
+ * `${prefix}:${name}` as one cached string: scopes such as `born:${table}` are built per row, and a
+ * freshly concatenated string must be flattened and hashed again for every key lookup.
+ */
+export function scoped(prefix: string, name: string): string {
+  let m = scopedNames.get(prefix);
+  if (!m) scopedNames.set(prefix, (m = new Map()));
+  let s = m.get(name);
+  if (s === undefined) m.set(name, (s = `${prefix}:${name}`));
+  return s;
 }
 
 /** murmur3's finaliser: a bijection on 32-bit integers with good avalanche. */
@@ -46,7 +74,9 @@ export function hash32(seed: number, scope: string, index: number): number {
   return fmix32(fmix32((index >>> 0) ^ k[0]) ^ k[1] ^ Math.floor(index / 4294967296));
 }
 
-const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+/** Two lowercase hex digits per byte value: a table lookup instead of toString(16) + padStart. */
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex8 = (n: number) => HEX[n >>> 24] + HEX[(n >>> 16) & 255] + HEX[(n >>> 8) & 255] + HEX[n & 255];
 
 /**
  * A UUID (version 4 layout) derived from the seed, a table and a row index. The first 32 bits are a
@@ -61,8 +91,7 @@ export function uuidFor(seed: number, table: string, index: number): string {
   const d = fmix32(c ^ k[5]);
   b = ((b & 0xffff0fff) | 0x00004000) >>> 0;
   c = ((c & 0x3fffffff) | 0x80000000) >>> 0;
-  const h = hex8(a) + hex8(b) + hex8(c) + hex8(d);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return `${hex8(a)}-${HEX[b >>> 24]}${HEX[(b >>> 16) & 255]}-${HEX[(b >>> 8) & 255]}${HEX[b & 255]}-${HEX[c >>> 24]}${HEX[(c >>> 16) & 255]}-${HEX[(c >>> 8) & 255]}${HEX[c & 255]}${hex8(d)}`;
 }
 
 /** A small fast PRNG (sfc32) seeded from sha256 of the scope: independent streams per scope. */

@@ -1,6 +1,6 @@
 import { ObjectId, type Document } from 'mongodb';
 import { dimensionsKey } from '../src/stores/mongo/collections';
-import { Rng, hash32, uuidFor } from './core';
+import { Rng, hash32, scoped, uuidFor } from './core';
 import { assetFor, enrollmentStatus, hasResume, lessonContentType } from './assets';
 import { DAY, HOUR, MIN, REFERENCE_TIME, application, bornAt, emailOf, enrolledAt, notificationAt, notificationType, personName, skillName, studentProficiency, type GenContext } from './postgres';
 import { TRACKS } from './topology';
@@ -18,8 +18,8 @@ export interface CollectionSpec {
 }
 
 const pgId = (c: GenContext, table: string, i: number) => uuidFor(c.seed, table, i);
-const oid = (c: GenContext, coll: string, i: number) => new ObjectId(uuidFor(c.seed, `mongo:${coll}`, i).replace(/-/g, '').slice(0, 24));
-const rng = (c: GenContext, coll: string, i: number) => Rng.at(c.seed, `mongo:${coll}`, i);
+const oid = (c: GenContext, coll: string, i: number) => new ObjectId(uuidFor(c.seed, scoped('mongo', coll), i).replace(/-/g, '').slice(0, 24));
+const rng = (c: GenContext, coll: string, i: number) => Rng.at(c.seed, scoped('mongo', coll), i);
 const at = (ms: number) => new Date(ms);
 
 function* range(n: number, f: (i: number) => Document): Generator<Document> {

@@ -17,6 +17,9 @@ import { contentHash, isStoreEmpty, MONGO_COLLECTIONS, PG_TABLES } from '../../s
 import { cosine } from '../../seeds/embeddings';
 import { DEV_PASSWORD, isValidStatusPath, verifyPassword, type ApplicationStatus } from '../../seeds/domain';
 import { sniffContentType } from '../../seeds/files';
+import { genContext, pgTables } from '../../seeds/postgres';
+import { Topology, shapeFor } from '../../seeds/topology';
+import { copyTables } from '../../src/stores/postgres/seed';
 import { runCli } from '../helpers/cli';
 import { baseConfig, cliEnv, freshBucketName, freshMongoDbName, freshPgDatabase } from '../helpers/stores';
 
@@ -28,6 +31,18 @@ let env: NodeJS.ProcessEnv;
 let dropPg: () => Promise<void>;
 let pg: Client;
 let mongo: MongoClient;
+let migratedSchema: string[];
+
+/** Foreign keys and indexes of the public schema as definitions: the seeder drops some of them for the load. */
+async function keysAndIndexes(client: Client): Promise<string[]> {
+  const r = await client.query<{ d: string }>(
+    `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+     UNION ALL
+     SELECT pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace
+     ORDER BY 1`,
+  );
+  return r.rows.map((x) => x.d);
+}
 
 beforeAll(async () => {
   const db = await freshPgDatabase('rdbseed');
@@ -50,6 +65,7 @@ beforeAll(async () => {
   }
   pg = new Client({ connectionString: db.url });
   await pg.connect();
+  migratedSchema = await keysAndIndexes(pg);
   mongo = new MongoClient(base.mongo!.uri);
   await mongo.connect();
 });
@@ -112,6 +128,11 @@ describe('recruit-db seed: the small profile', () => {
     for (const p of uniquePrefixes()) expect(first.s3.counts[p], p).toBeGreaterThan(0);
     const users = await pg.query('SELECT count(*)::int AS n FROM users');
     expect(users.rows[0].n).toBe(first.postgres.counts.users);
+  });
+
+  it('the foreign keys and indexes dropped for the load are back, exactly as migrated', async () => {
+    expect(migratedSchema.filter((d) => / FOREIGN KEY /.test(d)).length).toBeGreaterThan(50);
+    expect(await keysAndIndexes(pg)).toEqual(migratedSchema);
   });
 
   it('the reported hash is the live content hash', async () => {
@@ -273,5 +294,40 @@ describe('recruit-db seed: the small profile', () => {
     expect(diff.mongo.hash).not.toBe(first.mongo.hash);
     expect(diff.s3.hash).not.toBe(first.s3.hash);
     expect(diff.postgres.counts.users).toBe(first.postgres.counts.users);
+  });
+});
+
+describe('the PostgreSQL load is one transaction', () => {
+  let url: string;
+  let drop: () => Promise<void>;
+  let client: Client;
+
+  beforeAll(async () => {
+    const db = await freshPgDatabase('rdbseedtx');
+    ({ url, drop } = db);
+    const m = await openMigrator('postgres', { ...config, postgres: { ...config.postgres!, url: db.url, database: db.database } });
+    try {
+      await m.up({});
+    } finally {
+      await m.close();
+    }
+    client = new Client({ connectionString: url });
+    await client.connect();
+  });
+
+  afterAll(async () => {
+    await client?.end();
+    await drop?.();
+  });
+
+  it.each([true, false])('rows that break a foreign key fail the load and leave nothing, schema intact (deferChecks %s)', async (deferChecks) => {
+    const before = await keysAndIndexes(client);
+    const ctx = genContext(new Topology(3, shapeFor('small')), 'array');
+    const specs = pgTables().filter((t) => t.table === 'categories' || t.table === 'students');
+    // categories load fine; students point at users that were never loaded.
+    await expect(copyTables(client, specs.map((t) => ({ table: t.table, columns: t.columns, rows: t.rows(ctx) })), undefined, { deferChecks })).rejects.toMatchObject({ code: '23503' });
+    const n = await client.query(`SELECT (SELECT count(*) FROM categories)::int AS categories, (SELECT count(*) FROM students)::int AS students`);
+    expect(n.rows[0]).toEqual({ categories: 0, students: 0 });
+    expect(await keysAndIndexes(client)).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -53,44 +53,131 @@ export function copyLine(row: readonly unknown[]): string {
   return line + '\n';
 }
 
-/** Rows as COPY text, in chunks of ~64 KiB; Readable.from pulls only as fast as the server reads. */
-async function* copyChunks(rows: Iterable<unknown[]>, onRows: (n: number) => void): AsyncGenerator<string> {
-  let buf = '';
-  let n = 0;
-  for (const row of rows) {
-    buf += copyLine(row);
-    n++;
-    if (buf.length >= 65536) {
-      yield buf;
-      onRows(n);
-      buf = '';
-      n = 0;
-    }
-  }
-  if (buf) yield buf;
-  if (n) onRows(n);
-}
+/** Bytes of COPY text built before one write: large enough that per-write overhead vanishes. */
+const CHUNK = 1 << 18;
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Resolves on 'drain', or on 'error' (which the caller sees through the stream's own promise). */
+function drained(stream: NodeJS.EventEmitter): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+  });
+}
+
+/** Streams one table's rows through COPY FROM STDIN, building text in CHUNK-sized writes and honouring backpressure. */
+async function copyOne(client: Client, t: CopyTable, onRows: (n: number) => void): Promise<number> {
+  const stream = client.query(copyFrom(`COPY ${q(t.table)} (${t.columns.map(q).join(', ')}) FROM STDIN`));
+  let failed: Error | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', (err: Error) => {
+      failed = err;
+      reject(err);
+    });
+  });
+  // A rejection that arrives while we are still generating is re-thrown below, not left unhandled.
+  done.catch(() => undefined);
+  let total = 0;
+  let n = 0;
+  let buf = '';
+  for (const row of t.rows) {
+    buf += copyLine(row);
+    n++;
+    if (buf.length >= CHUNK) {
+      if (failed) throw failed;
+      const more = stream.write(buf);
+      buf = '';
+      total += n;
+      onRows(n);
+      n = 0;
+      // Generation runs while the server parses the previous chunk; wait only when its buffer is full.
+      if (!more) await drained(stream);
+    }
+  }
+  if (failed) throw failed;
+  stream.end(buf);
+  await done;
+  total += n;
+  if (n) onRows(n);
+  return total;
+}
+
+interface Deferred {
+  /** `ALTER TABLE ... ADD CONSTRAINT` for each foreign key on a loaded table. */
+  foreignKeys: string[];
+  /** `CREATE INDEX` for each index that backs no constraint. */
+  indexes: string[];
+}
+
+/**
+ * Foreign keys and plain indexes on the loaded tables are dropped for the load and re-created after
+ * it, inside the same transaction (what pg_restore does): a per-row foreign-key trigger and per-row
+ * index maintenance more than doubled the server's time for COPY, while one validating join per key
+ * and one sorted index build are cheap. The definitions come from the catalog (pg_get_constraintdef,
+ * pg_get_indexdef), so names and definitions come back unchanged, and re-adding a key validates every
+ * row: bad data still fails the load, and a failure rolls back the drops with everything else.
+ * Primary keys, unique and exclusion constraints stay in place (keys depend on them), and so does any
+ * index a constraint uses (conindid).
+ */
+async function dropDeferrable(client: Client, tables: string[]): Promise<Deferred> {
+  const fks = await client.query<{ sql: string; drop: string }>(
+    `SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', con.conrelid::regclass, con.conname, pg_get_constraintdef(con.oid)) AS sql,
+            format('ALTER TABLE %s DROP CONSTRAINT %I', con.conrelid::regclass, con.conname) AS drop
+       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE con.contype = 'f' AND n.nspname = 'public' AND c.relname = ANY($1)
+      ORDER BY c.relname, con.conname`,
+    [tables],
+  );
+  const idx = await client.query<{ sql: string; drop: string }>(
+    `SELECT pg_get_indexdef(i.indexrelid) AS sql, format('DROP INDEX %s', i.indexrelid::regclass) AS drop
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relname = ANY($1)
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid)
+      ORDER BY c.relname, i.indexrelid::regclass::text`,
+    [tables],
+  );
+  for (const r of fks.rows) await client.query(r.drop);
+  for (const r of idx.rows) await client.query(r.drop);
+  return { foreignKeys: fks.rows.map((r) => r.sql), indexes: idx.rows.map((r) => r.sql) };
+}
+
+async function restoreDeferred(client: Client, d: Deferred): Promise<void> {
+  for (const sql of d.indexes) await client.query(sql);
+  for (const sql of d.foreignKeys) await client.query(sql);
+}
+
+export interface CopyOptions {
+  /**
+   * Drop foreign keys and plain indexes of the loaded tables for the load and re-create them before
+   * COMMIT (default true). false keeps them in place: every row is checked and indexed as it arrives.
+   */
+  deferChecks?: boolean;
+}
 
 /** COPY every table in order inside one transaction; returns rows per table. */
 export async function copyTables(
   client: Client,
   tables: Iterable<CopyTable>,
   onRows: (table: string, n: number) => void = () => undefined,
+  opts: CopyOptions = {},
 ): Promise<Record<string, number>> {
+  const list = [...tables];
   const counts: Record<string, number> = {};
   await client.query('BEGIN');
   try {
-    for (const t of tables) {
+    const deferred = opts.deferChecks === false ? undefined : await dropDeferrable(client, list.map((t) => t.table));
+    for (const t of list) {
       counts[t.table] = 0;
-      const sql = `COPY ${q(t.table)} (${t.columns.map(q).join(', ')}) FROM STDIN`;
-      const stream = client.query(copyFrom(sql));
-      await pipeline(
-        Readable.from(copyChunks(t.rows, (n) => ((counts[t.table] += n), onRows(t.table, n)))),
-        stream,
-      );
+      await copyOne(client, t, (n) => ((counts[t.table] += n), onRows(t.table, n)));
     }
+    if (deferred) await restoreDeferred(client, deferred);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -1,0 +1,58 @@
+/**
+ * The fast formatters the generators use must print exactly what the slow built-ins print: the
+ * generated data (and so every content hash) would otherwise change silently.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Rng, uuidFor } from '../../seeds/core';
+import { formatEmbedding } from '../../seeds/embeddings';
+import { iso, genContext, pgTables } from '../../seeds/postgres';
+import { Topology, shapeFor } from '../../seeds/topology';
+import { copyLine } from '../../src/stores/postgres/seed';
+
+describe('seed formatters', () => {
+  it('iso(ms) is Date#toISOString byte for byte', () => {
+    const r = new Rng(1, 'iso-test');
+    const edge = [0, 1, 999, 1000, 59_999, 86_399_999, 86_400_000, -1, -86_400_001, Date.UTC(2026, 0, 1), Date.UTC(2024, 1, 29, 23, 59, 59, 999), 4102444800000];
+    for (const ms of edge) expect(iso(ms), String(ms)).toBe(new Date(ms).toISOString());
+    for (let i = 0; i < 100_000; i++) {
+      const ms = Math.floor((r.next() * 2 - 0.5) * 4e12);
+      expect(iso(ms)).toBe(new Date(ms).toISOString());
+    }
+    expect(iso(1.5)).toBe(new Date(1.5).toISOString());
+  });
+
+  it('formatEmbedding prints each value as String() does', () => {
+    const r = new Rng(1, 'emb-test');
+    const fixed = [0, -0, 1, -1, 0.000001, -0.000001, 0.1, -0.12, 0.123456, 0.5, 0.00012, 0.010203];
+    for (let round = 0; round < 500; round++) {
+      const v = new Float64Array(384);
+      for (let i = 0; i < v.length; i++) v[i] = round === 0 && i < fixed.length ? fixed[i] : Math.round((r.next() * 2 - 1) * (r.bool(0.1) ? 1e-3 : 1) * 1e6) / 1e6;
+      const body = Array.from(v, (x) => String(x)).join(',');
+      expect(formatEmbedding(v, 'array')).toBe(`{${body}}`);
+      expect(formatEmbedding(v, 'pgvector')).toBe(`[${body}]`);
+    }
+  });
+
+  it('uuids keep their values (ids are referenced across stores and runs)', () => {
+    expect(uuidFor(1, 'users', 0)).toBe(uuidFor(1, 'users', 0));
+    const h = createHash('sha256');
+    for (let i = 0; i < 1000; i++) h.update(uuidFor(1, 'users', i) + uuidFor(7, 'payments:enrollments', i * 7919));
+    expect(h.digest('hex').slice(0, 16)).toBe(UUID_GOLDEN);
+  });
+
+  it('the small profile generates the same COPY text as before the generators were optimised', () => {
+    const ctx = genContext(new Topology(1, shapeFor('small')), 'array');
+    const h = createHash('sha256');
+    for (const spec of pgTables()) {
+      h.update(`${spec.table}\n`);
+      for (const row of spec.rows(ctx)) h.update(copyLine(row));
+    }
+    expect(h.digest('hex').slice(0, 16)).toBe(SMALL_GOLDEN);
+  });
+});
+
+// Computed with the generators as of the commit before the speed-up (toISOString, toString(16),
+// String(x) per embedding value); a deliberate data change updates them.
+const UUID_GOLDEN = 'd65b433683a8965f';
+const SMALL_GOLDEN = '8950267fb9b61215';
