@@ -11,6 +11,8 @@ import type { Rng } from './core';
 // Application status state machine
 // ---------------------------------------------------------------------------------------------
 
+// Written out (not read from the manifest) so ApplicationStatus is a literal type and the transition
+// table below must name every status; tests/unit/seed-domain.test.ts pins it to the contract's enum.
 export const APPLICATION_STATUSES = [
   'pending_admin_review',
   'admin_shortlisted',

@@ -35,6 +35,13 @@ function device(r: Rng): Document {
 const ACTIVITIES = ['lesson_start', 'lesson_complete', 'page_view', 'scroll', 'quiz_start', 'quiz_submit', 'flashcard_review', 'download'] as const;
 const USER_TYPE = { student: 'student', company: 'company', admin: 'admin', instructor: 'instructor', mentor: 'mentor' } as const;
 
+/** The i-th document's enrollment (cycling through them) and a lesson of its course. */
+function enrolledLesson(c: GenContext, r: Rng, i: number): { e: number; student: number; course: number; lesson: number } {
+  const e = i % c.t.shape.enrollments;
+  const { student, course } = c.t.enrollment(e);
+  return { e, student, course, lesson: c.t.lessonOfCourse(course, r.int(0, c.t.lessonsPerCourse - 1)) };
+}
+
 export function mongoCollections(): CollectionSpec[] {
   return [
     {
@@ -43,9 +50,7 @@ export function mongoCollections(): CollectionSpec[] {
       docs: (c) =>
         range(c.t.shape.learning_progress, (i) => {
           const r = rng(c, 'learning_progress', i);
-          const e = i % c.t.shape.enrollments;
-          const { student, course } = c.t.enrollment(e);
-          const lesson = c.t.lessonOfCourse(course, r.int(0, c.t.lessonsPerCourse - 1));
+          const { e, student, course, lesson } = enrolledLesson(c, r, i);
           return {
             _id: oid(c, 'learning_progress', i),
             userId: pgId(c, 'users', c.t.userOfStudent(student)),
@@ -70,10 +75,8 @@ export function mongoCollections(): CollectionSpec[] {
       docs: (c) =>
         range(c.t.shape.xapi_statements, (i) => {
           const r = rng(c, 'xapi_statements', i);
-          const e = i % c.t.shape.enrollments;
-          const { student, course } = c.t.enrollment(e);
+          const { e, student, course, lesson } = enrolledLesson(c, r, i);
           const u = c.t.userOfStudent(student);
-          const lesson = c.t.lessonOfCourse(course, r.int(0, c.t.lessonsPerCourse - 1));
           const name = personName(c, u);
           const verb = r.pick(['completed', 'attempted', 'experienced', 'passed', 'failed'] as const);
           const when = enrolledAt(c, e) + r.int(1, 90 * 24) * HOUR;

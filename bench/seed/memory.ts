@@ -10,25 +10,15 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { loadConfig, type Config } from '../../src/config';
-import { openMigrator } from '../../src/stores/migrator';
-import { cliEnv, freshPgDatabase } from '../../tests/helpers/stores';
+import { cliEnv, migratedPgDatabase } from '../../tests/helpers/stores';
 
 const profile = process.argv[2] ?? 'large';
 const limit = Number(process.argv[3] ?? 600);
 
 (async () => {
   if (!existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (GNU time) for the peak RSS');
-  const db = await freshPgDatabase('rdbbenchmem');
-  const base = loadConfig();
-  const config: Config = { ...base, env: 'test', postgres: { ...base.postgres!, url: db.url, database: db.database } };
+  const db = await migratedPgDatabase('rdbbenchmem');
   try {
-    const m = await openMigrator('postgres', config);
-    try {
-      await m.up({});
-    } finally {
-      await m.close();
-    }
     const bin = join(__dirname, '../../bin/recruit-db');
     const child = spawn('/usr/bin/time', ['-v', process.execPath, bin, 'seed', '--profile', profile, '--only', 'postgres', '--json'], { env: cliEnv({ DATABASE_URL: db.url }) });
     let out = '';

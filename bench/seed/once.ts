@@ -3,24 +3,15 @@
  * memory measurement: `ts-node --transpile-only bench/seed/once.ts <profile> [--keep]`. Prints JSON
  * with rows, seconds and the process's max RSS.
  */
-import { loadConfig, type Config } from '../../src/config';
-import { openMigrator } from '../../src/stores/migrator';
-import { freshPgDatabase } from '../../tests/helpers/stores';
+import { migratedPgDatabase } from '../../tests/helpers/stores';
 import { runSeed } from '../../seeds/index';
 
 const profile = process.argv[2] ?? 'medium';
 
 (async () => {
-  const db = await freshPgDatabase('rdbbench');
-  const base = loadConfig();
-  const config: Config = { ...base, env: 'test', postgres: { ...base.postgres!, url: db.url, database: db.database } };
+  const db = await migratedPgDatabase('rdbbench');
+  const config = db.config;
   try {
-    const m = await openMigrator('postgres', config);
-    try {
-      await m.up({});
-    } finally {
-      await m.close();
-    }
     const r = await runSeed(config, { profile, seed: 1, only: ['postgres'] });
     const t = r.timings.postgres!;
     console.log(JSON.stringify({ profile, rows: t.units, seconds: t.ms / 1000, rowsPerSecond: Math.round(t.units / (t.ms / 1000)), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));

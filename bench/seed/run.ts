@@ -23,9 +23,8 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { Client } from 'pg';
-import { loadConfig, type Config } from '../../src/config';
-import { openMigrator } from '../../src/stores/migrator';
-import { freshPgDatabase } from '../../tests/helpers/stores';
+import { loadConfig } from '../../src/config';
+import { migratedPgDatabase } from '../../tests/helpers/stores';
 import { runSeed } from '../../seeds/index';
 import { Topology, shapeFor } from '../../seeds/topology';
 import { genContext, pgTables } from '../../seeds/postgres';
@@ -34,43 +33,6 @@ import type { ProfileName } from '../../seeds/core';
 
 const profile = (process.argv[2] ?? 'medium') as ProfileName;
 const rounds = Number(process.argv[3] ?? 3);
-
-interface Fresh {
-  config: Config;
-  url: string;
-  drop: () => Promise<void>;
-}
-
-/**
- * DROP DATABASE ... WITH (FORCE) fails while autovacuum (which a fresh load wakes) works on the
- * database and the role may not signal it: retry for a while, then leave it and say so.
- */
-function retryingDrop(drop: () => Promise<void>, name: string): () => Promise<void> {
-  return async () => {
-    for (let i = 0; ; i++) {
-      try {
-        return await drop();
-      } catch (err) {
-        if (i >= 30) return void console.error(`could not drop ${name}: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, 2000));
-      }
-    }
-  };
-}
-
-async function freshMigrated(): Promise<Fresh> {
-  const fresh = await freshPgDatabase('rdbbench');
-  const db = { ...fresh, drop: retryingDrop(fresh.drop, fresh.database) };
-  const base = loadConfig();
-  const config: Config = { ...base, env: 'test', postgres: { ...base.postgres!, url: db.url, database: db.database } };
-  const m = await openMigrator('postgres', config);
-  try {
-    await m.up({});
-  } finally {
-    await m.close();
-  }
-  return { config, url: db.url, drop: db.drop };
-}
 
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -85,7 +47,7 @@ interface Run {
 }
 
 async function seeder(): Promise<Run> {
-  const db = await freshMigrated();
+  const db = await migratedPgDatabase('rdbbench');
   try {
     const r = await runSeed(db.config, { profile, seed: 1, only: ['postgres'] });
     return { rows: r.timings.postgres!.units, seconds: r.timings.postgres!.ms / 1000 };
@@ -95,7 +57,7 @@ async function seeder(): Promise<Run> {
 }
 
 async function seederPlain(): Promise<Run> {
-  const db = await freshMigrated();
+  const db = await migratedPgDatabase('rdbbench');
   const client = new Client({ connectionString: db.url });
   await client.connect();
   try {
@@ -111,7 +73,7 @@ async function seederPlain(): Promise<Run> {
 }
 
 async function knexBatched(): Promise<Run> {
-  const db = await freshMigrated();
+  const db = await migratedPgDatabase('rdbbench');
   const knex = knexFactory({ client: 'pg', connection: db.url });
   let rows = 0;
   let ns = 0n;
@@ -168,7 +130,7 @@ async function writeCsv(dir: string): Promise<{ rows: number; seconds: number; s
 }
 
 async function psqlCopy(script: string, rows: number): Promise<Run> {
-  const db = await freshMigrated();
+  const db = await migratedPgDatabase('rdbbench');
   try {
     const t0 = process.hrtime.bigint();
     // -1: the whole script in one transaction, as the other methods.

@@ -11,11 +11,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { DeleteBucketCommand, DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../src/stores/s3/connect';
 import { BIN, REPO } from '../../tests/helpers/cli';
-import { baseConfig, cliEnv, freshBucketName, freshMongoDbName, freshPgDatabase } from '../../tests/helpers/stores';
+import { freshStores } from '../../tests/helpers/stores';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 
@@ -45,41 +42,8 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-async function dropMongo(name: string): Promise<void> {
-  const client = new MongoClient(baseConfig().mongo!.uri);
-  try {
-    await client.connect();
-    await client.db(name).dropDatabase();
-  } finally {
-    await client.close();
-  }
-}
-
-async function dropBucket(bucket: string): Promise<void> {
-  const c = baseConfig();
-  const s3 = createS3Client(c.s3!, c.timeoutMs);
-  try {
-    // moto 5 answers 500 to deleting a key that has a delete marker while versioning is Suspended
-    // (it treats the bucket as unversioned and trips over the marker), so turn versioning back on first.
-    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).catch(() => undefined);
-    for (;;) {
-      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-      if (objects.length === 0) break;
-      // One by one: moto answers DeleteObjects with an HTML error page (it wants Content-MD5, the SDK now sends CRC32).
-      await Promise.all(objects.map((o) => s3.send(new DeleteObjectCommand({ Bucket: bucket, ...o }))));
-    }
-    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
-  } finally {
-    s3.destroy();
-  }
-}
-
 async function oneRound(i: number): Promise<{ migrate: number; verify: number }> {
-  const pg = await freshPgDatabase('rdbbench');
-  const mongoDb = freshMongoDbName('rdbbench');
-  const bucket = freshBucketName('rdbbench');
-  const env = cliEnv({ DATABASE_URL: pg.url, MONGODB_DB: mongoDb, S3_BUCKET: bucket });
+  const { env, cleanup } = await freshStores('rdbbench');
   try {
     const m = await timeProcess(['migrate'], env);
     if (m.code !== 0) throw new Error(`migrate exited ${m.code}: ${m.stderr.trim().split('\n')[0]}`);
@@ -89,9 +53,7 @@ async function oneRound(i: number): Promise<{ migrate: number; verify: number }>
     process.stderr.write(`round ${i + 1}/${REPS}: migrate ${m.ms.toFixed(0)} ms, verify ${v.ms.toFixed(0)} ms\n`);
     return { migrate: m.ms, verify: v.ms };
   } finally {
-    await pg.drop().catch(() => undefined);
-    await dropMongo(mongoDb).catch(() => undefined);
-    await dropBucket(bucket).catch(() => undefined);
+    await cleanup().catch(() => undefined);
   }
 }
 

@@ -258,6 +258,13 @@ export function groupOf(m: Manifest, table: string): string | undefined {
   return m.pgGroups.find((g) => g.tables.includes(table))?.name;
 }
 
+/** One enum's labels in order; the other stores reuse them so a status means the same everywhere. */
+export function enumLabels(m: Manifest, name: string): readonly string[] {
+  const e = m.enums.find((x) => x.name === name);
+  if (!e) throw new Error(`the contract has no enum "${name}"`);
+  return e.labels;
+}
+
 /** MongoDB's `expireAfterSeconds` for a TTL the summary states in days. */
 export function ttlSeconds(days: number): number {
   return days * 86_400;

@@ -42,12 +42,43 @@ export async function freshPgDatabase(prefix = 'rdbtest'): Promise<{ url: string
       const c = new Client({ connectionString: base.url });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+        // FORCE ends client sessions, but an autovacuum worker busy on the database (a fresh bulk
+        // load wakes one) makes the drop fail with 55006, object in use: retry for up to a minute.
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+            return;
+          } catch (err) {
+            if ((err as { code?: string }).code !== '55006' || Date.now() > deadline) throw err;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
       } finally {
         await c.end();
       }
     },
   };
+}
+
+/** A fresh Postgres database with every migration applied, and a Config pointing at it. */
+export async function migratedPgDatabase(prefix = 'rdbtest'): Promise<{ config: Config; url: string; database: string; drop: () => Promise<void> }> {
+  const db = await freshPgDatabase(prefix);
+  const base = baseConfig();
+  const config: Config = { ...base, env: 'test', postgres: { ...base.postgres!, url: db.url, database: db.database } };
+  const { openMigrator } = await import('../../src/stores/migrator');
+  try {
+    const m = await openMigrator('postgres', config);
+    try {
+      await m.up({});
+    } finally {
+      await m.close();
+    }
+  } catch (err) {
+    await db.drop().catch(() => undefined);
+    throw err;
+  }
+  return { config, ...db };
 }
 
 /** A Mongo database name no other test uses (Mongo creates databases on first write). */
@@ -85,8 +116,9 @@ export function cliEnv(overrides: Record<string, string | undefined> = {}): Node
 
 /**
  * Empties and deletes a bucket. Versioned buckets keep every version and delete marker, and all of
- * them must go first; one by one, because moto 5.2 answers 500 to some DeleteObjects batches and
- * to deletes under suspended versioning.
+ * them must go first; one request per version, because moto answers DeleteObjects with an error
+ * page (it wants Content-MD5, the SDK sends CRC32), and with versioning back on, because moto 5.2
+ * answers 500 to deletes of keys with a delete marker while versioning is Suspended.
  */
 export async function dropBucket(config: Config, bucket: string): Promise<void> {
   const { createS3Client } = await import('../../src/stores/s3/connect');
@@ -103,11 +135,21 @@ export async function dropBucket(config: Config, bucket: string): Promise<void> 
       const page = await client.send(new s3.ListObjectVersionsCommand({ Bucket: bucket }));
       const all = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
       if (!all.length) break;
-      for (const v of all) await client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }));
+      await Promise.all(all.map((v) => client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }))));
     }
     await client.send(new s3.DeleteBucketCommand({ Bucket: bucket }));
   } finally {
     client.destroy();
+  }
+}
+
+export async function dropMongoDatabase(name: string): Promise<void> {
+  const { MongoClient } = await import('mongodb');
+  const mongo = new MongoClient(baseConfig().mongo!.uri);
+  try {
+    await mongo.db(name).dropDatabase();
+  } finally {
+    await mongo.close();
   }
 }
 
@@ -123,16 +165,11 @@ export async function freshStores(prefix = 'rdbtest'): Promise<{ config: Config;
     s3: { ...base.s3!, bucket: freshBucketName(prefix) },
   };
   const env = cliEnv({ DATABASE_URL: db.url, MONGODB_DB: config.mongo!.db, S3_BUCKET: config.s3!.bucket });
+  // All three are attempted; a failure is still reported, so a leaked resource fails the caller.
   const cleanup = async () => {
-    const { MongoClient } = await import('mongodb');
-    const mongo = new MongoClient(base.mongo!.uri);
-    try {
-      await mongo.db(config.mongo!.db).dropDatabase();
-    } finally {
-      await mongo.close();
-    }
-    await dropBucket(config, config.s3!.bucket);
-    await db.drop();
+    const done = await Promise.allSettled([db.drop(), dropMongoDatabase(config.mongo!.db), dropBucket(config, config.s3!.bucket)]);
+    const failed = done.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+    if (failed) throw failed.reason;
   };
   return { config, env, cleanup };
 }

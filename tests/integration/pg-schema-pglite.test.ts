@@ -5,40 +5,12 @@
  * pg client through @electric-sql/pglite-socket on a loopback port (one connection: PGlite has a
  * single session).
  */
-import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const MIGRATIONS_DIR = resolve(__dirname, '../../migrations');
-
-const migrationSource: Knex.MigrationSource<string> = {
-  async getMigrations() {
-    return readdirSync(MIGRATIONS_DIR)
-      .filter((f) => /^\d{4}_[a-z0-9_]+\.ts$/.test(f))
-      .sort();
-  },
-  getMigrationName: (m) => m,
-  async getMigration(m) {
-    return (await import(resolve(MIGRATIONS_DIR, m))) as Knex.Migration;
-  },
-};
-
-async function q<T = Record<string, unknown>>(k: Knex, sql: string, bindings: unknown[] = []): Promise<T[]> {
-  return ((await k.raw(sql, bindings as Knex.RawBinding[])) as { rows: T[] }).rows;
-}
-
-async function sqlState(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-}
+import { migrationSource, q, sqlState } from '../helpers/pg';
 
 const vec = (seed: number) => `[${Array.from({ length: 384 }, (_, i) => Math.sin(seed * 7 + i)).join(',')}]`;
 

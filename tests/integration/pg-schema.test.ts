@@ -3,10 +3,9 @@
  * available): the catalog must match the contract in SCHEMA_SUMMARY.md, the constraints must
  * bite, and rollback + re-migrate must reproduce the exact same catalog.
  */
-import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationSource, q, sqlState } from '../helpers/pg';
 import { freshPgDatabase } from '../helpers/stores';
 
 // ---- the contract (SCHEMA_SUMMARY.md: its lists, not its header counts) ----------------------
@@ -106,27 +105,7 @@ const PAYMENT_LINKS = [
   'company_candidate_billing',
 ];
 
-// ---- migrations loaded through vitest's transform (knex's own loader cannot require .ts) --------
-
-const MIGRATIONS_DIR = resolve(__dirname, '../../migrations');
-
-const migrationSource: Knex.MigrationSource<string> = {
-  async getMigrations() {
-    return readdirSync(MIGRATIONS_DIR)
-      .filter((f) => /^\d{4}_[a-z0-9_]+\.ts$/.test(f))
-      .sort();
-  },
-  getMigrationName: (m) => m,
-  async getMigration(m) {
-    return (await import(resolve(MIGRATIONS_DIR, m))) as Knex.Migration;
-  },
-};
-
 // ---- catalog helpers ---------------------------------------------------------------------------
-
-async function q<T = Record<string, unknown>>(k: Knex, sql: string, bindings: unknown[] = []): Promise<T[]> {
-  return ((await k.raw(sql, bindings as Knex.RawBinding[])) as { rows: T[] }).rows;
-}
 
 async function publicTables(k: Knex): Promise<string[]> {
   const r = await q<{ t: string }>(
@@ -242,15 +221,6 @@ async function catalogSnapshot(k: Knex): Promise<string[]> {
   );
   add('extension', await q(k, `SELECT extname, obj_description(oid, 'pg_extension') AS d FROM pg_extension`));
   return parts.sort();
-}
-
-async function sqlState(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
 }
 
 // ---- the tests ---------------------------------------------------------------------------------

@@ -21,14 +21,14 @@ import { genContext, pgTables } from '../../seeds/postgres';
 import { Topology, shapeFor } from '../../seeds/topology';
 import { copyTables } from '../../src/stores/postgres/seed';
 import { runCli } from '../helpers/cli';
-import { baseConfig, cliEnv, freshBucketName, freshMongoDbName, freshPgDatabase } from '../helpers/stores';
+import { baseConfig, freshStores, migratedPgDatabase } from '../helpers/stores';
 
 const base = baseConfig();
 const SECRETS = [decodeURIComponent(new URL(base.postgres!.url).password), decodeURIComponent(new URL(base.mongo!.uri).password), base.s3!.secretAccessKey!];
 
 let config: Config;
 let env: NodeJS.ProcessEnv;
-let dropPg: () => Promise<void>;
+let cleanup: () => Promise<void>;
 let pg: Client;
 let mongo: MongoClient;
 let migratedSchema: string[];
@@ -45,16 +45,8 @@ async function keysAndIndexes(client: Client): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const db = await freshPgDatabase('rdbseed');
-  dropPg = db.drop;
-  config = {
-    ...base,
-    env: 'test',
-    postgres: { ...base.postgres!, url: db.url, database: db.database },
-    mongo: { ...base.mongo!, db: freshMongoDbName('rdbseed') },
-    s3: { ...base.s3!, bucket: freshBucketName('rdbseed') },
-  };
-  env = cliEnv({ DATABASE_URL: db.url, MONGODB_DB: config.mongo!.db, S3_BUCKET: config.s3!.bucket });
+  const fresh = await freshStores('rdbseed');
+  ({ config, env, cleanup } = fresh);
   for (const store of ['postgres', 'mongo', 's3'] as const) {
     const m = await openMigrator(store, config);
     try {
@@ -63,7 +55,7 @@ beforeAll(async () => {
       await m.close();
     }
   }
-  pg = new Client({ connectionString: db.url });
+  pg = new Client({ connectionString: config.postgres!.url });
   await pg.connect();
   migratedSchema = await keysAndIndexes(pg);
   mongo = new MongoClient(base.mongo!.uri);
@@ -72,9 +64,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pg?.end();
-  await mongo?.db(config.mongo!.db).dropDatabase().catch(() => undefined);
   await mongo?.close();
-  await dropPg?.();
+  await cleanup?.();
 });
 
 const expectNoSecrets = (text: string) => SECRETS.forEach((s) => expect(text).not.toContain(s));
@@ -303,14 +294,7 @@ describe('the PostgreSQL load is one transaction', () => {
   let client: Client;
 
   beforeAll(async () => {
-    const db = await freshPgDatabase('rdbseedtx');
-    ({ url, drop } = db);
-    const m = await openMigrator('postgres', { ...config, postgres: { ...config.postgres!, url: db.url, database: db.database } });
-    try {
-      await m.up({});
-    } finally {
-      await m.close();
-    }
+    ({ url, drop } = await migratedPgDatabase('rdbseedtx'));
     client = new Client({ connectionString: url });
     await client.connect();
   });

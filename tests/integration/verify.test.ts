@@ -1,7 +1,5 @@
 import {
-  DeleteBucketCommand,
   DeleteObjectCommand,
-  ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -11,13 +9,13 @@ import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../src/config';
+import type { Config } from '../../src/config';
 import type { StoreName } from '../../src/errors';
 import { createS3Client } from '../../src/stores/s3/connect';
 import type { VerifyItem } from '../../src/verify/compare';
 import type { VerifyJson } from '../../src/verify/render';
 import { runCli, type CliResult } from '../helpers/cli';
-import { baseConfig, cliEnv, freshBucketName, freshMongoDbName, freshPgDatabase } from '../helpers/stores';
+import { baseConfig, freshStores } from '../helpers/stores';
 
 const SUMMARY = resolve(__dirname, '../../../shared/spec/SCHEMA_SUMMARY.md');
 
@@ -32,57 +30,19 @@ interface StoreSet {
 }
 
 async function migratedSet(prefix: string): Promise<StoreSet> {
-  const pg = await freshPgDatabase(prefix);
-  const mongoDb = freshMongoDbName(prefix);
-  const bucket = freshBucketName(prefix);
-  const env = cliEnv({ DATABASE_URL: pg.url, MONGODB_DB: mongoDb, S3_BUCKET: bucket });
-  const config = loadConfig({}, env, mkdtempSync(join(tmpdir(), 'rdb-verify-')));
+  const fresh = await freshStores(prefix);
   const set: StoreSet = {
-    env,
-    config,
-    pgUrl: pg.url,
-    mongoDb,
-    bucket,
-    // All three are attempted; a failure is still reported, so a leaked resource fails the file.
-    cleanup: async () => {
-      const done = await Promise.allSettled([pg.drop(), dropMongoDb(mongoDb), dropBucket(config, bucket)]);
-      const failed = done.find((d): d is PromiseRejectedResult => d.status === 'rejected');
-      if (failed) throw failed.reason;
-    },
+    env: fresh.env,
+    config: fresh.config,
+    pgUrl: fresh.config.postgres!.url,
+    mongoDb: fresh.config.mongo!.db,
+    bucket: fresh.config.s3!.bucket,
+    cleanup: fresh.cleanup,
   };
-  const r = await runCli(['migrate'], { env });
+  const r = await runCli(['migrate'], { env: set.env });
   if (r.code !== 0) await set.cleanup().catch(() => undefined);
   expect(r.code, `migrate failed: ${r.stderr}`).toBe(0);
   return set;
-}
-
-async function dropMongoDb(name: string): Promise<void> {
-  const client = new MongoClient(baseConfig().mongo!.uri);
-  try {
-    await client.connect();
-    await client.db(name).dropDatabase();
-  } finally {
-    await client.close();
-  }
-}
-
-async function dropBucket(config: Config, bucket: string): Promise<void> {
-  const s3 = createS3Client(config.s3!, config.timeoutMs);
-  try {
-    // moto 5 answers 500 to deleting a key that has a delete marker while versioning is Suspended
-    // (it treats the bucket as unversioned and trips over the marker), so turn versioning back on first.
-    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).catch(() => undefined);
-    for (;;) {
-      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-      if (objects.length === 0) break;
-      // One by one: moto answers DeleteObjects with an HTML error page (it wants Content-MD5, the SDK now sends CRC32).
-      await Promise.all(objects.map((o) => s3.send(new DeleteObjectCommand({ Bucket: bucket, ...o }))));
-    }
-    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
-  } finally {
-    s3.destroy();
-  }
 }
 
 async function sql(url: string, statements: string[]): Promise<void> {

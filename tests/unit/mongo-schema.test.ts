@@ -1,6 +1,6 @@
 import { ObjectId, Long, Decimal128 } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { COLLECTIONS, collectionDef, ttlIndexOf, CONTENT_TYPES, NOTIFICATION_TYPES, USER_TYPES, dimensionsKey } from '../../src/stores/mongo/collections';
+import { COLLECTIONS, collectionDef, ttlIndexOf, dimensionsKey } from '../../src/stores/mongo/collections';
 import { brokenFixtures, validFixtures } from '../../src/stores/mongo/fixtures';
 import { bsonTypeOf, formatViolations, validate, validateDocument } from '../../src/stores/mongo/jsonschema';
 import { MANIFEST, ttlSeconds } from '../../src/summary/manifest';
@@ -17,13 +17,6 @@ describe('collection definitions', () => {
     expect(ttlIndexOf(collectionDef('search_logs'))).toMatchObject({ field: 'searchedAt', expireAfterSeconds: 15552000 });
     expect(ttlIndexOf(collectionDef('notification_queue'))).toMatchObject({ field: 'createdAt', expireAfterSeconds: 604800 });
     expect(ttlIndexOf(collectionDef('event_log'))).toMatchObject({ field: 'occurredAt', expireAfterSeconds: 2592000 });
-  });
-
-  it('reuse the PostgreSQL enum labels exactly', () => {
-    const labels = (n: string) => MANIFEST.enums.find((e) => e.name === n)!.labels;
-    expect([...USER_TYPES]).toEqual(labels('user_type'));
-    expect([...CONTENT_TYPES]).toEqual(labels('content_type'));
-    expect([...NOTIFICATION_TYPES]).toEqual(labels('notification_type'));
   });
 
   it('every TTL field is a required date in its collection', () => {

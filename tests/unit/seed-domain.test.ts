@@ -4,8 +4,13 @@ import { APPLICATION_STATUSES, applicationPath, canTransition, isValidStatusPath
 import { Topology, pairAt, shapeFor } from '../../seeds/topology';
 import { genContext, pgTables } from '../../seeds/postgres';
 import { copyField, copyLine, Json } from '../../src/stores/postgres/seed';
+import { MANIFEST, enumLabels } from '../../src/summary/manifest';
 
 describe('seed domain and generators (pure)', () => {
+  it('the state machine names exactly the application_status enum, in its order', () => {
+    expect([...APPLICATION_STATUSES]).toEqual(enumLabels(MANIFEST, 'application_status'));
+  });
+
   it('every status is reachable and generated paths are valid walks', () => {
     for (const s of APPLICATION_STATUSES) expect(isValidStatusPath(shortestPathTo(s), s)).toBe(true);
     for (let i = 0; i < 2000; i++) {

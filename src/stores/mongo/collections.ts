@@ -11,6 +11,7 @@
  * - Top-level `additionalProperties: false` keeps typos out; free-form data lives in named
  *   sub-documents (metadata, payload, filters, extensions) that accept anything.
  */
+import { MANIFEST, enumLabels } from '../../summary/manifest';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -41,19 +42,10 @@ export const IRI_PATTERN = '^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]+$';
 
 export const DAY = 86_400;
 
-// PostgreSQL enum labels reused here; tests/unit/mongo-collections.test.ts checks them against the summary.
-export const USER_TYPES = ['student', 'company', 'admin', 'instructor', 'mentor'] as const;
-export const CONTENT_TYPES = ['video', 'text', 'pdf', 'audio', 'image', 'quiz', 'flashcard', 'scorm_package', 'external_link'] as const;
-export const NOTIFICATION_TYPES = [
-  'course_update',
-  'job_match',
-  'application_update',
-  'webinar_reminder',
-  'payment_confirmation',
-  'mentor_session',
-  'referral_update',
-  'system_announcement',
-] as const;
+// The PostgreSQL enums' labels, so a Mongo document and a row never disagree on what a value means.
+export const USER_TYPES = enumLabels(MANIFEST, 'user_type');
+export const CONTENT_TYPES = enumLabels(MANIFEST, 'content_type');
+export const NOTIFICATION_TYPES = enumLabels(MANIFEST, 'notification_type');
 
 const uuid = { bsonType: 'string', pattern: UUID_PATTERN } as const;
 const uuidOrNull = { bsonType: ['string', 'null'], pattern: UUID_PATTERN } as const;
