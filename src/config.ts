@@ -39,8 +39,17 @@ export interface Config {
   postgres?: PostgresConfig;
   mongo?: MongoConfig;
   s3?: S3Config;
+  locks: LockConfig;
   /** Where the .env file was read from, if one was. */
   envFile?: string;
+}
+
+/** Migration locks: how long a run waits for another's, and the MongoDB lock's lease. */
+export interface LockConfig {
+  /** RECRUIT_DB_LOCK_WAIT_MS (default 120 s; 0: do not wait). */
+  waitMs: number;
+  /** RECRUIT_DB_MONGO_LOCK_LEASE_MS (default 60 s): a killed run blocks others at most this long. */
+  mongoLeaseMs: number;
 }
 
 /** Flags from the CLI; each overrides the environment variable of the same meaning. */
@@ -142,6 +151,25 @@ function parseS3(vars: Record<string, string | undefined>, flags: ConfigFlags): 
   };
 }
 
+function parseMs(vars: Record<string, string | undefined>, name: string, fallback: number, min: number): number {
+  const raw = vars[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < min) {
+    throw usageError(`${name} must be a whole number of milliseconds${min > 0 ? ` of at least ${min}` : ''}, got "${raw}"`, `e.g. ${name}=${fallback}`);
+  }
+  return ms;
+}
+
+export const DEFAULT_LOCKS: Readonly<LockConfig> = Object.freeze({ waitMs: 120_000, mongoLeaseMs: 60_000 });
+
+function parseLocks(vars: Record<string, string | undefined>): LockConfig {
+  return {
+    waitMs: parseMs(vars, 'RECRUIT_DB_LOCK_WAIT_MS', DEFAULT_LOCKS.waitMs, 0),
+    mongoLeaseMs: parseMs(vars, 'RECRUIT_DB_MONGO_LOCK_LEASE_MS', DEFAULT_LOCKS.mongoLeaseMs, 1),
+  };
+}
+
 function parseTimeout(value: string | number | undefined): number {
   if (value === undefined || value === '') return DEFAULT_TIMEOUT_MS;
   const seconds = Number(value);
@@ -168,6 +196,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     postgres: pgUrl ? parsePostgres(pgUrl) : undefined,
     mongo: mongoUri ? parseMongo(mongoUri, flags.mongodbDb ?? vars.MONGODB_DB) : undefined,
     s3: parseS3(vars, flags),
+    locks: parseLocks(vars),
     envFile: file.path,
   };
 }

@@ -43,6 +43,14 @@ describe('loadConfig', () => {
     expect(c.envFile).toBe(join(dir, '.env'));
   });
 
+  it('reads the lock settings from the environment or .env, with defaults', () => {
+    expect(loadConfig({}, {}, emptyDir()).locks).toEqual({ waitMs: 120_000, mongoLeaseMs: 60_000 });
+    const dir = emptyDir();
+    writeFileSync(join(dir, '.env'), 'RECRUIT_DB_LOCK_WAIT_MS=0\nRECRUIT_DB_MONGO_LOCK_LEASE_MS=1500\n');
+    expect(loadConfig({}, {}, dir).locks).toEqual({ waitMs: 0, mongoLeaseMs: 1500 });
+    expect(loadConfig({}, { RECRUIT_DB_LOCK_WAIT_MS: '800' }, dir).locks.waitMs).toBe(800);
+  });
+
   it('takes the Mongo database from the URI path, then the default', () => {
     expect(loadConfig({}, { MONGODB_URI: 'mongodb://h/abc' }, emptyDir()).mongo?.db).toBe('abc');
     expect(loadConfig({}, { MONGODB_URI: 'mongodb://h' }, emptyDir()).mongo?.db).toBe('recruit_db');
@@ -56,6 +64,8 @@ describe('loadConfig', () => {
     [{ S3_BUCKET: 'b', AWS_ENDPOINT_URL_S3: 'ftp://x' }, /AWS_ENDPOINT_URL_S3 must start with http/],
     [{ RECRUIT_DB_ENV: 'prod' }, /RECRUIT_DB_ENV must be one of development, test, staging, production/],
     [{ RECRUIT_DB_TIMEOUT: '-1' }, /timeout must be a positive number/],
+    [{ RECRUIT_DB_LOCK_WAIT_MS: 'soon' }, /RECRUIT_DB_LOCK_WAIT_MS must be a whole number of milliseconds, got "soon"/],
+    [{ RECRUIT_DB_MONGO_LOCK_LEASE_MS: '0' }, /RECRUIT_DB_MONGO_LOCK_LEASE_MS must be a whole number of milliseconds of at least 1/],
   ])('rejects %j with a usage error naming the variable', (env, pattern) => {
     let error: unknown;
     try {

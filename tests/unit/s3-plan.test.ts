@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config';
+import { DEFAULT_LOCKS, type Config } from '../../src/config';
 import { RecruitDbError } from '../../src/errors';
 import { bucketNameProblem, s3Error } from '../../src/stores/s3/connect';
 import type { BucketSettings } from '../../src/stores/s3/introspect';
@@ -9,6 +9,7 @@ function config(over: Partial<NonNullable<Config['s3']>> = {}): Config {
   return {
     env: 'test',
     timeoutMs: 1000,
+    locks: { ...DEFAULT_LOCKS },
     s3: { endpoint: 'http://127.0.0.1:1', region: 'us-east-1', bucket: 'recruit-assets', forcePathStyle: true, webOrigins: ['http://localhost:3000'], accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'super-secret-value', ...over },
   };
 }

@@ -19,9 +19,9 @@ import { migrateMongoConfig, mongoMigrationsDir, type MigrateMongoConfig } from 
  */
 export interface MongoMigratorOptions {
   migrationsDir?: string;
-  /** Lock lease; a killed run blocks others at most this long. Env: RECRUIT_DB_MONGO_LOCK_LEASE_MS. */
+  /** Lock lease; a killed run blocks others at most this long. Default: config.locks.mongoLeaseMs. */
   leaseMs?: number;
-  /** How long to wait for another run's lock. Env: RECRUIT_DB_MONGO_LOCK_WAIT_MS. */
+  /** How long to wait for another run's lock. Default: config.locks.waitMs. */
   lockWaitMs?: number;
   /** Sees every command sent (command monitoring); tests assert the exact commands with it. */
   onCommand?: (event: CommandStartedEvent) => void;
@@ -59,14 +59,6 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const stem = (fileName: string) => fileName.replace(/\.js$/, '');
-
-function envMs(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw usageError(`${name} must be a positive number of milliseconds, got "${raw}"`, `set e.g. ${name}=60000`);
-  return n;
-}
 
 /** A CommandTarget that sends reads and records writes: the dry run's view of the database. */
 function planningTarget(db: Db, plan: string[]): CommandTarget {
@@ -293,8 +285,8 @@ export async function openMongoMigrator(config: Config, opts: MongoMigratorOptio
     });
   }
   const lease = {
-    leaseMs: opts.leaseMs ?? envMs('RECRUIT_DB_MONGO_LOCK_LEASE_MS', 60_000),
-    waitMs: opts.lockWaitMs ?? envMs('RECRUIT_DB_MONGO_LOCK_WAIT_MS', 120_000),
+    leaseMs: opts.leaseMs ?? config.locks.mongoLeaseMs,
+    waitMs: opts.lockWaitMs ?? config.locks.waitMs,
   };
   const client = await connectMongo(mongo, config.timeoutMs, opts.onCommand ? { monitorCommands: true } : {});
   if (opts.onCommand) client.on('commandStarted', opts.onCommand);

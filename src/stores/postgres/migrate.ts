@@ -25,18 +25,8 @@ export const ADVISORY_LOCK_KEY = 7_302_914_551;
  * ended with it), so it is safe to terminate.
  */
 const WORKER_APP = 'recruit-db:migrate';
-/** How long a run waits for another run's advisory lock, in ms (default 120 s; 0: do not wait). */
-export const LOCK_WAIT_ENV = 'RECRUIT_DB_LOCK_WAIT_MS';
-const DEFAULT_LOCK_WAIT_MS = 120_000;
+const LOCK_WAIT_ENV = 'RECRUIT_DB_LOCK_WAIT_MS';
 const LOCK_NOT_AVAILABLE = '55P03';
-
-function lockWaitMs(): number {
-  const raw = process.env[LOCK_WAIT_ENV];
-  if (raw === undefined || raw.trim() === '') return DEFAULT_LOCK_WAIT_MS;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) throw usageError(`${LOCK_WAIT_ENV} must be a whole number of milliseconds, got "${raw}"`, `e.g. ${LOCK_WAIT_ENV}=${DEFAULT_LOCK_WAIT_MS}`);
-  return ms;
-}
 
 export interface MigrationFile {
   /**
@@ -343,7 +333,7 @@ class PostgresMigrator implements StoreMigrator {
    * and lock die with it, so nobody ever unlocks by hand. Then knex's lock row can be cleared safely.
    */
   private async locked<T>(work: () => Promise<T>): Promise<T> {
-    const waitMs = lockWaitMs();
+    const waitMs = this.config.locks.waitMs;
     try {
       const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY]);
       if (!got.rows[0].ok) await this.waitForLock(waitMs);
