@@ -3,6 +3,7 @@ export {
   HARDENING,
   assetType,
   bucketTags,
+  encryptionSatisfies,
   expectedHardening,
   isAssetTypeId,
   lifecycleRuleIds,

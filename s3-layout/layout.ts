@@ -155,6 +155,17 @@ export const HARDENING = Object.freeze({
   }),
 });
 
+/**
+ * Whether a bucket's default encryption meets the layout's: the same algorithm, or a KMS one where
+ * SSE-S3 is asked for (stronger, and an operator's deliberate choice that neither the bootstrap nor
+ * verify should fight).
+ */
+export function encryptionSatisfies(actual: string | null | undefined, required: string): boolean {
+  if (typeof actual !== 'string') return false;
+  const a = actual.toLowerCase();
+  return a === required.toLowerCase() || (required === 'AES256' && a.startsWith('aws:kms'));
+}
+
 export function lifecycleRuleIds(): string[] {
   return [HARDENING.lifecycle.abortIncompleteMultipartUpload.id, HARDENING.lifecycle.noncurrentVersionExpiration.id];
 }

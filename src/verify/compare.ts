@@ -2,6 +2,7 @@
  * The judgement: documented contract (Manifest) against a live shape. Pure functions over plain data,
  * no I/O, so every drift rule is testable without a server and the CLI only renders what comes back.
  */
+import { encryptionSatisfies } from '../../s3-layout';
 import type { StoreName } from '../errors';
 import type { Capability, MongoShape, PgShape, S3Shape } from '../stores/shapes';
 import { allTables, groupOf, ttlSeconds, uniquePrefixes, type Manifest } from '../summary/manifest';
@@ -278,8 +279,9 @@ export function verifyS3(manifest: Manifest, shape: S3Shape, expected: S3Expecta
   }
   if (expected.encryption) {
     const e = shape.encryption;
-    const ok = typeof e === 'string' && e.toLowerCase() === expected.encryption.toLowerCase();
-    setting('encryption', S3_FEATURES.encryption, ok, e, e ? `encryption is ${e}, expected ${expected.encryption}` : `no default encryption (expected ${expected.encryption})`);
+    const ok = encryptionSatisfies(e, expected.encryption);
+    if (ok && e !== expected.encryption) add('Bucket', 'bucket-setting', 'encryption', 'ok', `${e} (stronger than ${expected.encryption})`);
+    else setting('encryption', S3_FEATURES.encryption, ok, e, e ? `encryption is ${e}, expected ${expected.encryption}` : `no default encryption (expected ${expected.encryption})`);
   }
   if (expected.blockPublicAccess) {
     const p = shape.publicAccessBlock;

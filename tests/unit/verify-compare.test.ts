@@ -206,6 +206,16 @@ describe('s3 drift', () => {
     ]);
   });
 
+  it('a KMS default encryption passes as stronger than SSE-S3; another algorithm is drift', () => {
+    const shape = cleanS3Shape(MANIFEST);
+    shape.encryption = 'aws:kms';
+    const r = verifyS3(MANIFEST, shape, EXPECTATION);
+    expect(problems(r)).toEqual([]);
+    expect(r.items.find((i) => i.name === 'encryption')).toMatchObject({ status: 'ok', detail: 'aws:kms (stronger than AES256)' });
+    shape.encryption = 'aws:fsx';
+    expect(problems(verifyS3(MANIFEST, shape, EXPECTATION)).map((i) => [i.name, i.status, i.detail])).toEqual([['encryption', 'different', 'encryption is aws:fsx, expected AES256']]);
+  });
+
   it('rules the layout does not own are kept: an extra lifecycle rule is ok, a missing CORS origin is drift', () => {
     const shape = cleanS3Shape(MANIFEST);
     shape.lifecycleRuleIds = [...EXPECTATION.lifecycleRuleIds, 'ops-archive'];

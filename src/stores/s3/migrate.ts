@@ -12,7 +12,7 @@ import {
   type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { HARDENING, bucketTags, uniquePrefixes } from '../../../s3-layout';
+import { HARDENING, bucketTags, encryptionSatisfies, uniquePrefixes } from '../../../s3-layout';
 import { requireStore, type Config, type S3Config } from '../../config';
 import { EXIT, RecruitDbError } from '../../errors';
 import type { MigrateResult, MigrationStatus, StoreMigrator } from '../migrator';
@@ -182,7 +182,7 @@ export function planBootstrap(desired: DesiredBucket, actual: BucketSettings): B
 
   const enc = actual.encryption;
   // A KMS default is stronger than SSE-S3: keep it rather than silently weakening the bucket.
-  const encOk = enc === desired.encryption || (typeof enc === 'string' && enc.startsWith('aws:kms'));
+  const encOk = encryptionSatisfies(enc, desired.encryption);
   add('encryption', 'encryption', !exists || !enc ? 'create' : encOk ? 'unchanged' : 'update', encOk && enc && enc !== desired.encryption ? `${enc} (stronger than ${desired.encryption}, kept)` : `SSE-S3 ${desired.encryption}${exists && enc && !encOk ? ` (now ${enc})` : ''}`);
 
   const pab = actual.publicAccessBlock;
