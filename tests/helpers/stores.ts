@@ -42,15 +42,17 @@ export async function freshPgDatabase(prefix = 'rdbtest'): Promise<{ url: string
       const c = new Client({ connectionString: base.url });
       await c.connect();
       try {
-        // FORCE ends client sessions, but an autovacuum worker busy on the database (a fresh bulk
-        // load wakes one) makes the drop fail with 55006, object in use: retry for up to a minute.
+        // FORCE ends client sessions, but not an autovacuum worker busy on the database (a fresh bulk
+        // load wakes one): the drop fails with 55006 (object in use) or, as FORCE may not signal a
+        // superuser's process, 42501. Both pass when the worker is done: retry for up to a minute.
         const deadline = Date.now() + 60_000;
         for (;;) {
           try {
             await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
             return;
           } catch (err) {
-            if ((err as { code?: string }).code !== '55006' || Date.now() > deadline) throw err;
+            const code = (err as { code?: string }).code;
+            if ((code !== '55006' && code !== '42501') || Date.now() > deadline) throw err;
             await new Promise((r) => setTimeout(r, 500));
           }
         }
