@@ -154,6 +154,12 @@ describe('mongo migrations on FerretDB', () => {
       expect(s.entries.filter((e) => e.state === 'pending').map((e) => e.name)).toEqual(['20260210000010-create-course-engagement']);
       expect((await m.up({})).done).toEqual(['20260210000010-create-course-engagement']);
       expect((await m.up({})).done).toEqual([]);
+      // Runs are numbered like PostgreSQL's batches: the first run, then the two re-applies.
+      const batches = Object.fromEntries((await m.status()).entries.map((e) => [e.name.slice(0, 14), e.batch]));
+      expect(batches).toMatchObject({ '20260210000001': 1, '20260210000008': 1, '20260210000009': 2, '20260210000010': 3 });
+      // A plain rollback reverts the last batch only: here the one migration of batch 3.
+      expect((await m.down({})).done).toEqual(['20260210000010-create-course-engagement']);
+      expect((await m.up({})).done).toEqual(['20260210000010-create-course-engagement']);
     } finally {
       await m.close();
     }

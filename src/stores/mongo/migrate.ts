@@ -120,11 +120,18 @@ class MongoMigrator implements StoreMigrator {
     const items = await this.mm((m) => m.status(this.db));
     const onDisk = new Set(items.map((i) => i.fileName));
     const log = await this.db.collection(INTERNAL.changelog).find({}).sort({ fileName: 1 }).toArray();
+    // migrate-mongo marks a run by its start time (migrationBlock, epoch ms); numbered in order they
+    // read like PostgreSQL's batches, 1 for the first run, and a plain rollback reverts the highest.
+    const blocks = [...new Set(log.map((l) => Number(l.migrationBlock)).filter(Number.isFinite))].sort((a, b) => a - b);
+    const batchOf = (fileName: string) => {
+      const block = Number(log.find((l) => l.fileName === fileName)?.migrationBlock);
+      return Number.isFinite(block) ? blocks.indexOf(block) + 1 : undefined;
+    };
     const entries: MigrationEntry[] = items.map((i) => ({
       name: stem(i.fileName),
       state: i.appliedAt === 'PENDING' ? 'pending' : 'applied',
       appliedAt: i.appliedAt === 'PENDING' ? undefined : i.appliedAt,
-      batch: i.appliedAt === 'PENDING' ? undefined : (log.find((l) => l.fileName === i.fileName)?.migrationBlock as number | undefined),
+      batch: i.appliedAt === 'PENDING' ? undefined : batchOf(i.fileName),
     }));
     for (const l of log) {
       if (!onDisk.has(String(l.fileName))) entries.push({ name: stem(String(l.fileName)), state: 'missing', appliedAt: (l.appliedAt as Date)?.toISOString?.() });
@@ -224,16 +231,21 @@ class MongoMigrator implements StoreMigrator {
 
   async down(opts: DownOptions): Promise<MigrateResult> {
     try {
-      const applied = (await this.entries()).filter((e) => e.state === 'applied').map((e) => e.name);
+      const appliedEntries = (await this.entries()).filter((e) => e.state === 'applied');
+      const applied = appliedEntries.map((e) => e.name);
       let targets: string[];
       if (opts.all) targets = [...applied];
       else if (opts.to !== undefined) {
         const to = this.resolveName(opts.to, this.files().map(stem), '--to');
         targets = applied.filter((n) => n > to);
-      } else {
-        const steps = opts.steps ?? 1;
+      } else if (opts.steps !== undefined) {
+        const steps = opts.steps;
         if (!Number.isInteger(steps) || steps < 1) throw usageError(`--steps must be a positive whole number, got ${steps}`, 'pass e.g. --steps 1');
         targets = applied.slice(-steps);
+      } else {
+        // The last batch, as for PostgreSQL: what the last migrate applied.
+        const last = Math.max(0, ...appliedEntries.map((e) => e.batch ?? 0));
+        targets = appliedEntries.filter((e) => (e.batch ?? 0) === last).map((e) => e.name);
       }
       targets.reverse();
       if (opts.dryRun) {
