@@ -183,6 +183,7 @@ export function verifyMongo(manifest: Manifest, shape: MongoShape): StoreReport 
   const group = 'Collections';
   const noValidators = unsupported(shape.capabilities, VALIDATOR_FEATURES);
   const noTtl = unsupported(shape.capabilities, TTL_FEATURES);
+  const told = new Set<Capability>();
   const documented = new Set(manifest.mongoCollections.map((c) => c.name));
 
   for (const def of manifest.mongoCollections) {
@@ -197,7 +198,7 @@ export function verifyMongo(manifest: Manifest, shape: MongoShape): StoreReport 
     const hasValidator = coll.validator !== undefined && Object.keys(coll.validator).length > 0;
     if (noValidators) {
       // Even a stored validator is not enforced by such a server, so this is never "ok".
-      add(group, 'validator', def.name, 'warning', `${hasValidator ? 'validator stored but not enforced' : 'no validator'}: ${capabilityText(noValidators, '$jsonSchema validators')}`);
+      add(group, 'validator', def.name, 'warning', `${hasValidator ? 'validator stored but not enforced' : 'no validator'}: ${capabilityText(noValidators, '$jsonSchema validators', told)}`);
     } else if (!hasValidator) {
       add(group, 'validator', def.name, 'missing', 'no $jsonSchema validator');
     } else if (coll.validationLevel === 'off') {
@@ -225,7 +226,7 @@ export function verifyMongo(manifest: Manifest, shape: MongoShape): StoreReport 
         add(group, 'ttl', def.name, 'different', `index "${i.name}" expireAfterSeconds is ${i.expireAfterSeconds} (${days(i.expireAfterSeconds!)}), documented ${want} (${def.ttlDays} days)`);
       }
     } else if (noTtl) {
-      add(group, 'ttl', def.name, 'warning', `documented ${def.ttlDays}-day TTL not in force: ${capabilityText(noTtl, 'TTL indexes')}`);
+      add(group, 'ttl', def.name, 'warning', `documented ${def.ttlDays}-day TTL not in force: ${capabilityText(noTtl, 'TTL indexes', told)}`);
     } else {
       add(group, 'ttl', def.name, 'missing', `no TTL index (documented ${def.ttlDays} days = ${want} s)`);
     }
@@ -398,8 +399,15 @@ function unsupported(caps: Capability[], features: string[]): Capability | undef
   return caps.find((c) => !c.supported && features.includes(c.feature.toLowerCase().replace(/[^a-z]/g, '')));
 }
 
-function capabilityText(c: Capability, what: string): string {
-  return `${what} not supported by ${c.server}${c.reason ? ` (${c.reason})` : ''}`;
+/**
+ * "X not supported by SERVER (its answer)". The server's answer is long and the same for every item
+ * it affects (ten validators), so a report gives it once, on the first such item.
+ */
+function capabilityText(c: Capability, what: string, told?: Set<Capability>): string {
+  const seen = told?.has(c) ?? false;
+  told?.add(c);
+  const reason = !c.reason ? '' : seen ? ' (as above)' : ` (${c.reason})`;
+  return `${what} not supported by ${c.server}${reason}`;
 }
 
 function quoteList(xs: string[]): string {

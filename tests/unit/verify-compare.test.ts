@@ -166,6 +166,12 @@ describe('mongo drift', () => {
       expect(w.detail).toContain('FerretDB 1.24.2');
     }
     expect(r.items.filter((i) => i.kind === 'ttl').map((i) => i.name)).toEqual(['user_sessions', 'search_logs', 'notification_queue', 'event_log']);
+    // The server's answer is given once per capability, on its first item.
+    const details = (kind: string) => problems(r).filter((i) => i.kind === kind).map((i) => i.detail);
+    expect(details('validator')[0]).toBe('no validator: $jsonSchema validators not supported by FerretDB 1.24.2 (validator is not enforced)');
+    expect(new Set(details('validator').slice(1))).toEqual(new Set(['no validator: $jsonSchema validators not supported by FerretDB 1.24.2 (as above)']));
+    expect(details('ttl')[0]).toBe('documented 90-day TTL not in force: TTL indexes not supported by FerretDB 1.24.2 (expireAfterSeconds is not supported)');
+    expect(details('ttl')[1]).toBe('documented 180-day TTL not in force: TTL indexes not supported by FerretDB 1.24.2 (as above)');
     expect(verdict([r], false)).toMatchObject({ exitCode: 0, clean: false });
     expect(verdict([r], true).exitCode).toBe(1);
     const strict = applyStrict(r, true);
