@@ -63,3 +63,10 @@ export function table(rows: string[][], gap = '  '): string {
     .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i] - visible(cell)))).join(gap).trimEnd())
     .join('\n');
 }
+
+/** One progress line: where, how far, the rate so far and the time left at that rate. */
+export function progressText(p: { store: string; name: string; done: number; total: number }, elapsedMs: number): string {
+  const rate = p.done / Math.max(0.001, elapsedMs / 1000);
+  const left = rate > 0 ? `~${Math.ceil(Math.max(0, p.total - p.done) / rate)}s left` : 'time left unknown';
+  return `${p.store}: ${p.name} ${p.done}/${p.total} (${Math.round(rate)}/s, ${left})`;
+}

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EXIT, type StoreName } from '../errors';
 import { action } from './context';
 import { onlyOption, selectedStores } from './options';
-import { table } from './output';
+import { progressText, table } from './output';
 
 interface SeedFlags {
   profile?: string;
@@ -52,10 +52,7 @@ export function register(program: Command): void {
                   const now = Date.now();
                   if (now - last < 100) return;
                   last = now;
-                  const secs = Math.max(0.001, (now - storeStart) / 1000);
-                  const rate = p.done / secs;
-                  const left = rate > 0 ? Math.max(0, (p.total - p.done) / rate) : 0;
-                  spinner!.text = `${p.store}: ${p.name} ${p.done}/${p.total} (${Math.round(rate)}/s, ~${Math.ceil(left)}s left)`;
+                  spinner!.text = progressText(p, now - storeStart);
                 }
               : undefined,
           });
