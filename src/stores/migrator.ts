@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Config } from '../config';
-import type { StoreName } from '../errors';
+import { EXIT, RecruitDbError, type StoreName } from '../errors';
 import type { Capability } from './shapes';
 
 /**
@@ -70,4 +72,20 @@ export async function openMigrator(store: StoreName, config: Config): Promise<St
     case 's3':
       return (await import('./s3/migrate')).openS3Migrator(config);
   }
+}
+
+/** What an applied migration's checksum covers: the bytes of its source file. */
+export function fileChecksum(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** `migrate` refuses to go on over an applied migration whose file was edited since it ran. */
+export function changedMigrationError(store: StoreName, paths: string[]): RecruitDbError {
+  return new RecruitDbError({
+    code: 'changed-migration',
+    store,
+    message: `applied migration ${paths[0]} was edited after it ran${paths.length > 1 ? ` (and ${paths.length - 1} more)` : ''}: its checksum differs from the one recorded`,
+    hint: 'revert the edit and put the change in a new migration (recruit-db make NAME), or rerun with --accept-changed to record the new checksum',
+    exitCode: EXIT.DRIFT,
+  });
 }

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS, INTERNAL, ttlIndexOf } from '../../src/stores/mongo/collections';
 import { introspectMongo } from '../../src/stores/mongo/introspect';
 import { openMongoMigrator } from '../../src/stores/mongo/migrate';
 import type { MongoShape } from '../../src/stores/shapes';
-import { runCli } from '../helpers/cli';
+import { REPO, runCli } from '../helpers/cli';
 import { baseConfig, cliEnv, freshMongoDbName } from '../helpers/stores';
 
 // Run `npx tsc -p tsconfig.json` first: the scripts run compiled from dist/mongo-migrations.
@@ -100,6 +103,15 @@ describe('mongo migrations on FerretDB', () => {
     expect(docs[0].collections.sort()).toEqual(COLLECTIONS.map((c) => c.name).sort());
     expect(docs[1].collections.sort()).toEqual(['event_log', 'notification_queue', 'search_logs', 'user_sessions']);
     expect(docs[1].serverError).toContain('expireAfterSeconds');
+  });
+
+  it('records the checksum of each script\'s TypeScript source, not of its compiled copy', async () => {
+    const log = await client.db(dbName).collection(INTERNAL.changelog).find({}).toArray();
+    expect(log).toHaveLength(10);
+    for (const l of log) {
+      const source = join(REPO, 'mongo-migrations', String(l.fileName).replace(/\.js$/, '.ts'));
+      expect(l.checksum, String(l.fileName)).toBe(createHash('sha256').update(readFileSync(source)).digest('hex'));
+    }
   });
 
   it('status and doctor (CLI) show the capability record', async () => {

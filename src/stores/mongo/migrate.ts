@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { CommandStartedEvent, Db, Document, MongoClient } from 'mongodb';
 import { requireStore, type Config, type MongoConfig } from '../../config';
 import { EXIT, RecruitDbError, usageError } from '../../errors';
+import { ROOT } from '../../paths';
 import { maskUrl } from '../../secrets';
-import type { DownOptions, MigrateResult, MigrationEntry, MigrationStatus, StoreMigrator, UpOptions } from '../migrator';
+import { changedMigrationError, fileChecksum, type DownOptions, type MigrateResult, type MigrationEntry, type MigrationStatus, type StoreMigrator, type UpOptions } from '../migrator';
 import { readCapabilities, type CommandTarget } from './apply';
 import { INTERNAL } from './collections';
 import { connectMongo, mongoError } from './connect';
@@ -98,6 +99,29 @@ class MongoMigrator implements StoreMigrator {
       .sort();
   }
 
+  /**
+   * The file a script's checksum covers: our TypeScript source when the scripts are the compiled
+   * mongo-migrations/ (dist/ is rebuilt, never edited by hand), else the script that runs.
+   */
+  private sourceOf(name: string): string {
+    const ts = join(ROOT, 'mongo-migrations', `${name}.ts`);
+    return this.dir === join(ROOT, 'dist', 'mongo-migrations') && existsSync(ts) ? ts : join(this.dir, `${name}.js`);
+  }
+
+  /** Applied scripts edited since they ran; refuses to go on over them unless accepted. */
+  private changedOrRefuse(entries: MigrationEntry[], accept: boolean | undefined): string[] {
+    const changed = entries.filter((e) => e.state === 'changed').map((e) => e.name);
+    if (changed.length && !accept) throw changedMigrationError('mongo', changed.map((n) => this.sourceOf(n)));
+    return changed;
+  }
+
+  /** Records the checksums of these scripts' files beside migrate-mongo's changelog entries. */
+  private async recordChecksums(names: string[]): Promise<void> {
+    for (const name of names) {
+      await this.db.collection(INTERNAL.changelog).updateOne({ fileName: `${name}.js` }, { $set: { checksum: fileChecksum(this.sourceOf(name)) } });
+    }
+  }
+
   private target(): string {
     return `${maskUrl(this.mongo.uri)} (database ${this.mongo.db})`;
   }
@@ -127,9 +151,14 @@ class MongoMigrator implements StoreMigrator {
       const block = Number(log.find((l) => l.fileName === fileName)?.migrationBlock);
       return Number.isFinite(block) ? blocks.indexOf(block) + 1 : undefined;
     };
+    // No recorded checksum: applied by the plain migrate-mongo CLI; the next migrate records one.
+    const changed = (fileName: string) => {
+      const recorded = log.find((l) => l.fileName === fileName)?.checksum;
+      return typeof recorded === 'string' && recorded !== fileChecksum(this.sourceOf(stem(fileName)));
+    };
     const entries: MigrationEntry[] = items.map((i) => ({
       name: stem(i.fileName),
-      state: i.appliedAt === 'PENDING' ? 'pending' : 'applied',
+      state: i.appliedAt === 'PENDING' ? 'pending' : changed(i.fileName) ? 'changed' : 'applied',
       appliedAt: i.appliedAt === 'PENDING' ? undefined : i.appliedAt,
       batch: i.appliedAt === 'PENDING' ? undefined : batchOf(i.fileName),
     }));
@@ -164,6 +193,7 @@ class MongoMigrator implements StoreMigrator {
       // Unsupported features are reported once, through `capabilities`, not repeated as notes.
       const notes: string[] = [];
       if (entries.some((e) => e.state === 'missing')) notes.push('some applied migrations have no file in ' + this.dir);
+      if (entries.some((e) => e.state === 'changed')) notes.push('an applied migration was edited since it ran: migrate refuses until the edit is reverted or accepted with --accept-changed');
       return { store: 'mongo', target: this.target(), entries, capabilities, notes };
     } catch (err) {
       throw this.wrap(err);
@@ -176,7 +206,9 @@ class MongoMigrator implements StoreMigrator {
       const to = opts.to === undefined ? undefined : this.resolveName(opts.to, names, '--to');
       const selected = to === undefined ? names : names.filter((n) => n <= to);
       if (opts.dryRun) {
-        const pending = (await this.entries()).filter((e) => e.state === 'pending' && selected.includes(e.name)).map((e) => e.name);
+        const entries = await this.entries();
+        this.changedOrRefuse(entries, opts.acceptChanged);
+        const pending = entries.filter((e) => e.state === 'pending' && selected.includes(e.name)).map((e) => e.name);
         const plan: string[] = [];
         const target = planningTarget(this.db, plan);
         for (const name of pending) {
@@ -185,9 +217,18 @@ class MongoMigrator implements StoreMigrator {
         }
         return { store: 'mongo', direction: 'up', done: [], plan, capabilities: await this.capabilities(), notes: [`dry run: ${pending.length} migration(s) would run, nothing changed`] };
       }
-      const { value: done, tookOver } = await withMigrationLock(this.db, this.lease, () => this.runUp(selected, names));
-      const capabilities = await this.capabilities();
       const notes: string[] = [];
+      const { value: done, tookOver } = await withMigrationLock(this.db, this.lease, async () => {
+        // Read under the lock: what another run applied meanwhile counts.
+        const changed = this.changedOrRefuse(await this.entries(), opts.acceptChanged);
+        const ran = await this.runUp(selected, names);
+        const log = await this.db.collection(INTERNAL.changelog).find({ checksum: { $exists: false } }, { projection: { fileName: 1 } }).toArray();
+        const unchecked = log.map((l) => stem(String(l.fileName))).filter((n) => names.includes(n));
+        await this.recordChecksums([...unchecked, ...(opts.acceptChanged ? changed : [])]);
+        if (opts.acceptChanged && changed.length) notes.push(`recorded new checksums for ${changed.join(', ')}`);
+        return ran;
+      });
+      const capabilities = await this.capabilities();
       if (tookOver) notes.unshift(`took over an expired migration lock left by ${tookOver.host} pid ${tookOver.pid}`);
       return { store: 'mongo', direction: 'up', done, capabilities, notes };
     } catch (err) {
@@ -231,7 +272,7 @@ class MongoMigrator implements StoreMigrator {
 
   async down(opts: DownOptions): Promise<MigrateResult> {
     try {
-      const appliedEntries = (await this.entries()).filter((e) => e.state === 'applied');
+      const appliedEntries = (await this.entries()).filter((e) => e.state === 'applied' || e.state === 'changed');
       const applied = appliedEntries.map((e) => e.name);
       let targets: string[];
       if (opts.all) targets = [...applied];
@@ -260,7 +301,7 @@ class MongoMigrator implements StoreMigrator {
       const { value: done } = await withMigrationLock(this.db, this.lease, async () => {
         const reverted: string[] = [];
         // Re-read under the lock: another run may have changed the changelog meanwhile.
-        const now = new Set((await this.entries()).filter((e) => e.state === 'applied').map((e) => e.name));
+        const now = new Set((await this.entries()).filter((e) => e.state === 'applied' || e.state === 'changed').map((e) => e.name));
         for (const name of targets) {
           if (!now.has(name)) continue;
           let out: string[];

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client } from 'pg';
 import type { Knex } from 'knex';
@@ -7,7 +6,7 @@ import { assertNotProduction, requireStore, type Config, type PostgresConfig } f
 import { EXIT, RecruitDbError, usageError } from '../../errors';
 import { codeDir, COMPILED, ROOT } from '../../paths';
 import { maskUrl } from '../../secrets';
-import type { DownOptions, MigrateResult, MigrationEntry, MigrationStatus, StoreMigrator, UpOptions } from '../migrator';
+import { changedMigrationError, fileChecksum, type DownOptions, type MigrateResult, type MigrationEntry, type MigrationStatus, type StoreMigrator, type UpOptions } from '../migrator';
 import type { Capability } from '../shapes';
 import { connectPg, pgClientConfig, pgError, probePg } from './connect';
 import { pipelineDdl } from './ddl';
@@ -98,9 +97,7 @@ export function listMigrationFiles(override?: string): MigrationFile[] {
   });
 }
 
-export function fileChecksum(file: MigrationFile): string {
-  return createHash('sha256').update(readFileSync(file.sourcePath)).digest('hex');
-}
+const checksumOf = (file: MigrationFile) => fileChecksum(file.sourcePath);
 
 const loaded = new Map<string, MigrationModule>();
 
@@ -215,7 +212,7 @@ function classify(files: MigrationFile[], state: DbState): Classified {
     const recorded = state.checksums.get(f.name);
     let st: MigrationEntry['state'] = 'applied';
     if (recorded === undefined) out.unchecked.push(f);
-    else if (recorded !== fileChecksum(f)) {
+    else if (recorded !== checksumOf(f)) {
       st = 'changed';
       out.changed.push(f);
     }
@@ -480,14 +477,7 @@ class PostgresMigrator implements StoreMigrator {
       const c = classify(files, state);
       if (c.missing.length) throw this.missingError(c.missing);
       if (c.changed.length && !opts.acceptChanged) {
-        const f = c.changed[0];
-        throw new RecruitDbError({
-          code: 'changed-migration',
-          store: 'postgres',
-          message: `applied migration ${f.sourcePath} was edited after it ran${c.changed.length > 1 ? ` (and ${c.changed.length - 1} more)` : ''}: its checksum differs from the one recorded`,
-          hint: 'revert the edit and put the change in a new migration (recruit-db make NAME), or rerun with --accept-changed to record the new checksum',
-          exitCode: EXIT.DRIFT,
-        });
+        throw changedMigrationError('postgres', c.changed.map((f) => f.sourcePath));
       }
       let pending = c.pending;
       if (target) {
@@ -641,7 +631,7 @@ class PostgresMigrator implements StoreMigrator {
           `WITH m AS (INSERT INTO ${KNEX_TABLE} (name, batch, migration_time) VALUES (?, ?, now()))
            INSERT INTO ${CHECKSUM_TABLE} (name, checksum, recorded_at) VALUES (?, ?, now())
            ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, recorded_at = EXCLUDED.recorded_at`,
-          [f.name, batch, f.name, fileChecksum(f)],
+          [f.name, batch, f.name, checksumOf(f)],
         );
       } else {
         await db.raw(`WITH m AS (DELETE FROM ${KNEX_TABLE} WHERE name = ?) DELETE FROM ${CHECKSUM_TABLE} WHERE name = ?`, [f.name, f.name]);
@@ -664,7 +654,7 @@ class PostgresMigrator implements StoreMigrator {
     await db.query(
       `INSERT INTO ${CHECKSUM_TABLE} (name, checksum, recorded_at) VALUES ($1, $2, now())
        ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, recorded_at = EXCLUDED.recorded_at`,
-      [f.name, fileChecksum(f)],
+      [f.name, checksumOf(f)],
     );
   }
 
