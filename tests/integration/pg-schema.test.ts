@@ -424,6 +424,11 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
       await trx('users').where({ id: mentorUser.id }).delete();
       const [audit] = await trx('audit_logs').select('user_id', 'action');
       expect(audit).toEqual({ user_id: null, action: 'login' });
+      // ...and are append-only: no edit, no delete, not even a re-attribution.
+      expect(await attempt((sp) => sp('audit_logs').update({ action: 'logout' }))).toBe('23001');
+      expect(await attempt((sp) => sp('audit_logs').update({ user_id: user.id }))).toBe('23001');
+      expect(await attempt((sp) => sp('audit_logs').delete())).toBe('23001');
+      expect(await trx('audit_logs').select('user_id', 'action')).toEqual([{ user_id: null, action: 'login' }]);
 
       // Money is not cascade-deleted.
       await trx('payments').insert({ user_id: user.id, payment_type: 'course_purchase', amount: '10.00', gateway: 'stripe' });

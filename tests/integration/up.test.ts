@@ -50,7 +50,7 @@ describe('recruit-db up', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     const byStore = Object.fromEntries(out.stores.map((s: { store: string }) => [s.store, s]));
-    expect(byStore.postgres.applied).toHaveLength(15);
+    expect(byStore.postgres.applied).toHaveLength(16);
     expect(byStore.mongo.applied).toHaveLength(10);
     expect(byStore.s3.applied.length).toBeGreaterThan(9);
     for (const s of ['postgres', 'mongo', 's3']) expect(byStore[s].seeded).toBeGreaterThan(0);
@@ -91,7 +91,7 @@ describe('recruit-db reset', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     const pgSummary = out.stores.find((s: { store: string }) => s.store === 'postgres');
-    expect(pgSummary.applied).toHaveLength(15);
+    expect(pgSummary.applied).toHaveLength(16);
     expect((await contentHash(config)).hash).toBe(firstHash);
   });
 });

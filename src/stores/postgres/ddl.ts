@@ -704,3 +704,49 @@ export async function addNoOverlapGuard(knex: Knex, spec: NoOverlapSpec): Promis
 export async function dropNoOverlapGuardFunction(knex: Knex, name: string): Promise<void> {
   await knex.raw(`DROP FUNCTION IF EXISTS ${ident(name)}()`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Append-only tables
+// ---------------------------------------------------------------------------------------------
+
+export interface AppendOnlySpec {
+  table: string;
+  /** Function and trigger name, e.g. audit_logs_append_only. */
+  name: string;
+  /**
+   * Columns a foreign key's ON DELETE SET NULL may clear: the one UPDATE allowed, so deleting the
+   * referenced row still works and the rest of the record stays as written.
+   */
+  setNullColumns: readonly string[];
+}
+
+/**
+ * A BEFORE UPDATE OR DELETE trigger that refuses both with SQLSTATE 23001 (restrict_violation),
+ * except an UPDATE that only sets setNullColumns to NULL (updated_at, kept by its own trigger, is
+ * ignored). INSERT and TRUNCATE stay allowed: rows are added, and a retention purge is a deliberate
+ * TRUNCATE by someone who owns the table, not a stray statement.
+ */
+export async function addAppendOnlyGuard(knex: Knex, spec: AppendOnlySpec): Promise<void> {
+  const { table, name, setNullColumns } = spec;
+  const skip = `ARRAY[${[...setNullColumns, 'updated_at'].map(literal).join(', ')}]`;
+  const cleared = setNullColumns.map((c) => `NEW.${ident(c)} IS NULL`).join(' AND ') || 'false';
+  await knex.raw(`
+    CREATE FUNCTION ${ident(name)}() RETURNS trigger
+    LANGUAGE plpgsql AS $fn$
+    BEGIN
+      IF TG_OP = 'UPDATE' AND ${cleared} AND (to_jsonb(NEW) - ${skip}::text[]) = (to_jsonb(OLD) - ${skip}::text[]) THEN
+        RETURN NEW; -- a referenced row was deleted: ON DELETE SET NULL
+      END IF;
+      RAISE EXCEPTION '% on % is not allowed: its rows are append-only', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation', TABLE = TG_TABLE_NAME,
+              HINT = 'insert a new row instead; purging old rows is a TRUNCATE or a migration';
+    END
+    $fn$`);
+  await knex.raw(`CREATE TRIGGER ${ident(name)} BEFORE UPDATE OR DELETE ON ${ident(table)} FOR EACH ROW EXECUTE FUNCTION ${ident(name)}()`);
+}
+
+/** Undoes addAppendOnlyGuard. */
+export async function dropAppendOnlyGuard(knex: Knex, spec: Pick<AppendOnlySpec, 'table' | 'name'>): Promise<void> {
+  await knex.raw(`DROP TRIGGER IF EXISTS ${ident(spec.name)} ON ${ident(spec.table)}`);
+  await knex.raw(`DROP FUNCTION IF EXISTS ${ident(spec.name)}()`);
+}
