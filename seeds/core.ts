@@ -57,6 +57,10 @@ export function scoped(prefix: string, name: string): string {
   return s;
 }
 
+/** Zero-padded decimal digits by value ('07', '042'): text formatting on the generator's hot path. */
+export const DIGITS2: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+export const DIGITS3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
 /** murmur3's finaliser: a bijection on 32-bit integers with good avalanche. */
 export function fmix32(x: number): number {
   let h = x >>> 0;

@@ -1,5 +1,5 @@
 import { EMBEDDING_DIMENSIONS } from '../src/stores/postgres/ddl';
-import { Rng } from './core';
+import { DIGITS3, Rng } from './core';
 import { T } from './topology';
 
 /**
@@ -64,9 +64,8 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return dot / (Math.sqrt(na * nb) || 1);
 }
 
-const D3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 /** Three digits without trailing zeros ('120' -> '12'); only used for a non-zero group. */
-const D3_TRIMMED: readonly string[] = D3.map((d) => d.replace(/0+$/, ''));
+const D3_TRIMMED: readonly string[] = DIGITS3.map((d) => d.replace(/0+$/, ''));
 
 /**
  * String(x) for x = n / 1e6 (what embeddingOf stores), from the integer n: 384 Number-to-string
@@ -83,7 +82,7 @@ function micros(x: number): string {
   if (frac === 0) return `${sign}${whole}`;
   const hi = Math.floor(frac / 1000);
   const lo = frac - hi * 1000;
-  return `${sign}${whole}.${lo === 0 ? D3_TRIMMED[hi] : D3[hi] + D3_TRIMMED[lo]}`;
+  return `${sign}${whole}.${lo === 0 ? D3_TRIMMED[hi] : DIGITS3[hi] + D3_TRIMMED[lo]}`;
 }
 
 /** The text form PostgreSQL reads: '[...]' for pgvector, '{...}' for real[]. */

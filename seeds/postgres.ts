@@ -1,7 +1,7 @@
 import { NOTIFICATION_TYPES } from '../src/stores/mongo/collections';
 import { Json } from '../src/stores/postgres/seed';
 import { fileFor } from './files';
-import { Rng, hash32, scoped, uuidFor } from './core';
+import { DIGITS2, DIGITS3, Rng, hash32, scoped, uuidFor } from './core';
 import { applicationPath, candidateStage, covering, devPasswordHash, rating, type ApplicationStatus } from './domain';
 import { assetFor, enrollmentStatus, hasAvatar, hasCertificate, hasPortfolioImage, hasResume, lessonAsset, lessonContentType } from './assets';
 import { embeddingOf, cosine, formatEmbedding, type EmbeddingStorage } from './embeddings';
@@ -39,8 +39,6 @@ export const DAY = 24 * HOUR;
 
 // Date#toISOString was the largest single cost of generation (~1µs, several per row): the day part
 // is cached (a few thousand distinct days per run) and the time of day is built from lookup tables.
-const D2: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-const D3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 const dayPrefix = new Map<number, string>();
 
 function dayOf(day: number): string {
@@ -62,7 +60,7 @@ export function iso(ms: number): string {
   const m = Math.floor(rem / MIN);
   rem -= m * MIN;
   const sec = Math.floor(rem / 1000);
-  return `${dayOf(day)}${D2[h]}:${D2[m]}:${D2[sec]}.${D3[rem - sec * 1000]}Z`;
+  return `${dayOf(day)}${DIGITS2[h]}:${DIGITS2[m]}:${DIGITS2[sec]}.${DIGITS3[rem - sec * 1000]}Z`;
 }
 const dateOnly = (ms: number) => (Number.isInteger(ms) ? dayOf(Math.floor(ms / DAY)).slice(0, 10) : iso(ms).slice(0, 10));
 const money = (cents: number) => (cents / 100).toFixed(2);
