@@ -137,7 +137,10 @@ export async function dropBucket(config: Config, bucket: string): Promise<void> 
       const page = await client.send(new s3.ListObjectVersionsCommand({ Bucket: bucket }));
       const all = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
       if (!all.length) break;
-      await Promise.all(all.map((v) => client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }))));
+      // A few at a time: moto serves a handful of connections, and a page can hold 1,000 versions.
+      for (let i = 0; i < all.length; i += 8) {
+        await Promise.all(all.slice(i, i + 8).map((v) => client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }))));
+      }
     }
     await client.send(new s3.DeleteBucketCommand({ Bucket: bucket }));
   } finally {
