@@ -75,7 +75,13 @@ export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> 
         truncate: false,
         allowProduction: opts.allowProduction,
       });
-      for (const s of summaries) if (empty.includes(s.store)) s.seeded = seeds.seededCount(result, s.store);
+      const kept = summaries.filter((s) => !empty.includes(s.store)).map((s) => s.store);
+      for (const s of summaries) {
+        if (!empty.includes(s.store)) continue;
+        s.seeded = seeds.seededCount(result, s.store);
+        // Cross-store references (ids, S3 keys) line up only with data from the same seed and profile.
+        if (kept.length) s.seedNote = `seeded alone (seed ${result.seed}, profile ${result.profile}): it matches ${kept.join(' and ')} only if they were seeded the same way; \`recruit-db reset\` seeds all together`;
+      }
     }
   }
 

@@ -5,7 +5,7 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
-import { contentHash } from '../../seeds/index';
+import { contentHash, truncateStore } from '../../seeds/index';
 import { runCli } from '../helpers/cli';
 import { freshStores } from '../helpers/stores';
 
@@ -65,6 +65,15 @@ describe('recruit-db up', () => {
     expect(r.stdout).toMatch(/^mongo\s+nothing new\s+skipped/m);
     expect(r.stdout).toMatch(/^s3\s+nothing new\s+skipped/m);
     expect(r.stdout).toMatch(/^verify: clean/m);
+    expect((await contentHash(config)).hash).toBe(firstHash);
+  });
+
+  it('re-seeds a store that lost its data, says it was seeded alone, and gives the same content', async () => {
+    await truncateStore(config, 's3');
+    const r = await runCli(['up'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^postgres\s+nothing new\s+skipped/m);
+    expect(r.stdout).toMatch(/^s3\s+nothing new\s+[1-9]\d*\s+.*seeded alone \(seed 1, profile small\): it matches postgres and mongo only if they were seeded the same way/m);
     expect((await contentHash(config)).hash).toBe(firstHash);
   });
 });
