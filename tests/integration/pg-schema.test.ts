@@ -427,6 +427,7 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
       // ...and are append-only: no edit, no delete, not even a re-attribution.
       expect(await attempt((sp) => sp('audit_logs').update({ action: 'logout' }))).toBe('23001');
       expect(await attempt((sp) => sp('audit_logs').update({ user_id: user.id }))).toBe('23001');
+      expect(await attempt((sp) => sp('audit_logs').update({ user_id: null }))).toBe('23001'); // nothing to clear: a plain edit
       expect(await attempt((sp) => sp('audit_logs').delete())).toBe('23001');
       expect(await trx('audit_logs').select('user_id', 'action')).toEqual([{ user_id: null, action: 'login' }]);
 

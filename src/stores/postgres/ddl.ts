@@ -722,14 +722,18 @@ export interface AppendOnlySpec {
 
 /**
  * A BEFORE UPDATE OR DELETE trigger that refuses both with SQLSTATE 23001 (restrict_violation),
- * except an UPDATE that only sets setNullColumns to NULL (updated_at, kept by its own trigger, is
- * ignored). INSERT and TRUNCATE stay allowed: rows are added, and a retention purge is a deliberate
- * TRUNCATE by someone who owns the table, not a stray statement.
+ * except an UPDATE that clears at least one of setNullColumns and changes nothing else (each of
+ * them is either cleared or unchanged: one key's SET NULL leaves the others alone; updated_at, kept
+ * by its own trigger, is ignored). INSERT and TRUNCATE stay allowed: rows are added, and a
+ * retention purge is a deliberate TRUNCATE by someone who owns the table, not a stray statement.
  */
 export async function addAppendOnlyGuard(knex: Knex, spec: AppendOnlySpec): Promise<void> {
   const { table, name, setNullColumns } = spec;
   const skip = `ARRAY[${[...setNullColumns, 'updated_at'].map(literal).join(', ')}]`;
-  const cleared = setNullColumns.map((c) => `NEW.${ident(c)} IS NULL`).join(' AND ') || 'false';
+  const cols = setNullColumns.map(ident);
+  const cleared = cols.length
+    ? `(${cols.map((c) => `(NEW.${c} IS NULL OR NEW.${c} IS NOT DISTINCT FROM OLD.${c})`).join(' AND ')}) AND (${cols.map((c) => `(OLD.${c} IS NOT NULL AND NEW.${c} IS NULL)`).join(' OR ')})`
+    : 'false';
   await knex.raw(`
     CREATE FUNCTION ${ident(name)}() RETURNS trigger
     LANGUAGE plpgsql AS $fn$
