@@ -17,6 +17,11 @@ export interface MigrationEntry {
   batch?: number;
 }
 
+/** Recorded as applied, whether or not its file was edited since. */
+export function isApplied(e: MigrationEntry): boolean {
+  return e.state === 'applied' || e.state === 'changed';
+}
+
 export interface MigrationStatus {
   store: StoreName;
   /** Where the migrations were applied, secrets masked (e.g. the database URL). */

@@ -6,7 +6,7 @@ import { requireStore, type Config, type MongoConfig } from '../../config';
 import { EXIT, RecruitDbError, usageError } from '../../errors';
 import { ROOT } from '../../paths';
 import { maskUrl } from '../../secrets';
-import { changedMigrationError, fileChecksum, type DownOptions, type MigrateResult, type MigrationEntry, type MigrationStatus, type StoreMigrator, type UpOptions } from '../migrator';
+import { changedMigrationError, fileChecksum, isApplied, type DownOptions, type MigrateResult, type MigrationEntry, type MigrationStatus, type StoreMigrator, type UpOptions } from '../migrator';
 import { readCapabilities, type CommandTarget } from './apply';
 import { INTERNAL } from './collections';
 import { connectMongo, mongoError } from './connect';
@@ -147,13 +147,14 @@ class MongoMigrator implements StoreMigrator {
     // migrate-mongo marks a run by its start time (migrationBlock, epoch ms); numbered in order they
     // read like PostgreSQL's batches, 1 for the first run, and a plain rollback reverts the highest.
     const blocks = [...new Set(log.map((l) => Number(l.migrationBlock)).filter(Number.isFinite))].sort((a, b) => a - b);
+    const byFile = new Map(log.map((l) => [String(l.fileName), l]));
     const batchOf = (fileName: string) => {
-      const block = Number(log.find((l) => l.fileName === fileName)?.migrationBlock);
+      const block = Number(byFile.get(fileName)?.migrationBlock);
       return Number.isFinite(block) ? blocks.indexOf(block) + 1 : undefined;
     };
     // No recorded checksum: applied by the plain migrate-mongo CLI; the next migrate records one.
     const changed = (fileName: string) => {
-      const recorded = log.find((l) => l.fileName === fileName)?.checksum;
+      const recorded = byFile.get(fileName)?.checksum;
       return typeof recorded === 'string' && recorded !== fileChecksum(this.sourceOf(stem(fileName)));
     };
     const entries: MigrationEntry[] = items.map((i) => ({
@@ -272,7 +273,7 @@ class MongoMigrator implements StoreMigrator {
 
   async down(opts: DownOptions): Promise<MigrateResult> {
     try {
-      const appliedEntries = (await this.entries()).filter((e) => e.state === 'applied' || e.state === 'changed');
+      const appliedEntries = (await this.entries()).filter(isApplied);
       const applied = appliedEntries.map((e) => e.name);
       let targets: string[];
       if (opts.all) targets = [...applied];
@@ -301,7 +302,7 @@ class MongoMigrator implements StoreMigrator {
       const { value: done } = await withMigrationLock(this.db, this.lease, async () => {
         const reverted: string[] = [];
         // Re-read under the lock: another run may have changed the changelog meanwhile.
-        const now = new Set((await this.entries()).filter((e) => e.state === 'applied' || e.state === 'changed').map((e) => e.name));
+        const now = new Set((await this.entries()).filter(isApplied).map((e) => e.name));
         for (const name of targets) {
           if (!now.has(name)) continue;
           let out: string[];
