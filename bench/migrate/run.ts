@@ -35,7 +35,20 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 /** Figures from before the current implementation, kept so the section shows what changed. */
 const HISTORY = `Before (2026-11-26, same machine, 7 repetitions: one round trip per statement, one catalog query
 per table for its foreign-key indexes, knex loaded even with nothing to do): (a) 1134 ms, (b) 471 ms,
-**2.40x**, (c) 278 ms; an earlier run recorded 1332 ms / 670 ms = 1.99x, and runs ranged 1.90x–2.85x.`;
+**2.40x**, (c) 278 ms; an earlier run recorded 1332 ms / 670 ms = 1.99x, and runs ranged 1.90x–2.85x.
+
+Earlier runs, 15 migrations (before 0016 added the audit_logs append-only trigger), same machine,
+2026-11-26, shared with other test suites, medians per run:
+
+| run | reps | (a) migrate | (b) psql replay | (c) no-op | ratio |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| 1 | 7 | 616 ms | 416 ms | 174 ms | 1.48x |
+| 2 | 7 | 855 ms | 622 ms | 180 ms | 1.38x |
+| 3 | 7 | 786 ms | 527 ms | 157 ms | 1.49x |
+| 4 | 9 | 885 ms | 643 ms | 217 ms | 1.38x |
+| 5 | 9 | 939 ms | 544 ms | 172 ms | 1.73x |
+
+Median of those five ratios: 1.48x.`;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
