@@ -207,6 +207,34 @@ export function parseSeed(value: string | number | undefined): number {
   return Number(s);
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The as-of day: `YYYY-MM-DD` (a calendar day, UTC) or undefined for the current UTC day, as the
+ * instant 00:00:00Z of that day. Generated history ends before it and scheduled things start after it;
+ * same seed and same as-of give byte-identical stores.
+ */
+export function parseAsOf(value: string | number | Date | undefined, now: number = Date.now()): number {
+  if (value === undefined || value === '') return Math.floor(now / DAY_MS) * DAY_MS;
+  if (value instanceof Date || typeof value === 'number') {
+    const ms = value instanceof Date ? value.getTime() : value;
+    if (!Number.isFinite(ms)) throw usageError(`as-of must be a date, got "${String(value)}"`, 'pass e.g. --as-of 2026-01-31');
+    return Math.floor(ms / DAY_MS) * DAY_MS;
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  // Date.UTC rolls 2026-02-30 over into March: a day that does not exist is refused, not moved.
+  if (!m || Number.isNaN(ms) || isoDay(ms) !== value.trim()) throw usageError(`as-of must be a calendar day YYYY-MM-DD, got "${value}"`, 'pass e.g. --as-of 2026-01-31');
+  const year = Number(m[1]);
+  if (year < 2000 || year > 2100) throw usageError(`as-of ${value} is out of range`, 'pick a day between 2000-01-01 and 2100-12-31');
+  return ms;
+}
+
+/** `YYYY-MM-DD` of an instant (UTC). */
+export function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 /** `--set users=500,jobs=20` style overrides: table -> row count. */
 export function parseOverrides(values: string[] | undefined, known: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};

@@ -5,7 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { assertNotProduction, requireStore, type Config } from '../src/config';
 import { RecruitDbError, usageError, type StoreName } from '../src/errors';
 import { assetType, checkAsset, uniquePrefixes } from '../s3-layout';
-import { parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
+import { isoDay, parseAsOf, parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
 import { allAssets, countAssets } from './assets';
 import { fileFor } from './files';
 import { mongoCollections } from './mongo';
@@ -33,6 +33,8 @@ export interface SeedProgress {
 export interface SeedOptions {
   profile?: string;
   seed?: string | number;
+  /** The as-of day (`YYYY-MM-DD`); default the current UTC day. Same seed + same as-of = same data. */
+  asOf?: string | Date;
   only?: StoreName[];
   truncate?: boolean;
   allowProduction?: boolean;
@@ -50,6 +52,8 @@ export interface StoreHash {
 export interface SeedResult {
   profile: ProfileName;
   seed: number;
+  /** The as-of day the data was generated for, `YYYY-MM-DD` (UTC). */
+  asOf: string;
   stores: StoreName[];
   truncated: boolean;
   postgres?: StoreHash;
@@ -196,6 +200,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
   const started = Date.now();
   const profile = parseProfile(opts.profile);
   const seed = parseSeed(opts.seed);
+  const asOf = parseAsOf(opts.asOf);
   const shape = shapeFor(profile, normaliseOverrides(opts.overrides));
   const stores = opts.only?.length ? ALL_STORES.filter((s) => opts.only!.includes(s)) : ALL_STORES;
   for (const s of stores) requireStore(config, s);
@@ -222,7 +227,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const { embeddingStorageOf } = await import('../src/stores/postgres/seed');
       embedding = await embeddingStorageOf(await c.postgres());
     }
-    const ctx = genContext(topo, embedding);
+    const ctx = genContext(topo, embedding, asOf);
 
     if (stores.includes('postgres')) {
       const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
@@ -285,7 +290,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     }
 
     const hashed = await hashStores(c, stores);
-    return { profile, seed, stores, truncated: Boolean(opts.truncate), ...hashed, elapsedMs: Date.now() - started, timings };
+    return { profile, seed, asOf: isoDay(asOf), stores, truncated: Boolean(opts.truncate), ...hashed, elapsedMs: Date.now() - started, timings };
   });
 }
 

@@ -2,7 +2,7 @@ import { ObjectId, type Document } from 'mongodb';
 import { dimensionsKey } from '../src/stores/mongo/collections';
 import { Rng, hash32, scoped, uuidFor } from './core';
 import { assetFor, enrollmentStatus, hasResume, lessonContentType } from './assets';
-import { DAY, HOUR, MIN, REFERENCE_TIME, application, bornAt, emailOf, enrolledAt, notificationAt, notificationType, personName, skillName, studentProficiency, type GenContext } from './postgres';
+import { DAY, HOUR, MIN, application, bornAt, emailOf, enrolledAt, notificationAt, notificationType, personName, skillName, studentProficiency, type GenContext } from './postgres';
 import { TRACKS } from './topology';
 
 /**
@@ -147,7 +147,7 @@ export function mongoCollections(): CollectionSpec[] {
           const r = rng(c, 'analytics_aggregates', i);
           const metric = METRICS[i % METRICS.length];
           const day = Math.floor(i / METRICS.length);
-          const start = REFERENCE_TIME - (day + 1) * DAY;
+          const start = c.asOf - (day + 1) * DAY;
           const dimensions: Record<string, string> = metric.startsWith('course_') ? { courseId: pgId(c, 'courses', day % c.t.shape.courses) } : {};
           const ratio = metric === 'quiz_pass_rate';
           return {
@@ -172,9 +172,9 @@ export function mongoCollections(): CollectionSpec[] {
         range(c.t.shape.user_sessions, (i) => {
           const r = rng(c, 'user_sessions', i);
           const u = hash32(c.seed, 'session_user', i) % c.t.users;
-          const start = REFERENCE_TIME - r.int(1, 80 * 24 * 60) * MIN;
+          const start = c.asOf - r.int(1, 80 * 24 * 60) * MIN;
           const last = start + r.int(1, 180) * MIN;
-          const status = last > REFERENCE_TIME - 30 * MIN ? 'active' : r.pick(['ended', 'ended', 'expired', 'revoked'] as const);
+          const status = last > c.asOf - 30 * MIN ? 'active' : r.pick(['ended', 'ended', 'expired', 'revoked'] as const);
           return {
             _id: oid(c, 'user_sessions', i),
             sessionId: uuidFor(c.seed, 'session', i),
@@ -250,7 +250,7 @@ export function mongoCollections(): CollectionSpec[] {
           const anonymous = r.bool(0.2);
           const type = r.pick(['job', 'course', 'mentor', 'webinar', 'material', 'global'] as const);
           const results = r.int(0, 80);
-          const when = REFERENCE_TIME - r.int(1, 170 * 24 * 60) * MIN;
+          const when = c.asOf - r.int(1, 170 * 24 * 60) * MIN;
           const clicked = results && type === 'job' ? [{ resultId: pgId(c, 'jobs', r.int(0, c.t.shape.jobs - 1)), resultType: 'job', position: r.int(0, Math.min(results, 20) - 1), clickedAt: at(when + r.int(2, 60) * 1000) }] : [];
           return {
             _id: oid(c, 'search_logs', i),
@@ -342,12 +342,12 @@ export function mongoCollections(): CollectionSpec[] {
             lessonId: pgId(c, 'lessons', l),
             moduleId: pgId(c, 'modules', c.t.moduleOfLesson(l)),
             contentType: lessonContentType(c.t, l),
-            bucketDate: at(REFERENCE_TIME - (day + 1) * DAY),
+            bucketDate: at(c.asOf - (day + 1) * DAY),
             bucketSeconds: bucket,
             segments,
             hourly,
             totals: { views, uniqueViewers: Math.round(views * 0.8), completions: r.int(0, 30), avgTimeSpentSeconds: r.int(60, 900), completionRate: Math.round(r.next() * 100) / 100 },
-            updatedAt: at(REFERENCE_TIME - day * DAY),
+            updatedAt: at(c.asOf - day * DAY),
           };
         }),
     },

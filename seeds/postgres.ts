@@ -11,7 +11,7 @@ import { TRACK_SKILLS, vocab, type Vocab } from './vocab';
 /**
  * Row generators for the 50 PostgreSQL tables. Each table is a column list and a generator of value
  * arrays in that order; every value is a pure function of (seed, table, index) through Topology,
- * so the tables stream in any size. Timestamps are fixed relative to REFERENCE_TIME (never the
+ * so the tables stream in any size. Timestamps are fixed relative to the as-of instant (never the
  * clock), so the same seed gives byte-identical tables.
  */
 
@@ -22,17 +22,16 @@ export type Row = Value[];
 export interface GenContext {
   t: Topology;
   seed: number;
+  /** The as-of instant (00:00 UTC of the as-of day): past facts happen before it, scheduled ones after. */
+  asOf: number;
   v: Vocab;
   password: string;
   embedding: EmbeddingStorage;
 }
 
-export function genContext(t: Topology, embedding: EmbeddingStorage): GenContext {
-  return { t, seed: t.seed, v: vocab(t.seed), password: devPasswordHash(t.seed), embedding };
+export function genContext(t: Topology, embedding: EmbeddingStorage, asOf: number): GenContext {
+  return { t, seed: t.seed, asOf, v: vocab(t.seed), password: devPasswordHash(t.seed), embedding };
 }
-
-/** "Now" for generated data: 2026-01-01T00:00:00Z. */
-export const REFERENCE_TIME = Date.UTC(2026, 0, 1);
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
@@ -72,10 +71,10 @@ function slugify(s: string): string {
 }
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** When an entity was created: between 30 and 730 days before REFERENCE_TIME. */
+/** When an entity was created: between 30 and 730 days before c.asOf. */
 export function bornAt(c: GenContext, table: string, i: number): number {
   const h = hash32(c.seed, scoped('born', table), i);
-  return REFERENCE_TIME - 30 * DAY - (h % (700 * 24 * 60)) * MIN;
+  return c.asOf - 30 * DAY - (h % (700 * 24 * 60)) * MIN;
 }
 const stamps = (ms: number): [string, string] => {
   const s = iso(ms);
@@ -193,7 +192,7 @@ function userRow(c: GenContext, u: number): Row {
     hasAvatar(c.t, u) ? assetFor(c.t, 'profilePicture', u).key : null,
     r.pick(['UTC', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles', 'Asia/Singapore']),
     status === 'pending_verification' ? null : iso(born + r.int(1, 120) * MIN),
-    status === 'pending_verification' ? null : iso(REFERENCE_TIME - r.int(1, 60 * 24 * 30) * MIN),
+    status === 'pending_verification' ? null : iso(c.asOf - r.int(1, 60 * 24 * 30) * MIN),
     ...stamps(born),
   ];
 }
@@ -308,16 +307,16 @@ export function pgTables(): TableSpec[] {
         const root = k < T;
         const track = TRACKS[k % T];
         const name = root ? `${cap(track)} development` : `${cap(track)}: ${cap(c.v.words[hash32(c.seed, 'category', k) % c.v.words.length])}`;
-        return [id(c, 'categories', k), root ? null : id(c, 'categories', k % T), name, `${slugify(name)}-${k}`, rng(c, 'categories', k).pick(c.v.sentences), Math.floor(k / T), ...stamps(REFERENCE_TIME - 800 * DAY)];
+        return [id(c, 'categories', k), root ? null : id(c, 'categories', k % T), name, `${slugify(name)}-${k}`, rng(c, 'categories', k).pick(c.v.sentences), Math.floor(k / T), ...stamps(c.asOf - 800 * DAY)];
       }),
     ),
     spec('skills', 'name, category_id, description', (c) => c.t.shape.skills, (c) =>
-      range(c.t.shape.skills, (s) => [id(c, 'skills', s), skillName(s), id(c, 'categories', c.t.categoryOfTrack(s % T, s)), `${skillName(s)} (${TRACKS[s % T]})`, ...stamps(REFERENCE_TIME - 800 * DAY)]),
+      range(c.t.shape.skills, (s) => [id(c, 'skills', s), skillName(s), id(c, 'categories', c.t.categoryOfTrack(s % T, s)), `${skillName(s)} (${TRACKS[s % T]})`, ...stamps(c.asOf - 800 * DAY)]),
     ),
     spec('skill_synonyms', 'skill_id, synonym', (c) => c.t.shape.skill_synonyms, (c) =>
       range(c.t.shape.skill_synonyms, (i) => {
         const s = i % c.t.shape.skills;
-        return [id(c, 'skill_synonyms', i), id(c, 'skills', s), `${skillName(s)} ${SYNONYM_SUFFIXES[Math.floor(i / c.t.shape.skills)]}`, ...stamps(REFERENCE_TIME - 800 * DAY)];
+        return [id(c, 'skill_synonyms', i), id(c, 'skills', s), `${skillName(s)} ${SYNONYM_SUFFIXES[Math.floor(i / c.t.shape.skills)]}`, ...stamps(c.asOf - 800 * DAY)];
       }),
     ),
     spec('student_skills', 'student_id, skill_id, proficiency, years_of_experience, is_verified', (c) => c.t.shape.students * c.t.shape.skillsPerStudent, (c) =>
@@ -481,7 +480,7 @@ export function pgTables(): TableSpec[] {
       }
     }),
     spec('placement_packages', 'name, description, price, currency, duration_days, referral_count, mentor_session_count, is_active', (c) => c.t.shape.placement_packages, (c) =>
-      range(c.t.shape.placement_packages, (p) => [id(c, 'placement_packages', p), packageName(p), rng(c, 'placement_packages', p).pick(c.v.sentences), money(packagePriceCents(c, p)), 'USD', 30 + 30 * (p % 6), 2 + (p % 5) * 2, 1 + (p % 4), p % 7 !== 6, ...stamps(REFERENCE_TIME - 760 * DAY)]),
+      range(c.t.shape.placement_packages, (p) => [id(c, 'placement_packages', p), packageName(p), rng(c, 'placement_packages', p).pick(c.v.sentences), money(packagePriceCents(c, p)), 'USD', 30 + 30 * (p % 6), 2 + (p % 5) * 2, 1 + (p % 4), p % 7 !== 6, ...stamps(c.asOf - 760 * DAY)]),
     ),
     spec('student_placements', 'student_id, package_id, status, starts_at, ends_at, payment_id, placed_job_id, placed_at, notes', (c) => c.t.shape.student_placements, (c) =>
       range(c.t.shape.student_placements, (i) => {
@@ -503,7 +502,7 @@ export function pgTables(): TableSpec[] {
       }),
     ),
     spec('badges', 'name, description, criteria, icon_url, points', (c) => c.t.shape.badges, (c) =>
-      range(c.t.shape.badges, (b) => [id(c, 'badges', b), badgeName(b), rng(c, 'badges', b).pick(c.v.sentences), 'Awarded automatically', `https://cdn.example.com/badges/${b}.svg`, 10 * (1 + (b % 10)), ...stamps(REFERENCE_TIME - 760 * DAY)]),
+      range(c.t.shape.badges, (b) => [id(c, 'badges', b), badgeName(b), rng(c, 'badges', b).pick(c.v.sentences), 'Awarded automatically', `https://cdn.example.com/badges/${b}.svg`, 10 * (1 + (b % 10)), ...stamps(c.asOf - 760 * DAY)]),
     ),
     spec('student_badges', 'student_id, badge_id, course_id, awarded_at', (c) => c.t.shape.student_badges, (c) =>
       range(c.t.shape.student_badges, (i) => {
@@ -558,7 +557,7 @@ export function pgTables(): TableSpec[] {
     spec('system_settings', 'key, value, description, is_public, updated_by', (c) => c.t.shape.system_settings, (c) =>
       range(c.t.shape.system_settings, (i) => {
         const [key, value] = i < SETTINGS.length ? SETTINGS[i] : [`feature.flag_${i}`, i % 2 === 0];
-        return [id(c, 'system_settings', i), key, new Json(value), `Setting ${key}`, key.startsWith('platform.'), id(c, 'users', c.t.userOfAdmin(0)), ...stamps(REFERENCE_TIME - 700 * DAY)];
+        return [id(c, 'system_settings', i), key, new Json(value), `Setting ${key}`, key.startsWith('platform.'), id(c, 'users', c.t.userOfAdmin(0)), ...stamps(c.asOf - 700 * DAY)];
       }),
     ),
     spec('audit_logs', 'user_id, action, entity_type, entity_id, before, after, ip_address, user_agent', (c) => c.t.shape.audit_logs, (c) =>
@@ -572,7 +571,7 @@ export function pgTables(): TableSpec[] {
           ['application.status_change', 'applications', c.t.shape.applications],
         ] as const);
         const target = r.int(0, Math.max(0, n - 1));
-        const at = REFERENCE_TIME - r.int(1, 300 * 24) * HOUR;
+        const at = c.asOf - r.int(1, 300 * 24) * HOUR;
         return [id(c, 'audit_logs', i), id(c, 'users', u), action, entity, id(c, entity, target), action === 'user.login' ? null : { status: 'draft' }, action === 'user.login' ? null : { status: 'active' }, ipOf(r), r.pick(c.v.userAgents), ...stamps(at)];
       }),
     ),
@@ -718,7 +717,7 @@ function webinarStatus(c: GenContext, w: number): string {
 function webinarStart(c: GenContext, w: number): number {
   const status = webinarStatus(c, w);
   const d = 1 + (hash32(c.seed, 'webinar_day', w) % 120);
-  return status === 'scheduled' ? REFERENCE_TIME + d * DAY : status === 'live' ? REFERENCE_TIME - 20 * MIN : REFERENCE_TIME - d * DAY;
+  return status === 'scheduled' ? c.asOf + d * DAY : status === 'live' ? c.asOf - 20 * MIN : c.asOf - d * DAY;
 }
 
 function webinarRegistration(c: GenContext, i: number): { webinar: number; user: number; status: string; at: number } {
@@ -745,9 +744,9 @@ const SESSION_STATUSES = [
 
 function mentorSession(c: GenContext, i: number): { mentor: number; student: number; start: number; status: string } {
   const { mentor, slot } = c.t.mentorSession(i);
-  const start = REFERENCE_TIME - 180 * DAY + slot * 2 * DAY + (9 + (hash32(c.seed, 'session_hour', mentor) % 8)) * HOUR;
+  const start = c.asOf - 180 * DAY + slot * 2 * DAY + (9 + (hash32(c.seed, 'session_hour', mentor) % 8)) * HOUR;
   const student = hash32(c.seed, 'session_student', i) % c.t.shape.students;
-  const status = start > REFERENCE_TIME ? 'scheduled' : covering(rng(c, 'session_status', i), i, SESSION_STATUSES);
+  const status = start > c.asOf ? 'scheduled' : covering(rng(c, 'session_status', i), i, SESSION_STATUSES);
   return { mentor, student, start, status };
 }
 

@@ -13,6 +13,8 @@ export interface UpOptions {
   seed: boolean;
   profile?: string;
   seedValue?: string | number;
+  /** The seed's as-of day (`YYYY-MM-DD`); default the current UTC day. */
+  asOf?: string;
   strict?: boolean;
   allowProduction?: boolean;
   onStep?: (step: string) => void;
@@ -52,9 +54,10 @@ export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> 
     if (config.env === 'production' && !opts.allowProduction) {
       throw usageError('refusing to seed during up: the target is production (RECRUIT_DB_ENV=production)', 'pass --no-seed to only migrate and verify, or --allow-production if you really mean it');
     }
-    const { parseProfile, parseSeed } = await import('../seeds/core');
+    const { parseAsOf, parseProfile, parseSeed } = await import('../seeds/core');
     parseProfile(opts.profile);
     parseSeed(opts.seedValue);
+    parseAsOf(opts.asOf);
   }
   const migrated = await migrateAll(config, opts.only, opts.onStep);
   const summaries: UpStoreSummary[] = migrated.map((m) => ({ store: m.store, applied: m.done, notes: m.notes }));
@@ -71,6 +74,7 @@ export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> 
       const result = await seeds.runSeed(config, {
         profile: opts.profile,
         seed: opts.seedValue,
+        asOf: opts.asOf,
         only: empty,
         truncate: false,
         allowProduction: opts.allowProduction,

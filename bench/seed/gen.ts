@@ -10,7 +10,7 @@ import { copyLine } from '../../src/stores/postgres/seed';
 
 const profile = (process.argv[2] ?? 'medium') as 'small' | 'medium' | 'large';
 const t0 = process.hrtime.bigint();
-const ctx = genContext(new Topology(1, shapeFor(profile)), 'array');
+const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', Date.UTC(2026, 0, 1));
 const setupMs = Number(process.hrtime.bigint() - t0) / 1e6;
 const tables: Array<{ table: string; rows: number; ms: number; usPerRow: number; bytes: number; sha: string }> = [];
 let total = 0;

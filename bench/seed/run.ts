@@ -33,6 +33,9 @@ import type { ProfileName } from '../../seeds/core';
 
 const profile = (process.argv[2] ?? 'medium') as ProfileName;
 const rounds = Number(process.argv[3] ?? 3);
+// One as-of for every method and round, so all of them load the very same rows.
+const BENCH_AS_OF = '2026-01-01';
+const AS_OF_MS = Date.UTC(2026, 0, 1);
 
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -49,7 +52,7 @@ interface Run {
 async function seeder(): Promise<Run> {
   const db = await migratedPgDatabase('rdbbench');
   try {
-    const r = await runSeed(db.config, { profile, seed: 1, only: ['postgres'] });
+    const r = await runSeed(db.config, { profile, seed: 1, asOf: BENCH_AS_OF, only: ['postgres'] });
     return { rows: r.timings.postgres!.units, seconds: r.timings.postgres!.ms / 1000 };
   } finally {
     await db.drop();
@@ -62,7 +65,7 @@ async function seederPlain(): Promise<Run> {
   await client.connect();
   try {
     const t0 = process.hrtime.bigint();
-    const ctx = genContext(new Topology(1, shapeFor(profile)), 'array');
+    const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
     const counts = await copyTables(client, pgTables().map((s) => ({ table: s.table, columns: s.columns, rows: s.rows(ctx) })), undefined, { deferChecks: false });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     return { rows: Object.values(counts).reduce((a, b) => a + b, 0), seconds };
@@ -78,7 +81,7 @@ async function knexBatched(): Promise<Run> {
   let rows = 0;
   let ns = 0n;
   try {
-    const ctx = genContext(new Topology(1, shapeFor(profile)), 'array');
+    const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
     await knex.transaction(async (trx) => {
       for (const spec of pgTables()) {
         const objects: Record<string, unknown>[] = [];
@@ -103,7 +106,7 @@ async function knexBatched(): Promise<Run> {
 /** Writes every table as CSV (once per benchmark run) and the psql script that loads them. */
 async function writeCsv(dir: string): Promise<{ rows: number; seconds: number; script: string }> {
   const t0 = process.hrtime.bigint();
-  const ctx = genContext(new Topology(1, shapeFor(profile)), 'array');
+  const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
   const script: string[] = [];
   let rows = 0;
   for (const spec of pgTables()) {

@@ -7,6 +7,7 @@ import { progressText, table } from './output';
 interface SeedFlags {
   profile?: string;
   seed?: string;
+  asOf?: string;
   only?: StoreName[];
   set?: string[];
   truncate?: boolean;
@@ -19,11 +20,12 @@ export function register(program: Command): void {
     .description('fill migrated, empty stores with deterministic generated data (same --seed, same data)')
     .option('--profile <name>', 'small (CI, seconds), medium (staging) or large (millions of rows)', 'small')
     .option('--seed <n>', 'integer seed; the same seed gives identical data', '1')
+    .option('--as-of <date>', 'the day the data is "as of" (YYYY-MM-DD, UTC; default today): history before it, scheduled things after')
     .addOption(onlyOption())
     .option('--set <table=count>', 'override a row count, e.g. --set users=500,jobs=20 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--truncate', 'empty the target first (TRUNCATE tables, delete documents and seeded objects)')
     .option('--allow-production', 'allow seeding a production target')
-    .addHelpText('after', '\nEvery seeded user logs in with the development password "recruit-dev-password".\n\nExample:\n  $ recruit-db seed --profile small --seed 42 --only postgres,mongo')
+    .addHelpText('after', '\nEvery seeded user logs in with the development password "recruit-dev-password".\n\nExample:\n  $ recruit-db seed --profile small --seed 42 --as-of 2026-01-31 --only postgres,mongo')
     .action(
       action<SeedFlags>(async (ctx) => {
         const { runSeed } = await import('../../seeds/index');
@@ -42,6 +44,7 @@ export function register(program: Command): void {
           const result = await runSeed(config, {
             profile: o.profile,
             seed: o.seed,
+            asOf: o.asOf,
             only: selectedStores(o.only),
             overrides: o.set,
             truncate: o.truncate,
@@ -67,7 +70,7 @@ export function register(program: Command): void {
               rows.push([s, String(n), ((result.timings[s]?.ms ?? 0) / 1000).toFixed(1), h.hash.slice(0, 16)]);
             }
             ctx.out.line(table(rows));
-            ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} in ${((Date.now() - started) / 1000).toFixed(1)}s; content hash ${result.hash.slice(0, 16)}`);
+            ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} as of ${result.asOf} in ${((Date.now() - started) / 1000).toFixed(1)}s; content hash ${result.hash.slice(0, 16)}`);
           }
           return EXIT.OK;
         } finally {

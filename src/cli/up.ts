@@ -10,6 +10,7 @@ interface UpFlags {
   seed: boolean;
   profile?: string;
   seedValue?: string;
+  asOf?: string;
   strict?: boolean;
   allowProduction?: boolean;
 }
@@ -21,6 +22,7 @@ export function upFlags(cmd: Command): Command {
     .option('--no-seed', 'migrate and verify only')
     .option('--profile <name>', 'seed profile: small, medium, large', 'small')
     .option('--seed-value <n>', 'seed for the generators (same seed, same data)', '1')
+    .option('--as-of <date>', 'seed data as of this day (YYYY-MM-DD, UTC; default today)')
     .option('--strict', 'verify: warnings (unsupported features) count as failures')
     .option('--allow-production', 'allow a production target (RECRUIT_DB_ENV=production)');
 }
@@ -46,6 +48,7 @@ function options(ctx: CommandContext<UpFlags>) {
     seed: ctx.opts.seed,
     profile: ctx.opts.profile,
     seedValue: ctx.opts.seedValue,
+    asOf: ctx.opts.asOf,
     strict: ctx.opts.strict,
     allowProduction: ctx.opts.allowProduction,
   };

@@ -92,6 +92,7 @@ describe('recruit-db seed: refusals write nothing', () => {
     [['--set', 'users=abc'], /bad override/],
     [['--set', 'payments=10'], /cannot set payments/],
     [['--set', 'enrollments=100000'], /at most 300 enrollments/],
+    [['--as-of', '2026-02-30'], /as-of must be a calendar day/],
   ])('rejects %j in one line with exit 2', async (args, message) => {
     const r = await runCli(['seed', ...args], { env });
     expect(r.code).toBe(2);
@@ -306,7 +307,7 @@ describe('the PostgreSQL load is one transaction', () => {
 
   it.each([true, false])('rows that break a foreign key fail the load and leave nothing, schema intact (deferChecks %s)', async (deferChecks) => {
     const before = await keysAndIndexes(client);
-    const ctx = genContext(new Topology(3, shapeFor('small')), 'array');
+    const ctx = genContext(new Topology(3, shapeFor('small')), 'array', Date.UTC(2026, 0, 1));
     const specs = pgTables().filter((t) => t.table === 'categories' || t.table === 'students');
     // categories load fine; students point at users that were never loaded.
     await expect(copyTables(client, specs.map((t) => ({ table: t.table, columns: t.columns, rows: t.rows(ctx) })), undefined, { deferChecks })).rejects.toMatchObject({ code: '23503' });
