@@ -9,7 +9,7 @@ import { usageError } from '../src/errors';
  * documents and S3 keys point at PostgreSQL rows that exist.
  */
 
-function digest(...parts: Array<string | number>): Buffer {
+export function digest(...parts: Array<string | number>): Buffer {
   return createHash('sha256').update(parts.join('\u0000')).digest();
 }
 
@@ -70,6 +70,16 @@ export function fmix32(x: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/**
+ * A whole-minute instant in [lo, hi) picked by the 32-bit hash h (lo when the window is shorter
+ * than a minute). Every "when" of the generated history is one of these, inside the window its
+ * causes leave open.
+ */
+export function within(lo: number, hi: number, h: number): number {
+  const minutes = Math.floor((hi - lo) / MIN);
+  return minutes <= 0 ? lo : lo + (h % minutes) * MIN;
 }
 
 /** A deterministic 32-bit hash of (seed, scope, index); cheap enough to call per row. */
@@ -207,7 +217,10 @@ export function parseSeed(value: string | number | undefined): number {
   return Number(s);
 }
 
-const DAY_MS = 86_400_000;
+export const MIN = 60_000;
+export const HOUR = 60 * MIN;
+export const DAY = 24 * HOUR;
+const DAY_MS = DAY;
 
 /**
  * The as-of day: `YYYY-MM-DD` (a calendar day, UTC) or undefined for the current UTC day, as the

@@ -40,11 +40,31 @@ export function skillVector(seed: number, skill: number): Float64Array {
   return v;
 }
 
-/** Weighted sum of skill vectors, normalised; values rounded as they will be stored. */
-export function embeddingOf(seed: number, skills: ReadonlyArray<readonly [number, number]>): Float64Array {
+/** Vectors for what a profile says besides its skills (title, seniority, wording): a fixed pool. */
+export const CONTEXT_VECTORS = 512;
+const contextCache = new Map<string, Float64Array>();
+function contextVector(seed: number, c: number): Float64Array {
+  const key = `${seed}:${c}`;
+  let v = contextCache.get(key);
+  if (!v) contextCache.set(key, (v = gaussianUnit(Rng.at(seed, 'context_vector', c))));
+  return v;
+}
+
+/**
+ * Weighted sum of skill vectors plus a little of two context vectors (so two profiles with the same
+ * skills still differ, as their texts do), normalised; values rounded as they will be stored.
+ */
+export function embeddingOf(seed: number, skills: ReadonlyArray<readonly [number, number]>, context: readonly number[] = []): Float64Array {
   const out = new Float64Array(EMBEDDING_DIMENSIONS);
+  let total = 0;
   for (const [skill, weight] of skills) {
     const v = skillVector(seed, skill);
+    total += weight;
+    for (let i = 0; i < out.length; i++) out[i] += weight * v[i];
+  }
+  for (const c of context) {
+    const v = contextVector(seed, c % CONTEXT_VECTORS);
+    const weight = 0.12 * total;
     for (let i = 0; i < out.length; i++) out[i] += weight * v[i];
   }
   normalise(out);

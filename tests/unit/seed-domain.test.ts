@@ -57,7 +57,10 @@ describe('seed domain and generators (pure)', () => {
   it('overrides: fan-outs spread, derived tables refused, capacity checked', () => {
     expect(shapeFor('small', { student_skills: 200 }).skillsPerStudent).toBe(7);
     expect(() => shapeFor('small', { lesson_progress: 5 })).toThrow(/follows from enrollments/);
-    expect(() => shapeFor('small', { applications: 10_000 })).toThrow(/at most 360 applications/);
+    expect(() => shapeFor('small', { applications: 10_000 })).toThrow(/at most 174 applications/);
+    expect(() => shapeFor('small', { enrollments: 100 })).toThrow(/at most 58 enrollments/);
+    expect(() => shapeFor('small', { quiz_attempts: 5 })).toThrow(/follows from enrollments/);
+    expect(() => shapeFor('small', { student_badges: 5 })).toThrow(/criteria/);
     expect(shapeFor('small', { users: 500 }).students).toBeGreaterThan(250);
   });
 

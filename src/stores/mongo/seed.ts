@@ -59,7 +59,7 @@ export async function insertAll(db: Db, name: string, docs: Iterable<Document>, 
 }
 
 /** sha256 over every document of each collection in _id order (canonical EJSON, so types count). */
-export async function hashCollections(db: Db, names: readonly string[]): Promise<{ hash: string; docs: Record<string, number> }> {
+export async function hashCollections(db: Db, names: readonly string[], onCollection: (name: string, done: number, total: number) => void = () => undefined): Promise<{ hash: string; docs: Record<string, number> }> {
   const total = createHash('sha256');
   const docs: Record<string, number> = {};
   for (const n of names) {
@@ -72,6 +72,7 @@ export async function hashCollections(db: Db, names: readonly string[]): Promise
     }
     docs[n] = count;
     total.update(`${n}\u0000${h.digest('hex')}\n`);
+    onCollection(n, Object.keys(docs).length, names.length);
   }
   return { hash: total.digest('hex'), docs };
 }
