@@ -5,7 +5,7 @@
  * --no-hash skips it.
  */
 import { randomUUID } from 'node:crypto';
-import { MongoClient, ObjectId, UUID } from 'mongodb';
+import { MongoClient, ObjectId, UUID, type Document } from 'mongodb';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
@@ -95,8 +95,9 @@ describe('seed --check on a small seed, and planted contradictions', () => {
     await db.collection('analytics_aggregates').updateOne({ metric: 'new_users' }, { $inc: { value: 1 } });
     await db.collection('user_sessions').updateOne({ _id: session!._id }, { $set: { lastActivityAt: new Date(Date.parse(AS_OF) - 200 * 86_400_000) } });
     // The same fact logged again under a new event id (whichever shape the ids have).
-    const event = (await db.collection('event_log').findOne({}))!;
-    await db.collection('event_log').insertOne({ ...event, _id: event._id instanceof ObjectId ? new ObjectId() : new UUID(), ...(event.eventId ? { eventId: randomUUID() } : {}) });
+    const events = db.collection<{ _id: ObjectId | UUID } & Document>('event_log');
+    const event = (await events.findOne({}))!;
+    await events.insertOne({ ...event, _id: event._id instanceof ObjectId ? new ObjectId() : new UUID(), ...(event.eventId ? { eventId: randomUUID() } : {}) });
     await db.collection('xapi_statements').updateOne({}, { $unset: { authority: '', 'statement.authority': '' } });
     expect(unread).toBeDefined();
 
