@@ -139,7 +139,8 @@ function pgRules(): Rule[] {
     SELECT u.id FROM users u WHERE u.status IN ('suspended', 'inactive') AND (u.last_login_at > u.updated_at
       OR EXISTS (SELECT 1 FROM payments p WHERE p.user_id = u.id AND p.created_at > u.updated_at)
       OR EXISTS (SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id WHERE s.user_id = u.id AND e.enrolled_at > u.updated_at)
-      OR EXISTS (SELECT 1 FROM lesson_progress lp JOIN enrollments e ON e.id = lp.enrollment_id JOIN students s ON s.id = e.student_id WHERE s.user_id = u.id AND lp.started_at > u.updated_at))`);
+      OR EXISTS (SELECT 1 FROM lesson_progress lp JOIN enrollments e ON e.id = lp.enrollment_id JOIN students s ON s.id = e.student_id WHERE s.user_id = u.id AND lp.started_at > u.updated_at)
+      OR EXISTS (SELECT 1 FROM audit_logs l WHERE l.user_id = u.id AND l.action = 'user.login' AND l.created_at > u.updated_at))`);
   add('graduates-old-enough', 'a graduation year at least 16 years after birth; students at least 16', `SELECT id FROM students WHERE graduation_year - extract(year FROM date_of_birth) < 16 OR date_of_birth > ($1::timestamptz - interval '16 years')::date`);
   add('experience-fits-age', 'years of experience fit the age', `SELECT id FROM students WHERE years_of_experience > extract(year FROM age($1::timestamptz, date_of_birth)) - 16`);
 

@@ -46,8 +46,9 @@ const OPENINGS = [
 type JobPlan = Omit<JobFact, 'filledAt' | 'status' | 'changed'>;
 
 /** Every job's plan, computed once (a few numbers per job): applications look jobs up constantly. */
+const allJobPlans = (w: World): JobPlan[] => Array.from({ length: w.t.shape.jobs }, (_, j) => planJob(w, j));
 function jobPlans(w: World): JobPlan[] {
-  return w.once('job_plans', () => Array.from({ length: w.t.shape.jobs }, (_, j) => planJob(w, j)));
+  return w.once(allJobPlans);
 }
 function jobPlan(w: World, j: number): JobPlan {
   return jobPlans(w)[j];
@@ -69,8 +70,9 @@ function planJob(w: World, j: number): JobPlan {
   return { j, company, cu, created, published, closes, pausedAt, openings };
 }
 
+const allJobs = (w: World): JobFact[] => Array.from({ length: w.t.shape.jobs }, (_, i) => settleJob(w, i));
 export function job(w: World, j: number): JobFact {
-  return w.once('jobs', () => Array.from({ length: w.t.shape.jobs }, (_, i) => settleJob(w, i)))[j];
+  return w.once(allJobs)[j];
 }
 
 function settleJob(w: World, j: number): JobFact {
@@ -139,7 +141,10 @@ function jobsOfStudent(w: World, s: number): Array<{ job: number; applied: numbe
 
 /** Per application slot: its job (-1 for an empty slot) and when it was made; one pass over students. */
 function applicationSlots(w: World): { job: Int32Array; applied: Float64Array } {
-  return w.once('application_slots', () => {
+  return w.once(buildApplicationSlots);
+}
+function buildApplicationSlots(w: World): { job: Int32Array; applied: Float64Array } {
+  {
     const t = w.t;
     const job = new Int32Array(t.shape.applications).fill(-1);
     const applied = new Float64Array(t.shape.applications);
@@ -151,7 +156,7 @@ function applicationSlots(w: World): { job: Int32Array; applied: Float64Array } 
       });
     }
     return { job, applied };
-  });
+  }
 }
 
 /** Who moves an application into `to`: the student, an admin, or the company. */
@@ -222,7 +227,10 @@ function appPlan(w: World, a: number): AppFact | null {
  * walks. Later hires of the same job cannot happen; appFact cuts them.
  */
 function jobFills(w: World): Map<number, number> {
-  return w.once('job_fills', () => {
+  return w.once(buildJobFills);
+}
+function buildJobFills(w: World): Map<number, number> {
+  {
     const hires = new Map<number, number[]>();
     for (let a = 0; a < w.t.shape.applications; a++) {
       const p = appPlan(w, a);
@@ -239,14 +247,23 @@ function jobFills(w: World): Map<number, number> {
       fills.set(j, times[openings - 1]);
     }
     return fills;
-  });
+  }
 }
 
 /**
  * The application as it stands: its natural walk, cut at the job's fill. An application made after
  * the fill never existed; one still open then is closed by the company (or the admin) shortly after.
  */
+let lastApp: { w: World; a: number; app: AppFact | null } | undefined;
+
 export function application(w: World, a: number): AppFact | null {
+  if (lastApp && lastApp.w === w && lastApp.a === a) return lastApp.app;
+  const app = settleApplication(w, a);
+  lastApp = { w, a, app };
+  return app;
+}
+
+function settleApplication(w: World, a: number): AppFact | null {
   const p = appPlan(w, a);
   if (!p) return null;
   const filled = jobFills(w).get(p.job);
@@ -372,11 +389,12 @@ export function placement(w: World, i: number): PlacementFact | null {
 
 /** Published jobs in index order (recommendations are made for them): a bounded list. */
 export function publishedJobs(w: World): Int32Array {
-  return w.once('published_jobs', () => {
-    const out: number[] = [];
-    for (let j = 0; j < w.t.shape.jobs; j++) if (jobPlan(w, j).published !== null) out.push(j);
-    return Int32Array.from(out);
-  });
+  return w.once(buildPublishedJobs);
+}
+function buildPublishedJobs(w: World): Int32Array {
+  const out: number[] = [];
+  for (let j = 0; j < w.t.shape.jobs; j++) if (jobPlan(w, j).published !== null) out.push(j);
+  return Int32Array.from(out);
 }
 
 export function jobSkills(w: World, j: number): number[] {

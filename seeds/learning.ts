@@ -47,8 +47,9 @@ export interface CourseFact {
   published: number | null;
 }
 
+const allCourses = (w: World): CourseFact[] => Array.from({ length: w.t.shape.courses }, (_, i) => planCourse(w, i));
 export function course(w: World, k: number): CourseFact {
-  return w.once('courses', () => Array.from({ length: w.t.shape.courses }, (_, i) => planCourse(w, i)))[k];
+  return w.once(allCourses)[k];
 }
 
 function planCourse(w: World, k: number): CourseFact {
@@ -81,8 +82,9 @@ export interface QuizFact {
   maxAttempts: number | null;
 }
 
+const allQuizzes = (w: World): QuizFact[] => Array.from({ length: w.t.quizzes }, (_, i) => planQuiz(w, i));
 export function quiz(w: World, q: number): QuizFact {
-  return w.once('quizzes', () => Array.from({ length: w.t.quizzes }, (_, i) => planQuiz(w, i)))[q];
+  return w.once(allQuizzes)[q];
 }
 
 function planQuiz(w: World, q: number): QuizFact {
@@ -111,15 +113,16 @@ export interface QuestionFact {
 
 /** Question facts (and ids, the keys of attempt answers), computed once per question. */
 function questionTable(w: World): { facts: QuestionFact[]; ids: string[] } {
-  return w.once('questions', () => {
-    const facts: QuestionFact[] = [];
-    const ids: string[] = [];
-    for (let i = 0; i < w.t.questions; i++) {
-      facts.push(planQuestion(w, i));
-      ids.push(w.id('quiz_questions', i));
-    }
-    return { facts, ids };
-  });
+  return w.once(buildQuestions);
+}
+function buildQuestions(w: World): { facts: QuestionFact[]; ids: string[] } {
+  const facts: QuestionFact[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < w.t.questions; i++) {
+    facts.push(planQuestion(w, i));
+    ids.push(w.id('quiz_questions', i));
+  }
+  return { facts, ids };
 }
 
 export function question(w: World, i: number): QuestionFact {
@@ -205,7 +208,10 @@ const TARGETS = [
  * prerequisite was completed when it is mandatory), how far the student got, and how it ended.
  */
 function scheduleTable(w: World): ScheduleTable {
-  return w.once('schedules', () => {
+  return w.once(buildSchedules);
+}
+function buildSchedules(w: World): ScheduleTable {
+  {
     const t = w.t;
     const E = t.shape.enrollments;
     const S = t.actingStudents;
@@ -277,11 +283,21 @@ function scheduleTable(w: World): ScheduleTable {
       tab.refunded[e] = refunded;
     }
     return tab;
-  });
+  }
 }
+
+let lastSchedule: { w: World; e: number; s: Schedule | null } | undefined;
 
 /** The schedule of enrollment slot e, or null when the slot stays empty. */
 export function schedule(w: World, e: number): Schedule | null {
+  // Consumers read one slot several times in a row (row, payment, certificate): one object for them.
+  if (lastSchedule && lastSchedule.w === w && lastSchedule.e === e) return lastSchedule.s;
+  const s = readSchedule(w, e);
+  lastSchedule = { w, e, s };
+  return s;
+}
+
+function readSchedule(w: World, e: number): Schedule | null {
   if (e < 0 || e >= w.t.shape.enrollments) return null;
   const tab = scheduleTable(w);
   const code = tab.status[e];
@@ -486,12 +502,13 @@ const RATINGS_BY_OUTCOME: Readonly<Record<string, ReadonlyArray<readonly [number
 
 /** Only enrollments that got through at least one lesson are reviewed; about shape.course_reviews of them. */
 function reviewThreshold(w: World): number {
-  return w.once('review_threshold', () => {
-    let eligible = 0;
-    const tab = scheduleTable(w);
-    for (let e = 0; e < tab.status.length; e++) if (tab.status[e] !== 0 && tab.done[e] >= 1) eligible++;
-    return eligible === 0 ? 0 : Math.min(1, w.t.shape.course_reviews / eligible);
-  });
+  return w.once(buildReviewThreshold);
+}
+function buildReviewThreshold(w: World): number {
+  let eligible = 0;
+  const tab = scheduleTable(w);
+  for (let e = 0; e < tab.status.length; e++) if (tab.status[e] !== 0 && tab.done[e] >= 1) eligible++;
+  return eligible === 0 ? 0 : Math.min(1, w.t.shape.course_reviews / eligible);
 }
 
 export function reviewRating(w: World, e: number): number | null {
@@ -519,7 +536,10 @@ export interface CourseTallies {
 
 /** Counters of courses and instructors, summed from the facts (one pass over the schedules). */
 export function courseTallies(w: World): CourseTallies {
-  return w.once('course_tallies', () => {
+  return w.once(buildCourseTallies);
+}
+function buildCourseTallies(w: World): CourseTallies {
+  {
     const t = w.t;
     const out: CourseTallies = {
       enrollments: new Int32Array(t.shape.courses),
@@ -541,7 +561,7 @@ export function courseTallies(w: World): CourseTallies {
       out.instructorCount[i]++;
     }
     return out;
-  });
+  }
 }
 
 /** round(sum / count, 2) as PostgreSQL's numeric round does it (half away from zero), in text. */

@@ -62,7 +62,7 @@ export interface LocalePool {
 }
 
 const POOL = 160;
-const PHONES = 32;
+const PHONES = 16;
 /** Subscriber digits varied per person (checked valid at 0..0, 5..5 and 9..9 for every prefix). */
 const VARIED = 5;
 const VARIATIONS = 10 ** VARIED;

@@ -239,15 +239,16 @@ function flashcardDoc(c: GenContext, i: number): Document | null {
 
 /** Acting users whose last activity is inside the session window: a bounded list built once. */
 function recentUsers(w: World): Int32Array {
-  return w.once('recent_users', () => {
-    const lo = windowStart(w, 'user_sessions');
-    const out: number[] = [];
-    for (let j = 0; j < w.t.actingUsers; j++) {
-      const u = w.t.actingUser(j);
-      if (w.lastSeen(u) > lo) out.push(u);
-    }
-    return Int32Array.from(out);
-  });
+  return w.once(buildRecentUsers);
+}
+function buildRecentUsers(w: World): Int32Array {
+  const lo = windowStart(w, 'user_sessions');
+  const out: number[] = [];
+  for (let j = 0; j < w.t.actingUsers; j++) {
+    const u = w.t.actingUser(j);
+    if (w.lastSeen(u) > lo) out.push(u);
+  }
+  return Int32Array.from(out);
 }
 
 export interface SessionDoc {
@@ -510,7 +511,7 @@ export const METRICS = ['active_users', 'new_users', 'course_enrollments', 'cour
 /** Analytics go back at most this far: job views and searches are only logged for 180 days. */
 export const ANALYTICS_MAX_DAYS = 170;
 
-export function analyticsDays(c: GenContext): number {
+export function analyticsDays(c: { t: GenContext['t'] }): number {
   return Math.min(ANALYTICS_MAX_DAYS, Math.floor(c.t.shape.analytics_aggregates / METRICS.length));
 }
 
@@ -520,10 +521,12 @@ export function analyticsDays(c: GenContext): number {
  * checked against the stores by the audit.
  */
 function dailyMetrics(c: GenContext): { value: Float64Array[]; count: Float64Array[]; passed: Float64Array } {
-  return c.w.once('daily_metrics', () => {
-    const w = c.w;
-    const t = c.t;
-    const D = analyticsDays(c);
+  return c.w.once(buildDailyMetrics);
+}
+function buildDailyMetrics(w: World): { value: Float64Array[]; count: Float64Array[]; passed: Float64Array } {
+  {
+    const t = w.t;
+    const D = analyticsDays(w);
     const value = METRICS.map(() => new Float64Array(D + 1));
     const count = METRICS.map(() => new Float64Array(D + 1));
     const passed = new Float64Array(D + 1);
@@ -583,7 +586,7 @@ function dailyMetrics(c: GenContext): { value: Float64Array[]; count: Float64Arr
     const rate = METRICS.indexOf('quiz_pass_rate');
     for (let d = 1; d <= D; d++) value[rate][d] = count[rate][d] ? Math.round((1000 * passed[d]) / count[rate][d]) / 1000 : 0;
     return { value, count, passed };
-  });
+  }
 }
 
 function analyticsDoc(c: GenContext, i: number): Document {

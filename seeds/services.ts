@@ -42,8 +42,9 @@ export function webinarHost(w: World, x: number): number {
   return x % 2 === 0 ? t.userOfInstructor((x >> 1) % t.actingInstructors) : t.userOfMentor(x % t.actingMentors);
 }
 
+const allWebinars = (w: World): WebinarFact[] => Array.from({ length: w.t.shape.webinars }, (_, i) => planWebinar(w, i));
 export function webinar(w: World, x: number): WebinarFact {
-  return w.once('webinars', () => Array.from({ length: w.t.shape.webinars }, (_, i) => planWebinar(w, i)))[x];
+  return w.once(allWebinars)[x];
 }
 
 function planWebinar(w: World, x: number): WebinarFact {
@@ -245,16 +246,17 @@ export function* sessionRows(w: World): Generator<SessionFact> {
 }
 
 export function mentorTallies(w: World): MentorTallies {
-  return w.once('mentor_tallies', () => {
-    const out = { sum: new Int32Array(w.t.shape.mentors), count: new Int32Array(w.t.shape.mentors) };
-    for (const s of sessionRows(w)) {
-      const rating = mentorReviewRating(w, s);
-      if (rating === null) continue;
-      out.sum[s.mentor] += rating;
-      out.count[s.mentor]++;
-    }
-    return out;
-  });
+  return w.once(buildMentorTallies);
+}
+function buildMentorTallies(w: World): MentorTallies {
+  const out = { sum: new Int32Array(w.t.shape.mentors), count: new Int32Array(w.t.shape.mentors) };
+  for (const s of sessionRows(w)) {
+    const rating = mentorReviewRating(w, s);
+    if (rating === null) continue;
+    out.sum[s.mentor] += rating;
+    out.count[s.mentor]++;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,8 +272,9 @@ export interface MaterialFact {
 }
 
 /** Materials belong to published courses and appear after them; one in ten is still a draft. */
+const allMaterials = (w: World): MaterialFact[] => Array.from({ length: w.t.shape.materials }, (_, i) => planMaterial(w, i));
 export function material(w: World, m: number): MaterialFact {
-  return w.once('materials', () => Array.from({ length: w.t.shape.materials }, (_, i) => planMaterial(w, i)))[m];
+  return w.once(allMaterials)[m];
 }
 
 function planMaterial(w: World, m: number): MaterialFact {
@@ -282,11 +285,12 @@ function planMaterial(w: World, m: number): MaterialFact {
 }
 
 function downloadable(w: World): Int32Array {
-  return w.once('downloadable', () => {
-    const out: number[] = [];
-    for (let m = 0; m < w.t.shape.materials; m++) if (material(w, m).published) out.push(m);
-    return Int32Array.from(out);
-  });
+  return w.once(buildDownloadable);
+}
+function buildDownloadable(w: World): Int32Array {
+  const out: number[] = [];
+  for (let m = 0; m < w.t.shape.materials; m++) if (material(w, m).published) out.push(m);
+  return Int32Array.from(out);
 }
 
 export interface DownloadFact {
@@ -313,14 +317,15 @@ export function download(w: World, i: number): DownloadFact | null {
 }
 
 export function downloadCounts(w: World): Int32Array {
-  return w.once('download_counts', () => {
-    const out = new Int32Array(w.t.shape.materials);
-    for (let i = 0; i < w.t.shape.material_downloads; i++) {
-      const d = download(w, i);
-      if (d) out[d.material]++;
-    }
-    return out;
-  });
+  return w.once(buildDownloadCounts);
+}
+function buildDownloadCounts(w: World): Int32Array {
+  const out = new Int32Array(w.t.shape.materials);
+  for (let i = 0; i < w.t.shape.material_downloads; i++) {
+    const d = download(w, i);
+    if (d) out[d.material]++;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

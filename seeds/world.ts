@@ -40,8 +40,8 @@ export class World {
   private readonly seenAt: Float64Array;
   private readonly loginAt: Float64Array;
   private readonly verifiedAt: Float64Array;
-  /** Memo tables the fact modules keep here (bounded, built once per world). */
-  readonly memo = new Map<string, unknown>();
+  /** Memo tables the fact modules keep here (bounded, built once per world), keyed by their builder. */
+  private readonly memo = new Map<(w: World) => unknown, unknown>();
 
   constructor(
     readonly t: Topology,
@@ -58,10 +58,13 @@ export class World {
     for (let u = 0; u < U; u++) this.timeline(u);
   }
 
-  /** A memo computed once per world (tallies, pre-passes). */
-  once<V>(key: string, make: () => V): V {
-    let v = this.memo.get(key) as V | undefined;
-    if (v === undefined) this.memo.set(key, (v = make()));
+  /**
+   * A table computed once per world (tallies, pre-passes, per-entity facts). `make` is a
+   * module-level function and the key: no closure or key string is built per call on hot paths.
+   */
+  once<V>(make: (w: World) => V): V {
+    let v = this.memo.get(make) as V | undefined;
+    if (v === undefined) this.memo.set(make, (v = make(this)));
     return v;
   }
 
@@ -160,6 +163,17 @@ export class World {
   }
 
   person(u: number): Person {
+    // A row reads a person's name, e-mail, place and zone one after another: keep the last one.
+    if (this.lastPerson && this.lastPersonIndex === u) return this.lastPerson;
+    const p = this.makePerson(u);
+    this.lastPerson = p;
+    this.lastPersonIndex = u;
+    return p;
+  }
+  private lastPerson: Person | undefined;
+  private lastPersonIndex = -1;
+
+  private makePerson(u: number): Person {
     const locale = this.pools[localeIndex(this.h('locale', u))];
     const h = this.h('person', u);
     const sex = h & 1;
