@@ -51,10 +51,11 @@ function contextVector(seed: number, c: number): Float64Array {
 }
 
 /**
- * Weighted sum of skill vectors plus a little of two context vectors (so two profiles with the same
- * skills still differ, as their texts do), normalised; values rounded as they will be stored.
+ * Weighted sum of skill vectors plus a little of a context vector (so two profiles with the same
+ * skills still differ, as their texts do: `context` picks the vector and, from its upper bits, a
+ * weight of 8-20% of the skills'), normalised; values rounded as they will be stored.
  */
-export function embeddingOf(seed: number, skills: ReadonlyArray<readonly [number, number]>, context: readonly number[] = []): Float64Array {
+export function embeddingOf(seed: number, skills: ReadonlyArray<readonly [number, number]>, context?: number): Float64Array {
   const out = new Float64Array(EMBEDDING_DIMENSIONS);
   let total = 0;
   for (const [skill, weight] of skills) {
@@ -62,9 +63,9 @@ export function embeddingOf(seed: number, skills: ReadonlyArray<readonly [number
     total += weight;
     for (let i = 0; i < out.length; i++) out[i] += weight * v[i];
   }
-  for (const c of context) {
-    const v = contextVector(seed, c % CONTEXT_VECTORS);
-    const weight = 0.12 * total;
+  if (context !== undefined) {
+    const v = contextVector(seed, context % CONTEXT_VECTORS);
+    const weight = (0.08 + 0.12 * ((context >>> 16) / 65536)) * total;
     for (let i = 0; i < out.length; i++) out[i] += weight * v[i];
   }
   normalise(out);

@@ -12,7 +12,7 @@ import { fileFor } from './files';
 import { assetMeta } from './assets';
 import type { AuditResult } from './audit';
 import { mongoCollections } from './mongo';
-import { genContext, pgTables, type GenContext, type TableSpec } from './postgres';
+import { genContext, liveTables, pgTables, type GenContext } from './postgres';
 import { MONGO_COLLECTIONS, OVERRIDABLE, PG_TABLES, Topology, shapeFor } from './topology';
 
 /**
@@ -209,25 +209,6 @@ function estimatePg(ctx: GenContext): number {
   return Math.round(n + s.enrollments * perEnrollment + s.applications * 5 + s.mentor_sessions * 2.5 + s.webinar_registrations * 1.6 + s.material_downloads * 1.6 + s.student_placements * 2 + s.admin_match_recommendations + s.audit_logs + ctx.t.actingStudents * s.badges * 0.35);
 }
 
-/**
- * A table's columns as the live table has them: the generator's own, plus those of its optional
- * (newer-schema) columns that exist there; rows are cut to match.
- */
-function liveSpec(spec: TableSpec, ctx: GenContext, present: ReadonlySet<string>) {
-  const base = spec.columns.length;
-  const keep = (spec.optional ?? []).map((col, i) => [col, base + i] as const).filter(([col]) => present.has(`${spec.table}.${col}`));
-  const rows = spec.rows(ctx);
-  if (!spec.optional?.length) return { table: spec.table, columns: spec.columns, rows };
-  const idx = [...Array(base).keys(), ...keep.map(([, i]) => i)];
-  return {
-    table: spec.table,
-    columns: [...spec.columns, ...keep.map(([col]) => col)],
-    rows: (function* () {
-      for (const row of rows) yield idx.map((i) => row[i]);
-    })(),
-  };
-}
-
 export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
   const profile = parseProfile(opts.profile);
@@ -268,11 +249,10 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const total = estimatePg(ctx);
       let done = 0;
       try {
-        const specs = pgTables();
-        const present = await liveColumns(await c.postgres(), specs.filter((x) => x.optional?.length).map((x) => x.table));
+        const present = await liveColumns(await c.postgres(), pgTables().filter((x) => x.optional?.length).map((x) => x.table));
         const counts = await copyTables(
           await c.postgres(),
-          specs.map((spec) => liveSpec(spec, ctx, present)),
+          liveTables(ctx, present),
           (table, n) => progress({ store: 'postgres', phase: 'write', name: table, done: (done += n), total: Math.max(total, done) }),
         );
         written.postgres = counts;

@@ -33,7 +33,8 @@ function pricing(w: World, scope: string, i: number, lo: number, hi: number): Pr
   const model = i === 0 ? 'one_time' : covering(r, i, PRICING);
   return { model, cents: model === 'free' ? 0 : r.int(lo, hi) * 100 - 1 };
 }
-export const coursePrice = (w: World, k: number) => pricing(w, 'courses', k, 20, 200);
+const allCoursePrices = (w: World): Price[] => Array.from({ length: w.t.shape.courses }, (_, k) => pricing(w, 'courses', k, 20, 200));
+export const coursePrice = (w: World, k: number) => w.once(allCoursePrices)[k];
 export const materialPrice = (w: World, m: number) => pricing(w, 'materials', m, 5, 40);
 export const webinarPrice = (w: World, x: number) => pricing(w, 'webinars', x, 10, 60);
 
@@ -478,15 +479,24 @@ function gradeAttempt(w: World, r: Rng, q: number, qf: QuizFact, p: number, pass
 
 /** The attempt's answers to every question of its quiz, keyed by question id, typed like the options. */
 export function answers(w: World, e: number, a: AttemptStep): Record<string, Answer> {
+  return JSON.parse(answersJson(w, e, a));
+}
+
+/**
+ * The same as JSON text, built directly (a row per attempt: JSON.stringify of a fresh object per row
+ * cost more than the rest of the row). Keys and values never need escaping: ids and option keys.
+ */
+export function answersJson(w: World, e: number, a: AttemptStep): string {
   const n = w.t.shape.questionsPerQuiz;
   const { facts, ids } = questionTable(w);
   const r = rngOf(w, 'wrong_answers', e * ATTEMPT_SLOTS + a.slot);
-  const out: Record<string, Answer> = {};
+  let out = '{';
   for (let j = 0; j < n; j++) {
     const f = facts[a.quiz * n + j];
-    out[ids[a.quiz * n + j]] = a.right & (1 << j) ? rightAnswer(f) : wrongAnswer(f, r);
+    const v = a.right & (1 << j) ? rightAnswer(f) : wrongAnswer(f, r);
+    out += `${j ? ',' : ''}"${ids[a.quiz * n + j]}":${typeof v === 'string' ? `"${v}"` : `[${v.map((x) => `"${x}"`).join(',')}]`}`;
   }
-  return out;
+  return out + '}';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { NOTIFICATION_TYPES } from '../src/stores/mongo/collections';
-import { Json } from '../src/stores/postgres/seed';
+import { Json, JsonText } from '../src/stores/postgres/seed';
 import { fileFor } from './files';
 import { DAY, DIGITS2, DIGITS3, HOUR, MIN, Rng, hash32, scoped } from './core';
 import { candidateStage, devPasswordHash, rating, type ApplicationStatus } from './domain';
@@ -8,7 +8,7 @@ import { awards, badge, portfolioCreated } from './badges';
 import { application, bill, job, jobSkills, packageDays, packagePriceCents, placement, recommendation } from './careers';
 import { companyIndustry, companyName, courseLevel, courseSkillNames, courseTitle, jobTitleOf, jobYears, lessonTitle, materialTitle, resumeUploadedAt, studentProfile, topicOf } from './catalog';
 import { embeddingOf, cosine, formatEmbedding, type EmbeddingStorage } from './embeddings';
-import { answers, average2, course, courseMinutes, coursePrice, courseTallies, lessonMinutes, question, quiz, reviewAt, reviewRating, schedule, walk } from './learning';
+import { answersJson, average2, course, courseMinutes, coursePrice, courseTallies, lessonMinutes, question, quiz, reviewAt, reviewRating, schedule, walk } from './learning';
 import { billPayment, downloadPayment, enrollmentPayment, paymentFacts, placementPayment, registrationPayment, sessionPayment } from './payments';
 import { download, downloadCounts, material, mentorRateCents, mentorReviewRating, mentorTallies, notification, preferenceRow, preferenceType, registrations, sessionRows, webinar } from './services';
 import * as text from './text';
@@ -22,7 +22,7 @@ import { skillName, World } from './world';
  * relative to the as-of instant, never the clock: the same seed and as-of give byte-identical tables.
  */
 
-export type Value = string | number | boolean | null | Json | Record<string, unknown> | unknown[];
+export type Value = string | number | boolean | null | Json | JsonText | Record<string, unknown> | unknown[];
 export type Row = Value[];
 
 export interface GenContext {
@@ -304,7 +304,7 @@ function* quizAttemptRows(c: GenContext): Generator<Row> {
     const wk = walk(c.w, e);
     if (!wk) continue;
     for (const a of wk.attempts) {
-      yield [id(c, 'quiz_attempts', e * 64 + a.slot), id(c, 'quizzes', a.quiz), id(c, 'students', wk.s.student), id(c, 'enrollments', e), a.number, iso(a.start), iso(a.submitted), a.score, a.passed, answers(c.w, e, a), ...stamps(a.start, a.submitted)];
+      yield [id(c, 'quiz_attempts', e * 64 + a.slot), id(c, 'quizzes', a.quiz), id(c, 'students', wk.s.student), id(c, 'enrollments', e), a.number, iso(a.start), iso(a.submitted), a.score, a.passed, new JsonText(answersJson(c.w, e, a)), ...stamps(a.start, a.submitted)];
     }
   }
 }
@@ -487,7 +487,7 @@ export function studentProficiency(c: GenContext | World, s: number, k: number):
 export function studentEmbedding(c: GenContext, s: number): Float64Array {
   const skills: Array<[number, number]> = [];
   for (let k = 0; k < c.t.shape.skillsPerStudent; k++) skills.push([c.t.studentSkill(s, k), studentProficiency(c, s, k)]);
-  return embeddingOf(c.seed, skills, [c.w.h('student_context', s), c.w.h('student_context2', s)]);
+  return embeddingOf(c.seed, skills, c.w.h('student_context', s));
 }
 
 /** Required skills weigh more than nice-to-haves; the job's title and text add their own direction. */
@@ -502,7 +502,7 @@ let lastJobEmbedding: { c: GenContext; j: number; v: Float64Array } | undefined;
 function computeJobEmbedding(c: GenContext, j: number): Float64Array {
   const skills: Array<[number, number]> = [];
   for (let k = 0; k < c.t.shape.skillsPerJob; k++) skills.push([c.t.jobSkill(j, k), jobSkillRequired(c, j, k) ? 3 : 1.5]);
-  return embeddingOf(c.seed, skills, [c.w.h('job_context', j), c.w.h('job_context2', j)]);
+  return embeddingOf(c.seed, skills, c.w.h('job_context', j));
 }
 const jobSkillRequired = (c: GenContext, j: number, k: number) => k === 0 || hash32(c.seed, 'job_skill_required', j * 64 + k) % 10 < 7;
 
@@ -817,6 +817,28 @@ export function pgTables(): TableSpec[] {
     ),
     spec('audit_logs', 'user_id, action, entity_type, entity_id, before, after, ip_address, user_agent', () => undefined, (c) => range(c.t.shape.audit_logs, (i) => auditRow(c, i)), AUDIT_ACTOR_COLUMNS),
   ];
+}
+
+/**
+ * Every table as the live database has it: the generator's columns plus those optional (newer
+ * schema) columns that exist there (`present`: "table.column"), rows cut to match. The seeder and
+ * the benchmark load exactly this.
+ */
+export function liveTables(c: GenContext, present: ReadonlySet<string>): Array<{ table: PgTable; columns: string[]; rows: Iterable<Row> }> {
+  return pgTables().map((spec) => {
+    const rows = spec.rows(c);
+    const base = spec.columns.length;
+    const keep = (spec.optional ?? []).map((col, i) => [col, base + i] as const).filter(([col]) => present.has(`${spec.table}.${col}`));
+    if (!spec.optional?.length) return { table: spec.table, columns: spec.columns, rows };
+    const idx = [...Array(base).keys(), ...keep.map(([, i]) => i)];
+    return {
+      table: spec.table,
+      columns: [...spec.columns, ...keep.map(([col]) => col)],
+      rows: (function* () {
+        for (const row of rows) yield idx.map((i) => row[i]);
+      })(),
+    };
+  });
 }
 
 /** Embeddings are computed by the platform shortly after the profile's skills are entered. */

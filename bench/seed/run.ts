@@ -27,8 +27,8 @@ import { loadConfig } from '../../src/config';
 import { migratedPgDatabase } from '../../tests/helpers/stores';
 import { runSeed } from '../../seeds/index';
 import { Topology, shapeFor } from '../../seeds/topology';
-import { genContext, pgTables } from '../../seeds/postgres';
-import { copyTables, Json } from '../../src/stores/postgres/seed';
+import { genContext, liveTables } from '../../seeds/postgres';
+import { copyTables, Json, JsonText, liveColumns } from '../../src/stores/postgres/seed';
 import type { ProfileName } from '../../seeds/core';
 
 const profile = (process.argv[2] ?? 'medium') as ProfileName;
@@ -39,10 +39,13 @@ const AS_OF_MS = Date.UTC(2026, 0, 1);
 
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v instanceof Json ? v.value : v) : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
+  const s = v instanceof JsonText ? v.text : typeof v === 'object' ? JSON.stringify(v instanceof Json ? v.value : v) : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
   return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
 }
-const knexValue = (v: unknown) => (v instanceof Json ? JSON.stringify(v.value) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+const knexValue = (v: unknown) => (v instanceof JsonText ? v.text : v instanceof Json ? JSON.stringify(v.value) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+
+/** The optional (newer-schema) columns the migrated database has, probed once per run. */
+let present: Set<string> = new Set();
 
 interface Run {
   rows: number;
@@ -66,7 +69,7 @@ async function seederPlain(): Promise<Run> {
   try {
     const t0 = process.hrtime.bigint();
     const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
-    const counts = await copyTables(client, pgTables().map((s) => ({ table: s.table, columns: s.columns, rows: s.rows(ctx) })), undefined, { deferChecks: false });
+    const counts = await copyTables(client, liveTables(ctx, present), undefined, { deferChecks: false });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     return { rows: Object.values(counts).reduce((a, b) => a + b, 0), seconds };
   } finally {
@@ -83,9 +86,9 @@ async function knexBatched(): Promise<Run> {
   try {
     const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
     await knex.transaction(async (trx) => {
-      for (const spec of pgTables()) {
+      for (const spec of liveTables(ctx, present)) {
         const objects: Record<string, unknown>[] = [];
-        for (const row of spec.rows(ctx)) {
+        for (const row of spec.rows) {
           const o: Record<string, unknown> = {};
           for (let i = 0; i < spec.columns.length; i++) o[spec.columns[i]] = knexValue(row[i]);
           objects.push(o);
@@ -109,11 +112,11 @@ async function writeCsv(dir: string): Promise<{ rows: number; seconds: number; s
   const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
   const script: string[] = [];
   let rows = 0;
-  for (const spec of pgTables()) {
+  for (const spec of liveTables(ctx, present)) {
     const file = join(dir, `${spec.table}.csv`);
     const ws = createWriteStream(file);
     let buf = '';
-    for (const row of spec.rows(ctx)) {
+    for (const row of spec.rows) {
       let line = '';
       for (let i = 0; i < row.length; i++) line += (i ? ',' : '') + csvField(row[i]);
       buf += line + '\n';
@@ -154,6 +157,12 @@ const median = (xs: number[]) => {
   await probe.connect();
   const version = (await probe.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
   await probe.end();
+  const probeDb = await migratedPgDatabase('rdbbench');
+  const probeClient = new Client({ connectionString: probeDb.url });
+  await probeClient.connect();
+  present = await liveColumns(probeClient, ['audit_logs']);
+  await probeClient.end();
+  await probeDb.drop();
   const dir = mkdtempSync(join(tmpdir(), 'rdb-bench-csv-'));
   try {
     const csv = await writeCsv(dir);

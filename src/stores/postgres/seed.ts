@@ -18,6 +18,11 @@ export class Json {
   constructor(readonly value: unknown) {}
 }
 
+/** A jsonb value already serialised (a generator that builds the text directly skips JSON.stringify). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface CopyTable {
   table: string;
   columns: string[];
@@ -40,8 +45,8 @@ export function copyField(value: unknown): string {
     case 'boolean':
       return value ? 't' : 'f';
     default:
-      // Objects and arrays are jsonb documents; a wrapper carries a scalar jsonb value.
-      s = JSON.stringify(value instanceof Json ? value.value : value);
+      // Objects and arrays are jsonb documents; a wrapper carries a scalar jsonb value or ready text.
+      s = value instanceof JsonText ? value.text : JSON.stringify(value instanceof Json ? value.value : value);
   }
   if (s.includes('\0')) throw new Error('NUL byte in a COPY field');
   return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (ch) => ESCAPES[ch]) : s;
