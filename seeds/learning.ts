@@ -1,6 +1,5 @@
 import { DAY, HOUR, MIN, Rng, scoped } from './core';
 import { covering, RATING_WEIGHTS } from './domain';
-import { T } from './topology';
 import type { World } from './world';
 
 /**
@@ -328,17 +327,6 @@ export function enrollmentExists(w: World, e: number): boolean {
   return e >= 0 && e < w.t.shape.enrollments && scheduleTable(w).status[e] !== 0;
 }
 
-/** The first existing enrollment at or after slot e (wrapping), for documents that cite one. */
-export function existingEnrollment(w: World, e: number): number {
-  const E = w.t.shape.enrollments;
-  const tab = scheduleTable(w);
-  for (let i = 0; i < E; i++) {
-    const x = (e + i) % E;
-    if (tab.status[x] !== 0) return x;
-  }
-  return -1;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Walks: lesson progress and quiz attempts inside a schedule
 // ---------------------------------------------------------------------------------------------
@@ -477,13 +465,9 @@ function gradeAttempt(w: World, r: Rng, q: number, qf: QuizFact, p: number, pass
   return { score, passed: score >= qf.passing, right };
 }
 
-/** The attempt's answers to every question of its quiz, keyed by question id, typed like the options. */
-export function answers(w: World, e: number, a: AttemptStep): Record<string, Answer> {
-  return JSON.parse(answersJson(w, e, a));
-}
-
 /**
- * The same as JSON text, built directly (a row per attempt: JSON.stringify of a fresh object per row
+ * The attempt's answers to every question of its quiz, keyed by question id, typed like the
+ * options, as JSON text built directly (a row per attempt: JSON.stringify of a fresh object per row
  * cost more than the rest of the row). Keys and values never need escaping: ids and option keys.
  */
 export function answersJson(w: World, e: number, a: AttemptStep): string {
@@ -581,4 +565,3 @@ export function average2(sum: number, count: number): string {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 }
 
-export { T };

@@ -238,7 +238,3 @@ export function roman(n: number): string {
   for (const [v, s] of table) while (n >= v) (out += s), (n -= v);
   return out;
 }
-
-export function trackOf(index: number): string {
-  return TRACKS[index % T];
-}
