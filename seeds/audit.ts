@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import type { Db, Document } from 'mongodb';
 import type { StoreName } from '../src/errors';
 import { APPLICATION_STATUSES, APPLICATION_TRANSITIONS, INITIAL_APPLICATION_STATUS, candidateStage } from './domain';
+import { ascii } from './files/common';
 import type { Connections } from './index';
 
 /**
@@ -831,7 +832,6 @@ function s3Rules(): Rule[] {
              UNION ALL (SELECT s.resume_s3_key, u.first_name || ' ' || u.last_name, NULL FROM students s JOIN users u ON u.id = s.user_id WHERE s.resume_s3_key IS NOT NULL ORDER BY s.id LIMIT ${SAMPLE / 2})`,
           )
         ).rows;
-        const ascii = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '?');
         const bad: string[] = [];
         for (const r of rows) {
           const text = (await fetch(x, r.key)).toString('latin1');

@@ -1,7 +1,7 @@
 import { DAY, HOUR, MIN, Rng, hash32 } from './core';
 import { APPLICATION_TRANSITIONS, applicationPath, covering, type ApplicationStatus } from './domain';
 import { T, coprimesOf } from './topology';
-import type { World } from './world';
+import { lastOne, type World } from './world';
 
 /**
  * Career facts: jobs, applications and their status history, interviews, candidate billing,
@@ -254,14 +254,7 @@ function buildJobFills(w: World): Map<number, number> {
  * The application as it stands: its natural walk, cut at the job's fill. An application made after
  * the fill never existed; one still open then is closed by the company (or the admin) shortly after.
  */
-let lastApp: { w: World; a: number; app: AppFact | null } | undefined;
-
-export function application(w: World, a: number): AppFact | null {
-  if (lastApp && lastApp.w === w && lastApp.a === a) return lastApp.app;
-  const app = settleApplication(w, a);
-  lastApp = { w, a, app };
-  return app;
-}
+export const application = lastOne(settleApplication);
 
 function settleApplication(w: World, a: number): AppFact | null {
   const p = appPlan(w, a);

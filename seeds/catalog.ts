@@ -1,7 +1,7 @@
 import { DAY, Rng, scoped } from './core';
 import { TOPICS, INDUSTRIES, SENIORITY, jobTitle, lessonTitle as lessonTitleText } from './text';
 import { T, TRACKS } from './topology';
-import { skillName, type World } from './world';
+import { lastOne, skillName, type World } from './world';
 
 /**
  * Names and profile facts that more than one store (or a file) shows: course, lesson, material and
@@ -60,14 +60,7 @@ export interface StudentProfile {
  * A student's age, education and experience agree: graduation at the usual age for the degree
  * (so in the future for some), experience only after 18 and never beyond what their age allows.
  */
-let lastProfile: { w: World; s: number; p: StudentProfile } | undefined;
-
-export function studentProfile(w: World, s: number): StudentProfile {
-  if (lastProfile && lastProfile.w === w && lastProfile.s === s) return lastProfile.p;
-  const p = planProfile(w, s);
-  lastProfile = { w, s, p };
-  return p;
-}
+export const studentProfile = lastOne(planProfile);
 
 function planProfile(w: World, s: number): StudentProfile {
   const r = rngOf(w, 'student', s);

@@ -1,6 +1,6 @@
 import { DAY, HOUR, MIN, Rng, scoped } from './core';
 import { covering, RATING_WEIGHTS } from './domain';
-import type { World } from './world';
+import { lastOne, type World } from './world';
 
 /**
  * Learning facts: courses and their content, enrollments, lesson progress, quiz attempts, reviews,
@@ -286,16 +286,8 @@ function buildSchedules(w: World): ScheduleTable {
   }
 }
 
-let lastSchedule: { w: World; e: number; s: Schedule | null } | undefined;
-
 /** The schedule of enrollment slot e, or null when the slot stays empty. */
-export function schedule(w: World, e: number): Schedule | null {
-  // Consumers read one slot several times in a row (row, payment, certificate): one object for them.
-  if (lastSchedule && lastSchedule.w === w && lastSchedule.e === e) return lastSchedule.s;
-  const s = readSchedule(w, e);
-  lastSchedule = { w, e, s };
-  return s;
-}
+export const schedule = lastOne(readSchedule);
 
 function readSchedule(w: World, e: number): Schedule | null {
   if (e < 0 || e >= w.t.shape.enrollments) return null;
@@ -371,8 +363,6 @@ function ability(w: World, student: number): number {
   return 0.55 + (w.h('ability', student) % 40) / 100;
 }
 
-let lastWalk: Walk | undefined;
-let lastWalkWorld: World | undefined;
 
 /**
  * The start and end of each lesson of a schedule (row k at [2k, 2k+1]): [enrolledAt, lastActivity]
@@ -395,8 +385,10 @@ export function lessonTimes(w: World, s: Schedule): Float64Array {
   return out;
 }
 
-export function walk(w: World, e: number): Walk | null {
-  if (lastWalk && lastWalkWorld === w && lastWalk.s.e === e) return lastWalk;
+/** Lessons and quiz attempts of enrollment slot e, fitted inside its schedule (null for an empty slot). */
+export const walk = lastOne(walkOf);
+
+function walkOf(w: World, e: number): Walk | null {
   const s = schedule(w, e);
   if (!s) return null;
   const t = w.t;
@@ -433,10 +425,7 @@ export function walk(w: World, e: number): Walk | null {
       attempts.push({ slot: slot++, quiz: q, lessonStep: k, number: n, start: submitted - duration, submitted, ...a });
     }
   }
-  const result = { s, steps, attempts };
-  lastWalk = result;
-  lastWalkWorld = w;
-  return result;
+  return { s, steps, attempts };
 }
 
 /** Which questions of the quiz an attempt answers right, and the score that earns. */

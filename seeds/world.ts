@@ -225,6 +225,20 @@ export class World {
   }
 }
 
+/**
+ * `f` remembering its last answer: a row reads one fact several times in a row (the row itself,
+ * its payment, its certificate, its links), and rebuilding it each time was most of the garbage.
+ */
+export function lastOne<V>(f: (w: World, i: number) => V): (w: World, i: number) => V {
+  let lastWorld: World | undefined;
+  let lastIndex = NaN;
+  let last: V;
+  return (w, i) => {
+    if (w !== lastWorld || i !== lastIndex) (last = f(w, i)), (lastWorld = w), (lastIndex = i);
+    return last;
+  };
+}
+
 export function skillName(s: number): string {
   const list = TRACK_SKILLS[TRACKS[s % T]];
   const j = Math.floor(s / T);
