@@ -108,6 +108,16 @@ export function uuidFor(seed: number, table: string, index: number): string {
   return `${hex8(a)}-${HEX[b >>> 24]}${HEX[(b >>> 16) & 255]}-${HEX[(b >>> 8) & 255]}${HEX[b & 255]}-${HEX[c >>> 24]}${HEX[(c >>> 16) & 255]}-${HEX[(c >>> 8) & 255]}${HEX[c & 255]}${hex8(d)}`;
 }
 
+/**
+ * `s` as one flat string. Strings built by concatenation (uuids, timestamps) are ropes of their
+ * pieces, ~400 bytes for a uuid; a string kept in a table should be flattened once (converting it
+ * to a number makes V8 flatten it in place).
+ */
+export function flat(s: string): string {
+  void Number(s);
+  return s;
+}
+
 /** A small fast PRNG (sfc32) seeded from sha256 of the scope: independent streams per scope. */
 export class Rng {
   private a: number;

@@ -314,6 +314,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       timings.s3 = { units: done, ms: Date.now() - t0 };
     }
 
+    ctx.w.release();
     // The read-back hash is its own phase (and optional): it reads every stored row again.
     const hashed: Partial<ContentHash> = opts.hash === false ? Object.fromEntries(stores.map((st) => [st, { counts: written[st] ?? {} }])) : await hashStores(c, stores, progress);
     const result: SeedResult = { profile, seed, asOf: isoDay(asOf), stores, truncated: Boolean(opts.truncate), ...hashed, elapsedMs: 0, timings };

@@ -1,4 +1,4 @@
-import { DAY, HOUR, MIN, Rng, scoped } from './core';
+import { DAY, HOUR, MIN, Rng, flat, scoped } from './core';
 import { covering, RATING_WEIGHTS } from './domain';
 import { lastOne, type World } from './world';
 
@@ -120,7 +120,7 @@ function buildQuestions(w: World): { facts: QuestionFact[]; ids: string[] } {
   const ids: string[] = [];
   for (let i = 0; i < w.t.questions; i++) {
     facts.push(planQuestion(w, i));
-    ids.push(w.id('quiz_questions', i));
+    ids.push(flat(w.id('quiz_questions', i)));
   }
   return { facts, ids };
 }

@@ -36,10 +36,10 @@ export class World {
   /** Launch of the platform: nothing happens before it (reference data is created just before). */
   readonly start: number;
   readonly pools: LocalePool[];
-  private readonly bornAt: Float64Array;
-  private readonly seenAt: Float64Array;
-  private readonly loginAt: Float64Array;
-  private readonly verifiedAt: Float64Array;
+  private bornAt: Float64Array;
+  private seenAt: Float64Array;
+  private loginAt: Float64Array;
+  private verifiedAt: Float64Array;
   /** Memo tables the fact modules keep here (bounded, built once per world), keyed by their builder. */
   private readonly memo = new Map<(w: World) => unknown, unknown>();
 
@@ -56,6 +56,17 @@ export class World {
     this.loginAt = new Float64Array(U);
     this.verifiedAt = new Float64Array(U);
     for (let u = 0; u < U; u++) this.timeline(u);
+  }
+
+  /**
+   * Drops the world's tables (per-user times and every memo) once nothing more is generated from it:
+   * the read-back hash and the audit that follow need the memory more. The world must not be used
+   * afterwards.
+   */
+  release(): void {
+    this.memo.clear();
+    this.bornAt = this.seenAt = this.loginAt = this.verifiedAt = new Float64Array(0);
+    this.lastPerson = undefined;
   }
 
   /**
