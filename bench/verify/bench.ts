@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { BIN, REPO } from '../../tests/helpers/cli';
 import { freshStores } from '../../tests/helpers/stores';
@@ -95,6 +95,8 @@ function writeSection(body: string): string {
 
 async function main(): Promise<void> {
   if (!existsSync(join(REPO, 'dist/src/cli/main.js'))) throw new Error('not built: run `npm run build` first');
+  // The machine is shared: the load says how far the absolute figures are from a quiet one (the ratio is the measurement).
+  const loadBefore = loadavg()[0];
   const rounds: Array<{ migrate: number; verify: number }> = [];
   for (let i = 0; i < REPS; i++) rounds.push(await oneRound(i));
   const migrate = median(rounds.map((r) => r.migrate));
@@ -116,6 +118,7 @@ those same targets. Baseline: \`recruit-db migrate\` of the same run.
 verify / migrate: **${(ratio * 100).toFixed(1)} %** of the baseline.
 
 - machine: ${machine}
+- load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${cpu.length} cores
 - stores: local PostgreSQL 15 (no pgvector), FerretDB 1.24 (SQLite backend), moto server — all on loopback
 - date: ${date}
 - verify compared: ${WHAT}
