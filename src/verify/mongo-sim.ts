@@ -30,6 +30,9 @@ export const REFUSALS: Record<string, { collection?: (cmd: Document) => string |
   jsonSchemaValidator: { collection: (cmd) => (cmd.validator !== undefined ? `${Object.keys(cmd)[0]}: support for field "validator"` : undefined) },
   ttlIndex: { index: (spec) => (spec.expireAfterSeconds !== undefined ? 'Index option "expireAfterSeconds"' : undefined) },
   partialIndex: { index: (spec) => (spec.partialFilterExpression !== undefined ? 'Index option "partialFilterExpression"' : undefined) },
+  // Not a refusal but a kind of deployment: with it the server is a mongos (hello says isdbgrid and
+  // shardCollection works), without it a standalone, where the scripts only record "not sharded".
+  sharding: {},
 };
 
 interface SimCollection {
@@ -55,6 +58,10 @@ export class SimulatedMongo implements CommandTarget {
 
   constructor(private readonly caps: SimulatedCapabilities) {}
 
+  private get mongos(): boolean {
+    return this.caps.sharding ?? true;
+  }
+
   private refuse(kind: 'collection' | 'index', doc: Document): void {
     for (const [feature, rule] of Object.entries(REFUSALS)) {
       if (this.caps[feature] ?? true) continue;
@@ -68,7 +75,11 @@ export class SimulatedMongo implements CommandTarget {
       command: async (cmd: Document) => {
         const name = Object.keys(cmd)[0];
         if (name === 'buildInfo') return { ok: 1, version: '7.0.0', simulated: true };
-        if (name === 'hello' || name === 'isMaster') return { ok: 1, isWritablePrimary: true };
+        if (name === 'hello' || name === 'isMaster') return { ok: 1, isWritablePrimary: true, ...(this.mongos ? { msg: 'isdbgrid' } : {}) };
+        if (name === 'shardCollection' && this.mongos) {
+          this.need(String(cmd.shardCollection).split('.').slice(1).join('.'));
+          return { ok: 1, collectionsharded: cmd.shardCollection };
+        }
         if (name === 'ping') return { ok: 1 };
         throw new Error(`the expected-shape simulation of MongoDB does not know the admin command "${name}" (src/verify/mongo-sim.ts)`);
       },
@@ -99,12 +110,15 @@ export class SimulatedMongo implements CommandTarget {
         const c = this.collections.get(coll) ?? this.implicitCreate(coll);
         for (const spec of (cmd.indexes ?? []) as Document[]) {
           this.refuse('index', spec);
-          const stored = { v: 2, ...defined(spec, []) };
+          const stored: Document = { v: 2, ...defined(spec, []) };
           const same = c.indexes.find((i) => i.name === spec.name);
-          // Copies keep BSON values (a UUID in a partial filter) as the driver's classes, which structuredClone would not.
           if (same && JSON.stringify(same) !== JSON.stringify(stored)) {
             throw new SimError(85, 'IndexOptionsConflict', `An existing index has the same name as the requested index: ${spec.name}`);
           }
+          // The same key and options under another name is the same index to MongoDB.
+          const unnamed = (d: Document) => JSON.stringify({ ...d, name: undefined });
+          const twin = c.indexes.find((i) => i.name !== spec.name && unnamed(i) === unnamed(stored));
+          if (twin) throw new SimError(85, 'IndexOptionsConflict', `Index already exists with a different name: ${twin.name}`);
           if (!same) c.indexes.push(stored);
         }
         return { ok: 1 };
@@ -125,6 +139,7 @@ export class SimulatedMongo implements CommandTarget {
           .map(([n, c]) => (cmd.nameOnly ? { name: n, type: 'collection' } : { name: n, type: 'collection', options: { ...c.options } }));
         return { ok: 1, cursor: { id: 0, ns: `${this.databaseName}.$cmd.listCollections`, firstBatch: batch } };
       }
+      // Copies, not structuredClone: BSON values (a UUID in a partial filter) keep the driver's classes.
       case 'listIndexes':
         return { ok: 1, cursor: { id: 0, ns: `${this.databaseName}.${coll}`, firstBatch: this.need(coll).indexes.map((i) => ({ ...i })) } };
       // Data commands: the scripts' bookkeeping (the capability record) holds no schema.

@@ -68,7 +68,7 @@ export function verifyMongo(manifest: Manifest, shape: MongoShape, expected?: Ex
     if (!capable.some((e) => e.name === def.name && e.part?.kind === 'validator')) add(group, 'validator', def.name, 'missing', 'the migrations give it no $jsonSchema validator');
     const ttl = ttlIndexOf(capable, def.name);
     if (def.ttlDays === undefined && ttl) add(group, 'ttl', def.name, 'unexpected', `the migrations give it TTL index "${ttl.name}" (${ttl.seconds} s); the summary documents no TTL`);
-    if (def.ttlDays !== undefined && ttl?.seconds !== ttlSeconds(def.ttlDays)) {
+    if (def.ttlDays !== undefined && !keepsTtl(ttl?.seconds, def.ttlDays)) {
       add(group, 'ttl', def.name, ttl ? 'different' : 'missing', ttl ? `the migrations' TTL index "${ttl.name}" expires after ${ttl.seconds} s (${days(ttl.seconds)}), documented ${ttlSeconds(def.ttlDays)} (${def.ttlDays} days)` : `the migrations create no TTL index (documented ${def.ttlDays} days)`);
     }
   }
@@ -104,7 +104,7 @@ export function verifyMongo(manifest: Manifest, shape: MongoShape, expected?: Ex
     const ttl = def.ttlDays === undefined ? undefined : ttlIndexOf(capable, def.name);
     if (def.ttlDays !== undefined && ttl && !deep.has(`${def.name}.${ttl.name}`)) {
       if (noTtl) add(group, 'ttl', def.name, 'warning', `documented ${def.ttlDays}-day TTL not in force: ${capabilityText(noTtl, 'TTL indexes', told)}`);
-      else add(group, 'ttl', def.name, 'ok', `index "${ttl.name}": expireAfterSeconds ${ttl.seconds} (${def.ttlDays} days)`);
+      else add(group, 'ttl', def.name, 'ok', ttlText(ttl.name, ttl.seconds, def.ttlDays));
     }
   }
   for (const d of diffs) {
@@ -139,9 +139,9 @@ function namesOnlyMongo(manifest: Manifest, shape: MongoShape, add: Add): void {
       continue;
     }
     const want = ttlSeconds(def.ttlDays);
-    const match = ttlIndexes.find((i) => i.expireAfterSeconds === want);
+    const match = ttlIndexes.find((i) => keepsTtl(i.expireAfterSeconds, def.ttlDays!));
     if (match) {
-      add(group, 'ttl', def.name, 'ok', `index "${match.name}": expireAfterSeconds ${want} (${def.ttlDays} days)`);
+      add(group, 'ttl', def.name, 'ok', ttlText(match.name, match.expireAfterSeconds!, def.ttlDays));
       for (const i of ttlIndexes) if (i !== match) add(group, 'ttl', def.name, 'unexpected', `second TTL index "${i.name}" expires documents after ${i.expireAfterSeconds} s`);
     } else if (ttlIndexes.length > 0) {
       for (const i of ttlIndexes) add(group, 'ttl', def.name, 'different', `index "${i.name}" expireAfterSeconds is ${i.expireAfterSeconds} (${days(i.expireAfterSeconds!)}), documented ${want} (${def.ttlDays} days)`);
@@ -155,6 +155,22 @@ function namesOnlyMongo(manifest: Manifest, shape: MongoShape, add: Add): void {
   for (const name of Object.keys(shape.collections).sort()) {
     if (!documented.has(name) && !isBookkeepingCollection(name)) add(NOT_IN_SUMMARY, 'collection', name, 'unexpected', 'collection exists but the summary does not list it');
   }
+}
+
+/**
+ * A documented N-day TTL is kept either by a fixed TTL (expireAfterSeconds = N days) or by a
+ * per-document expiry (expireAfterSeconds 0 on an expireAt the writer sets from what the document
+ * means plus the N days: issue 14's way, so a notification scheduled ahead is not deleted before it
+ * is sent). The shape cannot see the writer's arithmetic; the detail says so.
+ */
+function keepsTtl(seconds: number | undefined, ttlDays: number): boolean {
+  return seconds === ttlSeconds(ttlDays) || seconds === 0;
+}
+
+function ttlText(index: string, seconds: number, ttlDays: number): string {
+  return seconds === 0
+    ? `index "${index}": per-document expiry (expireAfterSeconds 0: each document goes at its own expiry date, which its writer sets ${ttlDays} days after what it records)`
+    : `index "${index}": expireAfterSeconds ${seconds} (${ttlDays} days)`;
 }
 
 function days(seconds: number): string {

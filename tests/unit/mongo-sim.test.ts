@@ -60,7 +60,19 @@ describe('the simulated MongoDB', () => {
     await db.command({ createIndexes: 'c', indexes: [{ key: { a: 1 }, name: 'a' }] });
     await db.command({ createIndexes: 'c', indexes: [{ key: { a: 1 }, name: 'a' }] });
     await expect(db.command({ createIndexes: 'c', indexes: [{ key: { a: 1 }, name: 'a', unique: true }] })).rejects.toMatchObject({ code: 85 });
+    // The same key and options under another name is the same index to MongoDB.
+    await expect(db.command({ createIndexes: 'c', indexes: [{ key: { a: 1 }, name: 'a_again' }] })).rejects.toMatchObject({ code: 85, message: expect.stringMatching(/different name: a$/) });
     await expect(db.command({ shardCollection: 'x.c' })).rejects.toThrow(/does not know the command "shardCollection"/);
+  });
+
+  it('is a mongos with sharding, a standalone without it', async () => {
+    const mongos = new SimulatedMongo({});
+    await mongos.command({ create: 'c' });
+    expect(await mongos.admin().command({ hello: 1 })).toMatchObject({ msg: 'isdbgrid' });
+    expect(await mongos.admin().command({ shardCollection: 'simulated.c', key: { a: 1 } })).toMatchObject({ ok: 1 });
+    const standalone = new SimulatedMongo({ sharding: false });
+    expect(await standalone.admin().command({ hello: 1 })).not.toHaveProperty('msg');
+    await expect(standalone.admin().command({ shardCollection: 'simulated.c', key: { a: 1 } })).rejects.toThrow(/does not know the admin command "shardCollection"/);
   });
 
   it('knows how to refuse every feature apply.ts records, and runs the repository\'s scripts', async () => {

@@ -121,6 +121,14 @@ describe('mongo drift', () => {
     expect(p[0].detail).toContain(String(ttlSeconds(90)));
   });
 
+  it('a per-document expiry (expireAfterSeconds 0 on an expiry date) keeps a documented TTL', () => {
+    const shape = cleanMongoShape(MANIFEST);
+    shape.collections.user_sessions.indexes[1] = { name: 'ttl_expire_at', key: { expireAt: 1 }, expireAfterSeconds: 0 };
+    const r = verifyMongo(MANIFEST, shape);
+    expect(problems(r)).toEqual([]);
+    expect(r.items.find((i) => i.kind === 'ttl' && i.name === 'user_sessions')?.detail).toMatch(/^index "ttl_expire_at": per-document expiry \(expireAfterSeconds 0: .* 90 days after/);
+  });
+
   it('TTL where none is documented', () => {
     const shape = cleanMongoShape(MANIFEST);
     shape.collections.resume_analysis.indexes.push({ name: 'ttl_x', key: { created_at: 1 }, expireAfterSeconds: 3600 });

@@ -245,6 +245,14 @@ describe('mongo against an expected shape, with capability variants', () => {
     for (const w of problems(f)) expect(w.detail).toMatch(/not supported by FerretDB 1\.24\.2/);
   });
 
+  it('a per-document expiry (expireAfterSeconds 0) in the migrations keeps the documented TTL', () => {
+    const s = cleanMongoShape(MANIFEST);
+    s.collections.event_log.indexes[1] = { name: 'ttl_expire_at', key: { expireAt: 1 }, expireAfterSeconds: 0 };
+    const r = verifyMongo(MANIFEST, s, expectedOf(s));
+    expect(brief(r)).toEqual([]);
+    expect(r.items.find((i) => i.kind === 'ttl' && i.name === 'event_log')?.detail).toMatch(/per-document expiry .* 30 days after/);
+  });
+
   it('index dropped, extra index, unique made non-unique, validator edited, validation relaxed, TTL changed: one item each', () => {
     const s = cleanMongoShape(MANIFEST);
     s.collections.learning_progress.indexes.push({ name: 'extra_1', key: { extra: 1 } });
