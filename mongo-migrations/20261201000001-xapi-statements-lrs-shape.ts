@@ -37,11 +37,16 @@ export function toLrsShape(d: Document): Document {
   return xapiDocument(statement, { userId, courseId, lessonId, voided: voided ?? false });
 }
 
-/** A second-release document in the first release's shape. */
+/**
+ * A second-release document in the first release's shape. The defaults `up` supplied (the platform
+ * authority, voided: false) are left out again, so a first-release document survives the round trip.
+ */
 export function toFirstShape(d: Document): Document {
-  const { id, timestamp: _t, stored: _s, ...rest } = xapiStatement(d);
+  const { id, timestamp: _t, stored: _s, authority, ...rest } = xapiStatement(d);
   const seconds = Math.floor((d.stored as Date).getTime() / 1000).toString(16).padStart(8, '0');
-  const out: Document = { _id: new ObjectId(seconds + String(id).replace(/-/g, '').slice(0, 16)), id, ...rest, timestamp: d.timestamp, stored: d.stored, voided: d.voided, userId: d.userId };
+  const out: Document = { _id: new ObjectId(seconds + String(id).replace(/-/g, '').slice(0, 16)), id, ...rest, timestamp: d.timestamp, stored: d.stored, userId: d.userId };
+  if (JSON.stringify(authority) !== JSON.stringify(PLATFORM_AUTHORITY)) out.authority = authority;
+  if (d.voided) out.voided = true;
   if (d.courseId !== undefined) out.courseId = d.courseId;
   if (d.lessonId !== undefined) out.lessonId = d.lessonId;
   return out;
