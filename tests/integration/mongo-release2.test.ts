@@ -98,7 +98,7 @@ describe('a first-release MongoDB database, migrated and seeded, upgraded with a
     }
     const events = await db.collection('event_log').find({}).toArray();
     for (const e of events) {
-      const old = before.docs.event_log[new UUID(e._id.buffer).toHexString()];
+      const old = before.docs.event_log[new UUID((e._id as unknown as { buffer: Uint8Array }).buffer).toHexString()];
       expect(old, 'the _id is the first release eventId').toBeDefined();
       expect(e.eventId).toBeUndefined();
       if (e.status === 'processed') expect(e.expireAt.getTime() - e.processedAt.getTime()).toBe(30 * DAY);
@@ -106,7 +106,7 @@ describe('a first-release MongoDB database, migrated and seeded, upgraded with a
     }
     for (const x of await db.collection('xapi_statements').find({}).toArray()) {
       const old = before.docs.xapi_statements[x.statement.id];
-      expect(new UUID(x._id.buffer).toHexString()).toBe(x.statement.id);
+      expect(new UUID((x._id as unknown as { buffer: Uint8Array }).buffer).toHexString()).toBe(x.statement.id);
       expect(x.statement.timestamp).toBe(x.timestamp.toISOString());
       expect(x.timestamp.getTime()).toBe((old.timestamp as Date).getTime());
       expect(x.statement.actor).toEqual(old.actor);
