@@ -657,17 +657,32 @@ export interface NoOverlapSpec {
  * advisory lock and raises the same SQLSTATE (23P01 exclusion_violation) on overlap. The choice is
  * recorded in the table comment.
  */
-export async function addNoOverlapGuard(knex: Knex, spec: NoOverlapSpec): Promise<OverlapGuard> {
+export interface NoOverlapOptions {
+  /**
+   * Where the choice is recorded: 'table' (the table comment, as the first release's mentor guard
+   * does) or 'guard' (the constraint's or trigger's own comment, for a second guard on a table).
+   */
+  recordOn?: 'table' | 'guard';
+  /**
+   * Rows already in the table may overlap (a guard added to a table with data): then the trigger is
+   * used even with btree_gist, so old rows stay and only new or changed ones are checked.
+   */
+  existingRowsChecked?: boolean;
+}
+
+export async function addNoOverlapGuard(knex: Knex, spec: NoOverlapSpec, opts: NoOverlapOptions = {}): Promise<OverlapGuard> {
   const { table, name, key, start, end, active } = spec;
   const T = ident(table);
-  if (await hasExtensionInstalled(knex, 'btree_gist')) {
+  const onGuard = opts.recordOn === 'guard';
+  const overlaps = opts.existingRowsChecked ? await overlappingRows(knex, spec) : 0;
+  if ((await hasExtensionInstalled(knex, 'btree_gist')) && overlaps === 0) {
     await knex.raw(
       `ALTER TABLE ${T} ADD CONSTRAINT ${ident(name)} EXCLUDE USING gist ` +
         `(${ident(key)} WITH =, tstzrange(${ident(start)}, ${ident(end)}) WITH &&) WHERE (${active('')})`,
     );
-    await knex.raw(
-      `COMMENT ON TABLE ${T} IS ${literal(`${COMMENT_PREFIX}no-overlap guard=exclusion constraint=${name} key=${key}`)}`,
-    );
+    const record = `${COMMENT_PREFIX}no-overlap guard=exclusion constraint=${name} key=${key}`;
+    if (onGuard) await knex.raw(`COMMENT ON CONSTRAINT ${ident(name)} ON ${T} IS ${literal(record)}`);
+    else await knex.raw(`COMMENT ON TABLE ${T} IS ${literal(record)}`);
     return 'exclusion';
   }
   await knex.raw(`
@@ -692,12 +707,29 @@ export async function addNoOverlapGuard(knex: Knex, spec: NoOverlapSpec): Promis
   await knex.raw(
     `CREATE TRIGGER ${ident(name)} BEFORE INSERT OR UPDATE ON ${T} FOR EACH ROW EXECUTE FUNCTION ${ident(name)}()`,
   );
+  if (onGuard) {
+    const reason = overlaps > 0 ? `${overlaps} existing overlapping rows (kept; new and changed rows are checked)` : 'btree_gist unavailable';
+    await knex.raw(`COMMENT ON TRIGGER ${ident(name)} ON ${T} IS ${literal(`${COMMENT_PREFIX}no-overlap guard=trigger function=${name} key=${key} reason=${reason}`)}`);
+    return 'trigger';
+  }
   await knex.raw(
     `COMMENT ON TABLE ${T} IS ${literal(
       `${COMMENT_PREFIX}no-overlap guard=trigger function=${name} key=${key} reason=btree_gist unavailable`,
     )}`,
   );
   return 'trigger';
+}
+
+/** Pairs of rows the guard would call a conflict, among the rows already there. */
+async function overlappingRows(knex: Knex, spec: NoOverlapSpec): Promise<number> {
+  const { table, key, start, end, active } = spec;
+  const [{ n }] = await rows<{ n: number }>(
+    knex,
+    `SELECT count(*)::int AS n FROM ${ident(table)} a JOIN ${ident(table)} o ON o.${ident(key)} = a.${ident(key)} AND o.id < a.id
+      WHERE (${active('a.')}) AND (${active('o.')}) AND a.${ident(end)} > a.${ident(start)} AND o.${ident(end)} > o.${ident(start)}
+        AND tstzrange(a.${ident(start)}, a.${ident(end)}) && tstzrange(o.${ident(start)}, o.${ident(end)})`,
+  );
+  return n;
 }
 
 /** Undoes addNoOverlapGuard's function (the constraint/trigger go with the table). */
@@ -718,6 +750,12 @@ export interface AppendOnlySpec {
    * referenced row still works and the rest of the record stays as written.
    */
   setNullColumns: readonly string[];
+  /**
+   * Only the foreign key's own ON DELETE SET NULL may clear those columns: it runs inside the
+   * referential trigger, so the guard sees trigger depth 2; an UPDATE typed by hand is depth 1.
+   * (Absent: any such UPDATE passes, as in the first release's 0016.)
+   */
+  onlyFromForeignKey?: boolean;
 }
 
 /**
@@ -734,11 +772,12 @@ export async function addAppendOnlyGuard(knex: Knex, spec: AppendOnlySpec): Prom
   const cleared = cols.length
     ? `(${cols.map((c) => `(NEW.${c} IS NULL OR NEW.${c} IS NOT DISTINCT FROM OLD.${c})`).join(' AND ')}) AND (${cols.map((c) => `(OLD.${c} IS NOT NULL AND NEW.${c} IS NULL)`).join(' OR ')})`
     : 'false';
+  const depth = spec.onlyFromForeignKey ? ' AND pg_trigger_depth() > 1' : '';
   await knex.raw(`
     CREATE FUNCTION ${ident(name)}() RETURNS trigger
     LANGUAGE plpgsql AS $fn$
     BEGIN
-      IF TG_OP = 'UPDATE' AND ${cleared} AND (to_jsonb(NEW) - ${skip}::text[]) = (to_jsonb(OLD) - ${skip}::text[]) THEN
+      IF TG_OP = 'UPDATE'${depth} AND ${cleared} AND (to_jsonb(NEW) - ${skip}::text[]) = (to_jsonb(OLD) - ${skip}::text[]) THEN
         RETURN NEW; -- a referenced row was deleted: ON DELETE SET NULL
       END IF;
       RAISE EXCEPTION '% on % is not allowed: its rows are append-only', TG_OP, TG_TABLE_NAME
