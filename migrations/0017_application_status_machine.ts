@@ -31,9 +31,10 @@ import { changeForeignKeyAction, ident, literal } from '../src/stores/postgres/d
  *   UPDATE applications SET status = 'admin_shortlisted' WHERE id = ...; COMMIT;
  *
  * Inserting (the INSERT path, bulk loads included): an application may arrive in any status as long
- * as, by COMMIT, its history is a valid walk from pending_admin_review to that status. Deferred
- * constraint triggers on applications (insert/update) and on the history check each application
- * touched in the transaction at COMMIT (applications_history_problem: one start, each step an edge
+ * as, by COMMIT, its history is a valid walk from pending_admin_review to that status. Row triggers
+ * on applications and on the history note each application touched (recruit_db_application_checks,
+ * once per application), and a deferred constraint trigger checks each at COMMIT
+ * (applications_history_problem: one start, each step an edge
  * of the graph (the history's foreign key to the transitions), no status entered or left twice,
  * steps in time order, ending in the current status); an application inserted without any history
  * in the initial status gets its first row written then. So the seeder's COPY of applications in
@@ -76,6 +77,7 @@ export const STAGE_OF: Readonly<Record<string, string>> = {
 };
 
 const TABLE = 'recruit_db_application_transitions';
+const CHECKS = 'recruit_db_application_checks';
 const RECONSTRUCTED = 'reconstructed by migration 0017: the first release kept no status history';
 
 /** The shortest walk from the initial status to each status (breadth first over the graph). */
@@ -207,45 +209,65 @@ export async function up(knex: Knex): Promise<void> {
     `CREATE TRIGGER applications_status_history AFTER UPDATE OF status ON applications FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION applications_status_history()`,
   );
 
+  // Which applications this transaction touched, checked once each at COMMIT. A queue table (empty
+  // outside a transaction) rather than deferred triggers on applications and the history: pending
+  // deferred events on a table forbid CREATE INDEX / ALTER TABLE on it until COMMIT, and the seeder
+  // re-creates those tables' indexes and foreign keys after its load, in the same transaction.
+  await knex.raw(`CREATE TABLE ${ident(CHECKS)} (application_id uuid NOT NULL, CONSTRAINT ${ident(`${CHECKS}_pkey`)} PRIMARY KEY (application_id))`);
+  await knex.raw(`COMMENT ON TABLE ${ident(CHECKS)} IS 'Applications whose status history is checked at COMMIT (applications_history_check); always empty outside a transaction.'`);
+  await knex.raw(`
+    CREATE FUNCTION applications_history_enqueue() RETURNS trigger
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      app uuid;
+    BEGIN
+      IF TG_TABLE_NAME = 'applications' THEN
+        app := NEW.id;
+      ELSIF TG_OP = 'DELETE' THEN
+        app := OLD.application_id;
+      ELSE
+        app := NEW.application_id;
+      END IF;
+      INSERT INTO ${ident(CHECKS)} (application_id) VALUES (app) ON CONFLICT DO NOTHING;
+      RETURN NULL;
+    END
+    $fn$`);
+  await knex.raw(`CREATE TRIGGER applications_history_enqueue AFTER INSERT OR UPDATE ON applications FOR EACH ROW EXECUTE FUNCTION applications_history_enqueue()`);
+  await knex.raw(
+    `CREATE TRIGGER application_status_history_enqueue AFTER INSERT OR UPDATE OR DELETE ON application_status_history FOR EACH ROW EXECUTE FUNCTION applications_history_enqueue()`,
+  );
+
   await knex.raw(`
     CREATE FUNCTION applications_history_check() RETURNS trigger
     LANGUAGE plpgsql AS $fn$
     DECLARE
-      app uuid;
+      app uuid := NEW.application_id;
+      status application_status;
       problem text;
     BEGIN
-      IF TG_TABLE_NAME = 'applications' THEN
-        app := NEW.id;
-      ELSE
-        app := CASE WHEN TG_OP = 'DELETE' THEN OLD.application_id ELSE NEW.application_id END;
-        -- The application's own check runs too when this transaction wrote its row (cheap skip).
-        IF EXISTS (SELECT 1 FROM applications a WHERE a.id = app AND a.xmin::text = (pg_current_xact_id()::text::bigint & 4294967295)::text) THEN
-          RETURN NULL;
-        END IF;
-      END IF;
-      IF NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = app) THEN
+      DELETE FROM ${ident(CHECKS)} WHERE application_id = app;
+      SELECT a.status INTO status FROM applications a WHERE a.id = app;
+      IF NOT FOUND THEN
         RETURN NULL; -- deleted since: the history's foreign key speaks for it
       END IF;
-      IF TG_TABLE_NAME = 'applications' AND TG_OP = 'INSERT'
-         AND NOT EXISTS (SELECT 1 FROM application_status_history h WHERE h.application_id = app)
-         AND NEW.status = ${literal(INITIAL_STATUS)} THEN
+      -- Inserted in the initial status without a history: its first row is written now.
+      IF status = ${literal(INITIAL_STATUS)} AND NOT EXISTS (SELECT 1 FROM application_status_history h WHERE h.application_id = app) THEN
         INSERT INTO application_status_history (application_id, from_status, to_status, changed_by, note, changed_at)
-        VALUES (app, NULL, NEW.status, nullif(current_setting('recruit_db.actor_id', true), '')::uuid, nullif(current_setting('recruit_db.note', true), ''), NEW.applied_at);
+        SELECT a.id, NULL, a.status, nullif(current_setting('recruit_db.actor_id', true), '')::uuid, nullif(current_setting('recruit_db.note', true), ''), a.applied_at
+          FROM applications a WHERE a.id = app;
+        DELETE FROM ${ident(CHECKS)} WHERE application_id = app;
       END IF;
       problem := applications_history_problem(app);
       IF problem IS NOT NULL THEN
         RAISE EXCEPTION 'application %: %', app, problem
-          USING ERRCODE = 'check_violation', CONSTRAINT = 'applications_status_history_chain', TABLE = TG_TABLE_NAME,
+          USING ERRCODE = 'check_violation', CONSTRAINT = 'applications_status_history_chain', TABLE = 'applications',
                 HINT = 'an application''s history must walk the state machine (recruit_db_application_transitions) from ${INITIAL_STATUS} to its status';
       END IF;
       RETURN NULL;
     END
     $fn$`);
   await knex.raw(
-    `CREATE CONSTRAINT TRIGGER applications_status_history_chain AFTER INSERT OR UPDATE ON applications DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION applications_history_check()`,
-  );
-  await knex.raw(
-    `CREATE CONSTRAINT TRIGGER application_status_history_chain AFTER INSERT OR UPDATE OR DELETE ON application_status_history DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION applications_history_check()`,
+    `CREATE CONSTRAINT TRIGGER applications_status_history_chain AFTER INSERT ON ${ident(CHECKS)} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION applications_history_check()`,
   );
   await knex.raw(
     `COMMENT ON TABLE application_status_history IS ${literal('Status audit: one row per status change, written by the applications_status_history trigger (actor: SET LOCAL recruit_db.actor_id). Never cascaded away: application_id is ON DELETE RESTRICT. Checked at COMMIT to walk recruit_db_application_transitions from pending_admin_review to the current status.')}`,
@@ -253,11 +275,13 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw(`DROP TRIGGER application_status_history_chain ON application_status_history`);
-  await knex.raw(`DROP TRIGGER applications_status_history_chain ON applications`);
+  await knex.raw(`DROP TABLE ${ident(CHECKS)}`);
+  await knex.raw(`DROP TRIGGER application_status_history_enqueue ON application_status_history`);
+  await knex.raw(`DROP TRIGGER applications_history_enqueue ON applications`);
   await knex.raw(`DROP TRIGGER applications_status_history ON applications`);
   await knex.raw(`DROP TRIGGER applications_status_transition ON applications`);
   await knex.raw(`DROP FUNCTION applications_history_check()`);
+  await knex.raw(`DROP FUNCTION applications_history_enqueue()`);
   await knex.raw(`DROP FUNCTION applications_status_history()`);
   await knex.raw(`DROP FUNCTION applications_status_transition()`);
   await knex.raw(`DROP FUNCTION applications_history_problem(uuid)`);
