@@ -42,7 +42,8 @@ describe('PostgreSQL schema migrations (PGlite + pgvector, no btree_gist)', () =
     const [t] = await q<{ n: number }>(
       knex,
       `SELECT count(*)::int AS n FROM information_schema.tables
-        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'knex%'`,
+        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'knex%' AND table_name NOT LIKE 'recruit_db%'
+          AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = (quote_ident(table_name))::regclass)`,
     );
     expect(t.n).toBe(50);
     const [e] = await q<{ n: number }>(
