@@ -232,9 +232,11 @@ export async function up(knex: Knex): Promise<void> {
       RETURN NULL;
     END
     $fn$`);
-  await knex.raw(`CREATE TRIGGER applications_history_enqueue AFTER INSERT OR UPDATE ON applications FOR EACH ROW EXECUTE FUNCTION applications_history_enqueue()`);
+  // Named to fire after applications_status_history (AFTER triggers run in name order), so even
+  // under SET CONSTRAINTS ALL IMMEDIATE the check sees the history row of the change.
+  await knex.raw(`CREATE TRIGGER applications_status_history_queue AFTER INSERT OR UPDATE ON applications FOR EACH ROW EXECUTE FUNCTION applications_history_enqueue()`);
   await knex.raw(
-    `CREATE TRIGGER application_status_history_enqueue AFTER INSERT OR UPDATE OR DELETE ON application_status_history FOR EACH ROW EXECUTE FUNCTION applications_history_enqueue()`,
+    `CREATE TRIGGER application_status_history_queue AFTER INSERT OR UPDATE OR DELETE ON application_status_history FOR EACH ROW EXECUTE FUNCTION applications_history_enqueue()`,
   );
 
   await knex.raw(`
@@ -276,8 +278,8 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`DROP TABLE ${ident(CHECKS)}`);
-  await knex.raw(`DROP TRIGGER application_status_history_enqueue ON application_status_history`);
-  await knex.raw(`DROP TRIGGER applications_history_enqueue ON applications`);
+  await knex.raw(`DROP TRIGGER application_status_history_queue ON application_status_history`);
+  await knex.raw(`DROP TRIGGER applications_status_history_queue ON applications`);
   await knex.raw(`DROP TRIGGER applications_status_history ON applications`);
   await knex.raw(`DROP TRIGGER applications_status_transition ON applications`);
   await knex.raw(`DROP FUNCTION applications_history_check()`);
