@@ -9,7 +9,7 @@ import { APPLICATION_STATUSES, APPLICATION_TRANSITIONS, candidateStage, INITIAL_
 
 describe('0017 snapshot of the application state machine', () => {
   it('has the edges of APPLICATION_TRANSITIONS and its initial status', () => {
-    const edges = (pairs: Array<[string, readonly string[]]>) => pairs.flatMap(([f, ts]) => ts.map((t) => `${f}>${t}`)).sort();
+    const edges = (pairs: ReadonlyArray<readonly [string, readonly string[]]>) => pairs.flatMap(([f, ts]) => ts.map((t) => `${f}>${t}`)).sort();
     expect(edges([...TRANSITIONS])).toEqual(edges(Object.entries(APPLICATION_TRANSITIONS)));
     expect(INITIAL_STATUS).toBe(INITIAL_APPLICATION_STATUS);
   });
