@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { changeIndexes, ensureCollection, updateEach, type CommandTarget } from '../src/stores/mongo/apply';
+import { addExpiry, removeExpiry, type CommandTarget } from '../src/stores/mongo/apply';
 import { RELEASE_1 } from '../src/stores/mongo/release1';
 import { EXPIRY_SECONDS, release2 } from '../src/stores/mongo/release2';
 
@@ -14,17 +14,9 @@ const TO = release2('search_logs');
 const KEEP_MS = EXPIRY_SECONDS('search_logs') * 1000;
 
 export async function up(db: Db | CommandTarget): Promise<void> {
-  const target = db as CommandTarget;
-  await changeIndexes(target, FROM, TO);
-  await ensureCollection(target, TO);
-  await updateEach(target, TO.name, { expireAt: { $exists: false }, searchedAt: { $type: 'date' } }, (d) => ({
-    $set: { expireAt: new Date((d.searchedAt as Date).getTime() + KEEP_MS) },
-  }));
+  await addExpiry(db as CommandTarget, FROM, TO, { searchedAt: { $type: 'date' } }, (d) => new Date((d.searchedAt as Date).getTime() + KEEP_MS));
 }
 
 export async function down(db: Db | CommandTarget): Promise<void> {
-  const target = db as CommandTarget;
-  await ensureCollection(target, FROM);
-  await updateEach(target, TO.name, { expireAt: { $exists: true } }, () => ({ $unset: { expireAt: '' } }));
-  await changeIndexes(target, TO, FROM);
+  await removeExpiry(db as CommandTarget, FROM, TO);
 }

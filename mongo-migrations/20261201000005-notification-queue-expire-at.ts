@@ -1,5 +1,5 @@
 import type { Db, Document } from 'mongodb';
-import { changeIndexes, ensureCollection, updateEach, type CommandTarget } from '../src/stores/mongo/apply';
+import { addExpiry, removeExpiry, type CommandTarget } from '../src/stores/mongo/apply';
 import { RELEASE_1 } from '../src/stores/mongo/release1';
 import { EXPIRY_SECONDS, NOTIFICATION_TERMINAL, release2 } from '../src/stores/mongo/release2';
 
@@ -32,18 +32,12 @@ export function reachedAt(d: Document): Date | undefined {
 }
 
 export async function up(db: Db | CommandTarget): Promise<void> {
-  const target = db as CommandTarget;
-  await changeIndexes(target, FROM, TO);
-  await ensureCollection(target, TO);
-  await updateEach(target, TO.name, { expireAt: { $exists: false }, status: { $in: [...NOTIFICATION_TERMINAL] } }, (d) => {
+  await addExpiry(db as CommandTarget, FROM, TO, { status: { $in: [...NOTIFICATION_TERMINAL] } }, (d) => {
     const at = reachedAt(d);
-    return at ? { $set: { expireAt: new Date(at.getTime() + KEEP_MS) } } : undefined;
+    return at && new Date(at.getTime() + KEEP_MS);
   });
 }
 
 export async function down(db: Db | CommandTarget): Promise<void> {
-  const target = db as CommandTarget;
-  await ensureCollection(target, FROM);
-  await updateEach(target, TO.name, { expireAt: { $exists: true } }, () => ({ $unset: { expireAt: '' } }));
-  await changeIndexes(target, TO, FROM);
+  await removeExpiry(db as CommandTarget, FROM, TO);
 }

@@ -312,3 +312,24 @@ export async function readCapabilities(db: CommandTarget): Promise<Capability[]>
       : `the server answered${d.serverCode === undefined ? '' : ` (code ${d.serverCode})`}: ${d.serverError}; ${d.fallback} on ${d.collections.length} collection(s): ${d.collections.join(', ')}`,
   }));
 }
+
+/**
+ * A collection whose documents gain a per-document `expireAt` (second release): indexes and
+ * validator of `to`, then each document matching `filter` gets the date `expireAt` gives it
+ * (undefined: none, it never expires).
+ */
+export async function addExpiry(db: CommandTarget, from: CollectionDef, to: CollectionDef, filter: Document, expireAt: (doc: Document) => Date | undefined): Promise<void> {
+  await changeIndexes(db, from, to);
+  await ensureCollection(db, to);
+  await updateEach(db, to.name, { $and: [{ expireAt: { $exists: false } }, filter] }, (d) => {
+    const at = expireAt(d);
+    return at ? { $set: { expireAt: at } } : undefined;
+  });
+}
+
+/** The reverse of addExpiry: the validator of `from` first (it forbids expireAt), then the field goes. */
+export async function removeExpiry(db: CommandTarget, from: CollectionDef, to: CollectionDef): Promise<void> {
+  await ensureCollection(db, from);
+  await updateEach(db, to.name, { expireAt: { $exists: true } }, () => ({ $unset: { expireAt: '' } }));
+  await changeIndexes(db, to, from);
+}
