@@ -1,7 +1,9 @@
 import type { Document } from 'mongodb';
 import type { Capability } from '../shapes';
-import { collectionDef, INTERNAL, type CollectionDef, type IndexDef } from './collections';
+import { INTERNAL } from './collections';
 import { probeMongoServerWith, type MongoServer } from './connect';
+import { RELEASE_1 } from './release1';
+import type { CollectionDef, IndexDef, ShardKey } from './schema';
 
 /**
  * What the migration scripts call. Every change goes out as one raw database command (create,
@@ -16,13 +18,15 @@ import { probeMongoServerWith, type MongoServer } from './connect';
 /** The part of a mongodb `Db` these helpers use; a dry-run wrapper implements it too. */
 export interface CommandTarget {
   readonly databaseName: string;
-  command(cmd: Document): Promise<Document>;
+  /** `options`: the driver's, e.g. { promoteValues: false } to read numbers with their BSON types. */
+  command(cmd: Document, options?: Document): Promise<Document>;
   admin(): { command(cmd: Document): Promise<Document> };
 }
 
 export const FEATURES = {
   validator: 'jsonSchemaValidator',
   ttl: 'ttlIndex',
+  sharding: 'sharding',
 } as const;
 export type Feature = (typeof FEATURES)[keyof typeof FEATURES];
 
@@ -145,11 +149,146 @@ export async function ensureIndex(db: CommandTarget, collection: string, index: 
   }
 }
 
-/** Everything one migration script does for one collection. */
+/**
+ * What each first-release script does for its collection: the FROZEN first-release definition
+ * (release1.ts), whatever the current definitions are. Later scripts call applyDefinition or
+ * changeIndexes with the definitions of their own release.
+ */
 export async function applyCollection(db: CommandTarget, name: string): Promise<void> {
-  const def = collectionDef(name);
+  const def = RELEASE_1.find((c) => c.name === name);
+  if (!def) throw new Error(`recruit-db: no first-release MongoDB collection named "${name}"`);
+  await applyDefinition(db, def);
+}
+
+/** Creates the collection (or updates its validator) and every index of `def`. */
+export async function applyDefinition(db: CommandTarget, def: CollectionDef): Promise<void> {
   await ensureCollection(db, def);
   for (const index of def.indexes) await ensureIndex(db, def.name, index);
+}
+
+const sameIndex = (a: IndexDef, b: IndexDef) =>
+  a.name === b.name && JSON.stringify(a.key) === JSON.stringify(b.key) && Boolean(a.unique) === Boolean(b.unique) && a.expireAfterSeconds === b.expireAfterSeconds;
+
+/**
+ * Moves a collection's indexes from one release's definition to another's: drops those `from` has
+ * and `to` lacks (or defines differently), then creates the new ones. Drops come first, so a unique
+ * index the new document shape cannot satisfy is gone before documents change shape.
+ */
+export async function changeIndexes(db: CommandTarget, from: CollectionDef, to: CollectionDef): Promise<void> {
+  for (const old of from.indexes) {
+    if (to.indexes.some((i) => sameIndex(i, old))) continue;
+    await db.command({ dropIndexes: from.name, index: old.name }).catch((err) => {
+      if ((err as { code?: number }).code !== 27 /* IndexNotFound */) throw err;
+    });
+  }
+  for (const index of to.indexes) {
+    if (!from.indexes.some((i) => sameIndex(i, index))) await ensureIndex(db, to.name, index);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Converting documents between releases (client-side: FerretDB has no update pipelines)
+// ---------------------------------------------------------------------------------------------
+
+const BATCH = 500;
+
+/**
+ * Pages through the documents matching `filter` in _id order, `BATCH` at a time. Paging by the last
+ * _id seen (not by "what is left") ends even when the writes are only recorded (a dry run).
+ * Numbers are read with their BSON types (promoteValues: false), so a rewritten document keeps an
+ * int an int and a double a double.
+ */
+export async function* pages(db: CommandTarget, collection: string, filter: Document): AsyncGenerator<Document[]> {
+  let after: unknown;
+  for (;;) {
+    const q = after === undefined ? filter : { $and: [filter, { _id: { $gt: after } }] };
+    const res = await db.command({ find: collection, filter: q, sort: { _id: 1 }, limit: BATCH, batchSize: BATCH }, { promoteValues: false });
+    const docs = (res.cursor?.firstBatch ?? []) as Document[];
+    if (docs.length === 0) return;
+    yield docs;
+    after = docs[docs.length - 1]._id;
+    if (docs.length < BATCH) return;
+  }
+}
+
+/** Updates each matching document with the update `change` returns for it (undefined: leave it). */
+export async function updateEach(db: CommandTarget, collection: string, filter: Document, change: (doc: Document) => Document | undefined): Promise<number> {
+  let n = 0;
+  for await (const docs of pages(db, collection, filter)) {
+    const updates = docs.flatMap((d) => {
+      const u = change(d);
+      return u ? [{ q: { _id: d._id }, u }] : [];
+    });
+    if (updates.length) await db.command({ update: collection, updates, ordered: true });
+    n += updates.length;
+  }
+  return n;
+}
+
+/**
+ * Replaces each matching document with the one `convert` returns, which has another _id: the new
+ * documents are upserted by their _id (so a run that died halfway repeats cleanly), then the old
+ * ones deleted. `filter` must not match the new documents (e.g. select by the old _id's type).
+ */
+export async function replaceEach(db: CommandTarget, collection: string, filter: Document, convert: (doc: Document) => Document): Promise<number> {
+  let n = 0;
+  for await (const docs of pages(db, collection, filter)) {
+    const fresh = docs.map(convert);
+    await db.command({ update: collection, updates: fresh.map((d) => ({ q: { _id: d._id }, u: d, upsert: true })), ordered: true });
+    await db.command({ delete: collection, deletes: [{ q: { _id: { $in: docs.map((d) => d._id) } }, limit: 0 }] });
+    n += docs.length;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sharding
+// ---------------------------------------------------------------------------------------------
+
+/** 'mongos' when the target is a sharded cluster's router; otherwise what it is instead. */
+export async function deploymentOf(db: CommandTarget): Promise<'mongos' | 'FerretDB' | 'replica set' | 'standalone'> {
+  const server = await serverOf(db);
+  if (server.flavour === 'ferretdb') return 'FerretDB';
+  const hello = await db.admin().command({ hello: 1 });
+  if (hello.msg === 'isdbgrid') return 'mongos';
+  return hello.setName ? 'replica set' : 'standalone';
+}
+
+/**
+ * Shards the collection on its declared key when the target is a mongos (the key's index first: a
+ * non-empty collection needs it); anywhere else records why it stays unsharded. A collection
+ * declared without a key is left alone.
+ */
+export async function ensureShardKey(db: CommandTarget, def: CollectionDef): Promise<void> {
+  const key: ShardKey | null | undefined = def.shardKey;
+  if (!key) return;
+  const deployment = await deploymentOf(db);
+  if (deployment !== 'mongos') {
+    await record(db, FEATURES.sharding, def.name, {
+      supported: false,
+      err: new Error(`not sharded: ${deployment}`),
+      fallback: 'the collection stays unsharded (its shard key is declared in the definitions)',
+    });
+    return;
+  }
+  await db.command({ createIndexes: def.name, indexes: [{ key, name: `shard_${Object.keys(key).join('_')}` }] }).catch((err) => {
+    if ((err as { code?: number }).code !== 85 /* IndexOptionsConflict: an index on the key exists */) throw err;
+  });
+  await db.admin().command({ shardCollection: `${db.databaseName}.${def.name}`, key });
+  await record(db, FEATURES.sharding, def.name, { supported: true });
+}
+
+/**
+ * The reverse of ensureShardKey: a sharded collection cannot be unsharded here (MongoDB before 8.0
+ * has no unshardCollection), so a rollback on a mongos stops with that; elsewhere the note goes.
+ */
+export async function forgetShardKey(db: CommandTarget, def: CollectionDef): Promise<void> {
+  if (!def.shardKey) return;
+  if ((await deploymentOf(db)) === 'mongos') {
+    throw new Error(`${def.name} is sharded and cannot be unsharded by a rollback; leave this migration applied`);
+  }
+  await db.command({ update: INTERNAL.capabilities, updates: [{ q: { _id: FEATURES.sharding }, u: { $pull: { collections: def.name } } }] });
+  await db.command({ delete: INTERNAL.capabilities, deletes: [{ q: { _id: FEATURES.sharding, collections: { $size: 0 } }, limit: 0 }] });
 }
 
 /** The reverse: drops the collection (its indexes go with it) and its entries in the capability record. */
@@ -172,4 +311,25 @@ export async function readCapabilities(db: CommandTarget): Promise<Capability[]>
       ? `applied on ${d.collections.length} collection(s): ${d.collections.join(', ')}`
       : `the server answered${d.serverCode === undefined ? '' : ` (code ${d.serverCode})`}: ${d.serverError}; ${d.fallback} on ${d.collections.length} collection(s): ${d.collections.join(', ')}`,
   }));
+}
+
+/**
+ * A collection whose documents gain a per-document `expireAt` (second release): indexes and
+ * validator of `to`, then each document matching `filter` gets the date `expireAt` gives it
+ * (undefined: none, it never expires).
+ */
+export async function addExpiry(db: CommandTarget, from: CollectionDef, to: CollectionDef, filter: Document, expireAt: (doc: Document) => Date | undefined): Promise<void> {
+  await changeIndexes(db, from, to);
+  await ensureCollection(db, to);
+  await updateEach(db, to.name, { $and: [{ expireAt: { $exists: false } }, filter] }, (d) => {
+    const at = expireAt(d);
+    return at ? { $set: { expireAt: at } } : undefined;
+  });
+}
+
+/** The reverse of addExpiry: the validator of `from` first (it forbids expireAt), then the field goes. */
+export async function removeExpiry(db: CommandTarget, from: CollectionDef, to: CollectionDef): Promise<void> {
+  await ensureCollection(db, from);
+  await updateEach(db, to.name, { expireAt: { $exists: true } }, () => ({ $unset: { expireAt: '' } }));
+  await changeIndexes(db, to, from);
 }

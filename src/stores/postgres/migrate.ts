@@ -25,7 +25,6 @@ export const ADVISORY_LOCK_KEY = 7_302_914_551;
  */
 const WORKER_APP = 'recruit-db:migrate';
 const LOCK_WAIT_ENV = 'RECRUIT_DB_LOCK_WAIT_MS';
-const LOCK_NOT_AVAILABLE = '55P03';
 
 export interface MigrationFile {
   /**
@@ -350,22 +349,18 @@ class PostgresMigrator implements StoreMigrator {
   }
 
   /**
-   * Waits for the advisory lock at most `waitMs` (lock_timeout bounds pg_advisory_lock like any
-   * other lock wait), so a run queued behind a hung one fails saying who holds it, instead of
-   * waiting silently for ever.
+   * Waits for the advisory lock at most `waitMs`, so a run queued behind a hung one fails saying who
+   * holds it, instead of waiting silently for ever.
    */
   private async waitForLock(waitMs: number): Promise<void> {
     const started = Date.now();
-    if (waitMs > 0) {
-      try {
-        await this.client.query(`SELECT set_config('lock_timeout', $1, false)`, [`${waitMs}ms`]);
-        await this.client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
-        return;
-      } catch (err) {
-        if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
-      } finally {
-        await this.client.query('RESET lock_timeout').catch(() => undefined);
-      }
+    // Polled, not a blocking pg_advisory_lock: a session blocked inside a statement holds a snapshot,
+    // and CREATE INDEX CONCURRENTLY in the holder's migration waits for every older snapshot, while
+    // this session waits for the holder: both would wait until the lock wait ran out.
+    while (Date.now() - started < waitMs) {
+      await new Promise((r) => setTimeout(r, Math.min(200, waitMs - (Date.now() - started))));
+      const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY]);
+      if (got.rows[0].ok) return;
     }
     const holder = await this.client
       .query<{ pid: number; running_s: number | null }>(
