@@ -1,0 +1,221 @@
+/**
+ * The ER diagram as a standalone SVG, laid out in Node with dagre (a layered graph layout, no
+ * browser, no network): referenced tables above the tables that reference them, crow's-foot ends,
+ * each foreign key labelled with its columns and ON DELETE action. Text widths come from a
+ * monospace font's fixed advance, so the same diagram always gives the same bytes.
+ */
+import dagre from '@dagrejs/dagre';
+import { cardinality, cardinalityWords, type ErDiagram } from './er';
+import type { DocForeignKey, OnDeleteAction } from './model';
+
+const FONT = 12;
+/** Advance of one character of a 12px monospace font (0.6em in DejaVu Sans Mono, Menlo, Consolas). */
+const CHAR = 7.23;
+const ROW = 18;
+const HEAD = 24;
+const PAD = 8;
+const LABEL_FONT = 10;
+const LABEL_CHAR = 6.03;
+
+export interface SvgOptions {
+  /** Where an entity links to; none when omitted. */
+  href?: (table: string) => string;
+  /** Element id prefix, so several diagrams can live in one HTML page. */
+  idPrefix?: string;
+  /** Edge labels (columns and ON DELETE action). Without them, colour and the tooltip carry the action. */
+  labels?: boolean;
+}
+
+export const ACTION_COLOUR: Record<OnDeleteAction, string> = {
+  CASCADE: '#c0392b',
+  RESTRICT: '#34495e',
+  'SET NULL': '#2874a6',
+  'SET DEFAULT': '#7d3c98',
+  'NO ACTION': '#7f8c8d',
+};
+
+function n(x: number): string {
+  return String(Math.round(x * 10) / 10);
+}
+
+export function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+interface Box {
+  table: string;
+  external: boolean;
+  width: number;
+  height: number;
+  rows: Array<{ tag: string; name: string; type: string }>;
+}
+
+function boxOf(e: ErDiagram['entities'][number]): Box {
+  const rows = e.columns.map((c) => ({ tag: [c.pk ? 'PK' : '', c.fk ? 'FK' : ''].filter(Boolean).join(','), name: c.name, type: c.type }));
+  const tagW = Math.max(0, ...rows.map((r) => r.tag.length));
+  const nameW = Math.max(0, ...rows.map((r) => r.name.length));
+  const typeW = Math.max(0, ...rows.map((r) => r.type.length));
+  const chars = Math.max(e.table.length + 2, rows.length ? tagW + nameW + typeW + 4 : 0);
+  return { table: e.table, external: e.external, width: Math.ceil(chars * CHAR + 2 * PAD), height: HEAD + rows.length * ROW + (rows.length ? 6 : 0), rows };
+}
+
+function edgeLabel(fk: DocForeignKey): string {
+  return `${fk.columns.join(',')} · ${fk.onDelete}`;
+}
+
+/** Lays out and draws the diagram. Deterministic: same diagram, same bytes. */
+export function erSvg(d: ErDiagram, opts: SvgOptions = {}): string {
+  const labels = opts.labels ?? true;
+  const id = opts.idPrefix ?? 'er';
+  const g = new dagre.graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: labels ? 56 : 70, edgesep: 12, marginx: 16, marginy: 16 });
+  g.setDefaultEdgeLabel(() => ({}));
+  const boxes = new Map(d.entities.map((e) => [e.table, boxOf(e)]));
+  for (const b of boxes.values()) g.setNode(b.table, { width: b.width, height: b.height });
+  for (const r of d.relations) {
+    // A table referencing itself is drawn as a loop on its right side (below), not by the layout.
+    if (!boxes.has(r.refTable) || !boxes.has(r.table) || r.table === r.refTable) continue;
+    const text = edgeLabel(r);
+    // Laid out from the referenced table down to the referencing one, so parents sit above.
+    g.setEdge(
+      r.refTable,
+      r.table,
+      labels ? { width: Math.ceil(text.length * LABEL_CHAR) + 6, height: LABEL_FONT + 6, labelpos: 'c' } : { minlen: 1 },
+      r.name,
+    );
+  }
+  dagre.layout(g);
+  const graph = g.graph() as { width?: number; height?: number };
+  const loops = d.relations.filter((r) => r.table === r.refTable && boxes.has(r.table));
+  let W = Math.ceil(graph.width ?? 100);
+  const H = Math.ceil(graph.height ?? 100);
+  for (const r of loops) {
+    const node = g.node(r.table) as { x: number };
+    W = Math.max(W, Math.ceil(node.x + boxes.get(r.table)!.width / 2 + 40 + (labels ? edgeLabel(r).length * LABEL_CHAR + 10 : 0)));
+  }
+
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" class="er-diagram" role="img" aria-label="${escapeXml(d.title)}: ${d.entities.length} tables, ${d.relations.length} foreign keys">`,
+    `<title>${escapeXml(d.title)}</title>`,
+    '<style>',
+    `.er-diagram text{font-family:"DejaVu Sans Mono",Menlo,Consolas,ui-monospace,monospace;font-size:${FONT}px;fill:#1b2631}`,
+    '.er-diagram .entity rect.body{fill:#fdfefe;stroke:#5d6d7e;stroke-width:1}',
+    '.er-diagram .entity rect.head{fill:#d6eaf8;stroke:#5d6d7e;stroke-width:1}',
+    '.er-diagram .entity.external rect.body,.er-diagram .entity.external rect.head{fill:#f4f6f6;stroke-dasharray:4 3}',
+    '.er-diagram .entity text.name{font-weight:bold}',
+    '.er-diagram .entity text.tag{fill:#a04000}',
+    '.er-diagram .entity text.type{fill:#5d6d7e}',
+    '.er-diagram .relation path{fill:none;stroke-width:1.2}',
+    `.er-diagram .relation text{font-size:${LABEL_FONT}px}`,
+    '.er-diagram a:hover rect.head{fill:#aed6f1}',
+    '</style>',
+    '<defs>',
+    ...markers(id),
+    '</defs>',
+  );
+
+  for (const r of d.relations) {
+    const edge = r.table === r.refTable ? loop(g.node(r.table) as { x: number; y: number }, boxes.get(r.table)!, edgeLabel(r).length * LABEL_CHAR + 6) : (g.edge(r.refTable, r.table, r.name) as Edge | undefined);
+    if (!edge?.points?.length) continue;
+    // Drawn from the referencing table to the referenced one: the "many" end first.
+    const pts = r.table === r.refTable ? edge.points : [...edge.points].reverse();
+    const colour = ACTION_COLOUR[r.onDelete] ?? ACTION_COLOUR['NO ACTION'];
+    const { parent, child } = cardinality(r);
+    const startMarker = child === 'o{' ? 'many' : 'zero-one';
+    const endMarker = parent === '||' ? 'one' : 'zero-one';
+    out.push(
+      `<g class="relation" data-fk="${escapeXml(r.name)}" data-on-delete="${r.onDelete}">`,
+      `<title>${escapeXml(`${r.table}.${r.columns.join(', ')} -> ${r.refTable} (${r.refColumns.join(', ')}) ON DELETE ${r.onDelete}: ${cardinalityWords(r)}`)}</title>`,
+      `<path d="${r.table === r.refTable ? loopPath(pts) : path(pts)}" stroke="${colour}" marker-start="url(#${id}-${startMarker})" marker-end="url(#${id}-${endMarker})"${r.optional ? ' stroke-dasharray="5 3"' : ''}/>`,
+    );
+    if (labels && edge.x !== undefined && edge.y !== undefined) {
+      const text = edgeLabel(r);
+      const w = text.length * LABEL_CHAR + 6;
+      out.push(
+        `<rect x="${n(edge.x - w / 2)}" y="${n(edge.y - (LABEL_FONT + 6) / 2)}" width="${n(w)}" height="${LABEL_FONT + 6}" fill="#ffffff" fill-opacity="0.85"/>`,
+        `<text x="${n(edge.x)}" y="${n(edge.y + LABEL_FONT / 2 - 1)}" text-anchor="middle" style="fill:${colour}">${escapeXml(text)}</text>`,
+      );
+    }
+    out.push('</g>');
+  }
+
+  for (const b of boxes.values()) {
+    const node = g.node(b.table) as { x: number; y: number };
+    const x = node.x - b.width / 2;
+    const y = node.y - b.height / 2;
+    const body: string[] = [
+      `<rect class="body" x="${n(x)}" y="${n(y)}" width="${b.width}" height="${b.height}" rx="3"/>`,
+      `<rect class="head" x="${n(x)}" y="${n(y)}" width="${b.width}" height="${HEAD}" rx="3"/>`,
+      `<text class="name" x="${n(x + PAD)}" y="${n(y + HEAD - 7)}">${escapeXml(b.table)}</text>`,
+    ];
+    const tagW = Math.max(0, ...b.rows.map((r) => r.tag.length));
+    const nameW = Math.max(0, ...b.rows.map((r) => r.name.length));
+    b.rows.forEach((r, i) => {
+      const ty = y + HEAD + (i + 1) * ROW - 4;
+      body.push(
+        `<text class="tag" x="${n(x + PAD)}" y="${n(ty)}">${escapeXml(r.tag)}</text>`,
+        `<text class="col" x="${n(x + PAD + (tagW + 1) * CHAR)}" y="${n(ty)}">${escapeXml(r.name)}</text>`,
+        `<text class="type" x="${n(x + PAD + (tagW + nameW + 2) * CHAR)}" y="${n(ty)}">${escapeXml(r.type)}</text>`,
+      );
+    });
+    const inner = opts.href ? [`<a href="${escapeXml(opts.href(b.table))}">`, ...body, '</a>'] : body;
+    out.push(`<g class="entity${b.external ? ' external' : ''}" id="${id}-${b.table}" data-table="${b.table}">`, `<title>${escapeXml(b.table)}</title>`, ...inner, '</g>');
+  }
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+interface Edge {
+  points: Array<{ x: number; y: number }>;
+  x?: number;
+  y?: number;
+}
+
+/** A self reference: out of the box's right side and back in lower down, the label beside it. */
+function loop(node: { x: number; y: number }, b: Box, labelWidth: number): Edge {
+  const right = node.x + b.width / 2;
+  const top = node.y - b.height / 2;
+  const y1 = top + Math.min(HEAD + ROW, b.height * 0.4);
+  const y2 = top + b.height * 0.8;
+  return {
+    points: [
+      { x: right, y: y2 },
+      { x: right + 36, y: y2 },
+      { x: right + 36, y: y1 },
+      { x: right, y: y1 },
+    ],
+    x: right + 42 + labelWidth / 2,
+    y: (y1 + y2) / 2,
+  };
+}
+
+function loopPath(p: Array<{ x: number; y: number }>): string {
+  return `M${n(p[0].x)},${n(p[0].y)} C${n(p[1].x)},${n(p[1].y)} ${n(p[2].x)},${n(p[2].y)} ${n(p[3].x)},${n(p[3].y)}`;
+}
+
+/** A smooth path through dagre's points (a straight segment when there are only two). */
+function path(pts: Array<{ x: number; y: number }>): string {
+  if (pts.length < 3) return `M${n(pts[0].x)},${n(pts[0].y)} L${n(pts[pts.length - 1].x)},${n(pts[pts.length - 1].y)}`;
+  const parts = [`M${n(pts[0].x)},${n(pts[0].y)}`];
+  for (let i = 1; i < pts.length - 1; i++) {
+    const mid = { x: (pts[i].x + pts[i + 1].x) / 2, y: (pts[i].y + pts[i + 1].y) / 2 };
+    parts.push(`Q${n(pts[i].x)},${n(pts[i].y)} ${n(i === pts.length - 2 ? pts[i + 1].x : mid.x)},${n(i === pts.length - 2 ? pts[i + 1].y : mid.y)}`);
+  }
+  return parts.join(' ');
+}
+
+/** Crow's-foot ends, drawn pointing along the line; auto-start-reverse flips them at the start. */
+function markers(id: string): string[] {
+  const m = (name: string, body: string) =>
+    `<marker id="${id}-${name}" viewBox="0 0 20 20" refX="19" refY="10" markerWidth="20" markerHeight="20" markerUnits="userSpaceOnUse" orient="auto-start-reverse">${body}</marker>`;
+  const s = 'fill="none" stroke="#1b2631" stroke-width="1.2"';
+  return [
+    // Exactly one: two bars.
+    m('one', `<path d="M13,3 L13,17 M17,3 L17,17" ${s}/>`),
+    // Zero or one: a circle and a bar.
+    m('zero-one', `<circle cx="8" cy="10" r="3.5" fill="#ffffff" stroke="#1b2631" stroke-width="1.2"/><path d="M16,3 L16,17" ${s}/>`),
+    // Zero or more: a circle and the crow's foot.
+    m('many', `<circle cx="6" cy="10" r="3.5" fill="#ffffff" stroke="#1b2631" stroke-width="1.2"/><path d="M10,10 L20,3 M10,10 L20,17 M10,10 L20,10" ${s}/>`),
+  ];
+}
