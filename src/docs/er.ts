@@ -16,6 +16,8 @@ export interface ErDiagram {
   title: string;
   entities: ErEntity[];
   relations: DocForeignKey[];
+  /** Boxes drawn around tables (the summary groups, in the overall diagram). */
+  groups?: Array<{ name: string; tables: string[] }>;
 }
 
 function keyColumns(t: DocTable, external: boolean): ErEntity['columns'] {
@@ -31,7 +33,7 @@ function keyColumns(t: DocTable, external: boolean): ErEntity['columns'] {
  * stubs) the tables those keys point to outside the selection. With every table selected, this is
  * the whole schema: every table and every foreign key.
  */
-export function erDiagram(pg: PgDocs, title: string, tables: readonly string[]): ErDiagram {
+export function erDiagram(pg: PgDocs, title: string, tables: readonly string[], opts: { groups?: boolean } = {}): ErDiagram {
   const byName = new Map(pg.tables.map((t) => [t.name, t]));
   const inside = new Set(tables);
   const relations = pg.tables
@@ -43,7 +45,8 @@ export function erDiagram(pg: PgDocs, title: string, tables: readonly string[]):
   const entities = [...tables.filter((t) => byName.has(t)).map((t) => ({ t, external: false })), ...stubs.map((t) => ({ t, external: true }))]
     .sort((a, b) => Number(a.external) - Number(b.external) || order.get(a.t)! - order.get(b.t)!)
     .map(({ t, external }) => ({ table: t, external, columns: keyColumns(byName.get(t)!, external) }));
-  return { title, entities, relations };
+  const groups = opts.groups ? pg.groups.map((g) => ({ name: g.name, tables: g.tables.filter((t) => inside.has(t)) })).filter((g) => g.tables.length) : undefined;
+  return { title, entities, relations, ...(groups ? { groups } : {}) };
 }
 
 export function cmp(a: string, b: string): number {

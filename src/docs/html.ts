@@ -22,9 +22,7 @@ function inline(i: Inline): string {
 export function htmlPage(site: Site, title: string): string {
   const svgs = new Map<string, string>();
   for (const d of site.diagrams) {
-    // The overall diagram without edge labels: with ~100 of them it would be a wall of text; the
-    // colour, dash and tooltip still carry each key's ON DELETE action and optionality.
-    svgs.set(d.key, erSvg(d.diagram, { href: (t) => `#${anchorOf(`pg/table/${t}`)}`, idPrefix: `er-${d.key}`, labels: d.key !== 'overall' }));
+    svgs.set(d.key, erSvg(d.diagram, { href: (t) => `#${anchorOf(`pg/table/${t}`)}`, idPrefix: `er-${d.key}` }));
   }
   const drawn = new Set<string>();
   const firstWith = new Map<string, string>();
@@ -143,7 +141,7 @@ figure.diagram.fit svg{width:100%;height:auto}
 figure.diagram figcaption{font-size:12px;color:#5d6d7e;padding:4px 8px;border-top:1px solid #eaeded}
 .diagram-tools{padding:4px 8px;border-bottom:1px solid #eaeded}
 .diagram-tools button{font-size:12px}
-svg .entity.hit rect.head{fill:#f9e79f}
+svg .entity.hit rect.head{fill:#f9e79f !important}
 details pre{font-size:12px;background:#f4f6f6;padding:8px;overflow:auto;max-height:400px}
 .hidden{display:none !important}
 `.trim();

@@ -32,7 +32,7 @@ export function buildSite(model: DocsModel): Site {
   const diagrams: Diagram[] = [];
   const pg = model.postgres;
   if (pg) {
-    const all = erDiagram(pg, 'PostgreSQL: all tables', pg.tables.map((t) => t.name));
+    const all = erDiagram(pg, 'PostgreSQL: all tables', pg.tables.map((t) => t.name), { groups: true });
     diagrams.push({ key: OVERALL, diagram: all, mermaid: mermaid(all) });
     for (const g of pg.groups) {
       const d = erDiagram(pg, `PostgreSQL: ${g.name}`, g.tables);
@@ -339,7 +339,7 @@ function collectionPageOf(c: DocCollection, capabilities: CapabilityNote[]): Pag
       ? { table: { head: ['field', 'holds ids of'], rows: c.references.map((r) => [code(r.path), tableLink(r.table)]) } }
       : { p: 'No field holds ids of PostgreSQL rows.' },
   );
-  const notes = capabilities.filter((n) => n.objects.includes(c.name));
+  const notes = capabilities.filter((n) => n.objects.some((o) => o === c.name || o.startsWith(`${c.name}.`)));
   blocks.push(...capabilityBlocks(notes));
   return {
     id: collectionPage(c.name),

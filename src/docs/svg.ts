@@ -63,37 +63,90 @@ function edgeLabel(fk: DocForeignKey): string {
   return `${fk.columns.join(',')} · ${fk.onDelete}`;
 }
 
-/** Lays out and draws the diagram. Deterministic: same diagram, same bytes. */
-export function erSvg(d: ErDiagram, opts: SvgOptions = {}): string {
-  const labels = opts.labels ?? true;
-  const id = opts.idPrefix ?? 'er';
+interface Placed {
+  box: Box;
+  x: number;
+  y: number;
+}
+
+interface ErLayout {
+  width: number;
+  height: number;
+  placed: Placed[];
+  edges: Map<string, Edge>;
+  /** Group name -> colour of its tables' headers, when the diagram has groups. */
+  colours: Map<string, string>;
+  /** Height of the legend strip above the diagram (0 without groups). */
+  legend: number;
+}
+
+/** Header tints for summary groups (13 today; more cycle). */
+const GROUP_COLOURS = ['#d6eaf8', '#d5f5e3', '#fdebd0', '#e8daef', '#fadbd8', '#d1f2eb', '#fcf3cf', '#ebdef0', '#d4e6f1', '#f6ddcc', '#e5e8e8', '#d0ece7', '#f2d7d5', '#e9f7ef'];
+const LEGEND_ROW = 22;
+
+// Laid out once per diagram and label setting: the SVG file and the HTML page draw the same layout.
+const layouts = new WeakMap<ErDiagram, Map<boolean, ErLayout>>();
+
+/**
+ * Referenced tables left of the tables that reference them (a tall picture scrolls better than a
+ * wide one: most keys point at a few hub tables); with groups, each group's tables get one header
+ * colour and a legend names them. Groups are not laid out as clusters: dagre's compound layout
+ * costs four times as much and fails on some graphs. Self references are drawn as loops (below).
+ */
+function layoutEr(d: ErDiagram, labels: boolean): ErLayout {
+  const cached = layouts.get(d)?.get(labels);
+  if (cached) return cached;
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: labels ? 56 : 70, edgesep: 12, marginx: 16, marginy: 16 });
+  g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: labels ? 70 : 90, edgesep: 10, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   const boxes = new Map(d.entities.map((e) => [e.table, boxOf(e)]));
   for (const b of boxes.values()) g.setNode(b.table, { width: b.width, height: b.height });
   for (const r of d.relations) {
-    // A table referencing itself is drawn as a loop on its right side (below), not by the layout.
     if (!boxes.has(r.refTable) || !boxes.has(r.table) || r.table === r.refTable) continue;
     const text = edgeLabel(r);
-    // Laid out from the referenced table down to the referencing one, so parents sit above.
-    g.setEdge(
-      r.refTable,
-      r.table,
-      labels ? { width: Math.ceil(text.length * LABEL_CHAR) + 6, height: LABEL_FONT + 6, labelpos: 'c' } : { minlen: 1 },
-      r.name,
-    );
+    g.setEdge(r.refTable, r.table, labels ? { width: Math.ceil(text.length * LABEL_CHAR) + 6, height: LABEL_FONT + 6, labelpos: 'c' } : {}, r.name);
   }
   dagre.layout(g);
   const graph = g.graph() as { width?: number; height?: number };
-  const loops = d.relations.filter((r) => r.table === r.refTable && boxes.has(r.table));
-  let W = Math.ceil(graph.width ?? 100);
-  const H = Math.ceil(graph.height ?? 100);
-  for (const r of loops) {
-    const node = g.node(r.table) as { x: number };
-    W = Math.max(W, Math.ceil(node.x + boxes.get(r.table)!.width / 2 + 40 + (labels ? edgeLabel(r).length * LABEL_CHAR + 10 : 0)));
+  const colours = new Map((d.groups ?? []).map((grp, i) => [grp.name, GROUP_COLOURS[i % GROUP_COLOURS.length]]));
+  let width = Math.ceil(graph.width ?? 100);
+  const legend = legendRows(d, width).length * LEGEND_ROW + (colours.size ? 8 : 0);
+  const placed = [...boxes.values()].map((box) => {
+    const node = g.node(box.table) as { x: number; y: number };
+    return { box, x: node.x - box.width / 2, y: node.y - box.height / 2 + legend };
+  });
+  const at = new Map(placed.map((p) => [p.box.table, p]));
+  const edges = new Map<string, Edge>();
+  for (const r of d.relations) {
+    if (r.table === r.refTable) {
+      const p = at.get(r.table);
+      if (!p) continue;
+      const edge = loop(p, edgeLabel(r).length * LABEL_CHAR + 6);
+      edges.set(r.name, edge);
+      width = Math.max(width, Math.ceil(p.x + p.box.width + 48 + (labels ? edgeLabel(r).length * LABEL_CHAR + 10 : 0)));
+    } else {
+      const edge = g.edge(r.refTable, r.table, r.name) as Edge | undefined;
+      // Drawn from the referencing table to the referenced one: the "many" end first.
+      if (edge?.points?.length) {
+        edges.set(r.name, {
+          points: [...edge.points].reverse().map((p) => ({ x: p.x, y: p.y + legend })),
+          ...(edge.x !== undefined && edge.y !== undefined ? { x: edge.x, y: edge.y + legend } : {}),
+        });
+      }
+    }
   }
+  const out: ErLayout = { width, height: Math.ceil(graph.height ?? 100) + legend, placed, edges, colours, legend };
+  layouts.set(d, (layouts.get(d) ?? new Map()).set(labels, out));
+  return out;
+}
 
+/** Lays out (once) and draws the diagram. Deterministic: same diagram, same bytes. */
+export function erSvg(d: ErDiagram, opts: SvgOptions = {}): string {
+  const labels = opts.labels ?? true;
+  const id = opts.idPrefix ?? 'er';
+  const L = layoutEr(d, labels);
+  const W = L.width;
+  const H = L.height;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" class="er-diagram" role="img" aria-label="${escapeXml(d.title)}: ${d.entities.length} tables, ${d.relations.length} foreign keys">`,
@@ -108,18 +161,30 @@ export function erSvg(d: ErDiagram, opts: SvgOptions = {}): string {
     '.er-diagram .entity text.type{fill:#5d6d7e}',
     '.er-diagram .relation path{fill:none;stroke-width:1.2}',
     `.er-diagram .relation text{font-size:${LABEL_FONT}px}`,
-    '.er-diagram a:hover rect.head{fill:#aed6f1}',
+    '.er-diagram a:hover rect.head{fill:#aed6f1 !important}',
     '</style>',
     '<defs>',
     ...markers(id),
     '</defs>',
   );
 
+  if (L.colours.size) {
+    out.push('<g class="legend">');
+    legendRows(d, W).forEach((row, r) => {
+      for (const item of row) {
+        const y = 12 + r * LEGEND_ROW;
+        out.push(
+          `<rect x="${n(item.x)}" y="${y}" width="14" height="14" rx="2" fill="${L.colours.get(item.name)}" stroke="#5d6d7e"/>`,
+          `<text x="${n(item.x + 20)}" y="${y + 12}">${escapeXml(item.name)}</text>`,
+        );
+      }
+    });
+    out.push('</g>');
+  }
+
   for (const r of d.relations) {
-    const edge = r.table === r.refTable ? loop(g.node(r.table) as { x: number; y: number }, boxes.get(r.table)!, edgeLabel(r).length * LABEL_CHAR + 6) : (g.edge(r.refTable, r.table, r.name) as Edge | undefined);
-    if (!edge?.points?.length) continue;
-    // Drawn from the referencing table to the referenced one: the "many" end first.
-    const pts = r.table === r.refTable ? edge.points : [...edge.points].reverse();
+    const edge = L.edges.get(r.name);
+    if (!edge) continue;
     const colour = ACTION_COLOUR[r.onDelete] ?? ACTION_COLOUR['NO ACTION'];
     const { parent, child } = cardinality(r);
     const startMarker = child === 'o{' ? 'many' : 'zero-one';
@@ -127,7 +192,7 @@ export function erSvg(d: ErDiagram, opts: SvgOptions = {}): string {
     out.push(
       `<g class="relation" data-fk="${escapeXml(r.name)}" data-on-delete="${r.onDelete}">`,
       `<title>${escapeXml(`${r.table}.${r.columns.join(', ')} -> ${r.refTable} (${r.refColumns.join(', ')}) ON DELETE ${r.onDelete}: ${cardinalityWords(r)}`)}</title>`,
-      `<path d="${r.table === r.refTable ? loopPath(pts) : path(pts)}" stroke="${colour}" marker-start="url(#${id}-${startMarker})" marker-end="url(#${id}-${endMarker})"${r.optional ? ' stroke-dasharray="5 3"' : ''}/>`,
+      `<path d="${r.table === r.refTable ? loopPath(edge.points) : path(edge.points)}" stroke="${colour}" marker-start="url(#${id}-${startMarker})" marker-end="url(#${id}-${endMarker})"${r.optional ? ' stroke-dasharray="5 3"' : ''}/>`,
     );
     if (labels && edge.x !== undefined && edge.y !== undefined) {
       const text = edgeLabel(r);
@@ -140,13 +205,11 @@ export function erSvg(d: ErDiagram, opts: SvgOptions = {}): string {
     out.push('</g>');
   }
 
-  for (const b of boxes.values()) {
-    const node = g.node(b.table) as { x: number; y: number };
-    const x = node.x - b.width / 2;
-    const y = node.y - b.height / 2;
+  const groupOf = new Map((d.groups ?? []).flatMap((grp) => grp.tables.map((t) => [t, grp.name] as const)));
+  for (const { box: b, x, y } of L.placed) {
     const body: string[] = [
       `<rect class="body" x="${n(x)}" y="${n(y)}" width="${b.width}" height="${b.height}" rx="3"/>`,
-      `<rect class="head" x="${n(x)}" y="${n(y)}" width="${b.width}" height="${HEAD}" rx="3"/>`,
+      `<rect class="head" x="${n(x)}" y="${n(y)}" width="${b.width}" height="${HEAD}" rx="3"${groupOf.has(b.table) ? ` style="fill:${L.colours.get(groupOf.get(b.table)!)}"` : ''}/>`,
       `<text class="name" x="${n(x + PAD)}" y="${n(y + HEAD - 7)}">${escapeXml(b.table)}</text>`,
     ];
     const tagW = Math.max(0, ...b.rows.map((r) => r.tag.length));
@@ -166,6 +229,22 @@ export function erSvg(d: ErDiagram, opts: SvgOptions = {}): string {
   return out.join('\n') + '\n';
 }
 
+/** The legend's items, placed left to right and wrapped to the diagram's width. */
+function legendRows(d: ErDiagram, width: number): Array<Array<{ name: string; x: number }>> {
+  const rows: Array<Array<{ name: string; x: number }>> = [];
+  let x = 16;
+  for (const grp of d.groups ?? []) {
+    const w = 20 + grp.name.length * CHAR + 24;
+    if (!rows.length || x + w > width - 16) {
+      rows.push([]);
+      x = 16;
+    }
+    rows[rows.length - 1].push({ name: grp.name, x });
+    x += w;
+  }
+  return rows;
+}
+
 interface Edge {
   points: Array<{ x: number; y: number }>;
   x?: number;
@@ -173,9 +252,10 @@ interface Edge {
 }
 
 /** A self reference: out of the box's right side and back in lower down, the label beside it. */
-function loop(node: { x: number; y: number }, b: Box, labelWidth: number): Edge {
-  const right = node.x + b.width / 2;
-  const top = node.y - b.height / 2;
+function loop(p: Placed, labelWidth: number): Edge {
+  const b = p.box;
+  const right = p.x + b.width;
+  const top = p.y;
   const y1 = top + Math.min(HEAD + ROW, b.height * 0.4);
   const y2 = top + b.height * 0.8;
   return {
