@@ -30,8 +30,12 @@ function codeSpan(s: string): string {
   return t.includes('`') ? `\`\` ${t} \`\`` : `\`${t}\``;
 }
 
+/** Markdown's special characters in plain text; an underscore inside a word (table_name) is plain in GFM. */
 function escapeText(s: string): string {
-  return s.replace(/([\\*_[\]<>#])/g, '\\$1');
+  return s
+    .replace(/([\\*[\]<>`])/g, '\\$1')
+    .replace(/_/g, (u, i: number, t: string) => (/[A-Za-z0-9]/.test(t[i - 1] ?? '') && /[A-Za-z0-9]/.test(t[i + 1] ?? '') ? u : '\\_'))
+    .replace(/^#/, '\\#');
 }
 
 function inline(i: Inline, file: string): string {
@@ -39,13 +43,15 @@ function inline(i: Inline, file: string): string {
   if (Array.isArray(i)) return i.map((x) => inline(x, file)).join('');
   if ('code' in i) return codeSpan(i.code);
   if ('strong' in i) return `**${inline(i.strong, file)}**`;
+  // A link to the page it is on leads nowhere new: the text alone.
+  if (pageFile(i.link.page) === file && !i.link.anchor) return inline(i.text, file);
   return `[${inline(i.text, file)}](${href(i.link, file)})`;
 }
 
 function href(t: Target, file: string): string {
   const target = pageFile(t.page);
   const path = target === file ? '' : rel(file, target);
-  return `${path}${t.anchor ? `#${t.anchor}` : ''}` || '#';
+  return `${path}${t.anchor ? `#${t.anchor}` : ''}`;
 }
 
 /** A table cell: one line, and a pipe never ends the cell (also inside code spans, as GitHub reads it). */

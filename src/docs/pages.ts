@@ -56,6 +56,21 @@ export function buildSite(model: DocsModel): Site {
 
 // ---------------------------------------------------------------------------------------------- index
 
+/** How to read the SVG diagrams (svg.ts draws by these rules). */
+const LEGEND: Block = {
+  table: {
+    head: ['in the diagrams', 'means'],
+    rows: [
+      ['red line', 'ON DELETE CASCADE: deleting the referenced row deletes these rows'],
+      ['dark line', 'ON DELETE RESTRICT (grey: NO ACTION): the referenced row cannot be deleted while these rows exist'],
+      ['blue line', 'ON DELETE SET NULL: deleting the referenced row clears the key'],
+      ['dashed line, circle at the referenced end', 'the key may be null: a row references zero or one row'],
+      ["crow's foot / bar and circle at the referencing end", 'zero or more rows / zero or one row (the key is unique: one-to-one)'],
+      ['dashed box', 'a table of another summary group, drawn with its key only'],
+    ],
+  },
+};
+
 function indexPage(model: DocsModel, diagrams: Diagram[]): Page {
   const blocks: Block[] = [];
   const rows: Inline[][] = [];
@@ -77,6 +92,7 @@ function indexPage(model: DocsModel, diagrams: Diagram[]): Page {
       ],
     });
     blocks.push({ diagram: OVERALL, alt: overall.diagram.title });
+    blocks.push(LEGEND);
   }
   return {
     id: 'index',
@@ -146,6 +162,7 @@ function groupPageOf(pg: PgDocs, name: string, slug: string, d: Diagram): Page {
     blocks: [
       { table: { head: ['table', 'purpose'], rows: tables.map((t) => [tableLink(t.name), t.purpose ?? '']) } },
       { diagram: slug, alt: d.diagram.title },
+      LEGEND,
       { mermaid: d.mermaid },
     ],
     nav: { section: 'PostgreSQL', group: name },

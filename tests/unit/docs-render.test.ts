@@ -182,3 +182,13 @@ describe('files, write and check', () => {
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 });
+
+describe('Markdown text escaping', () => {
+  it('keeps table names readable and escapes what Markdown would read as syntax', () => {
+    const page = (lead: string) =>
+      markdownPage({ id: 'pg/table/x', title: 'x', lead, blocks: [], nav: { section: 'PostgreSQL' } }).split('\n')[2];
+    expect(page('each mentor_sessions row')).toBe('each mentor_sessions row');
+    expect(page('_private and *bold* [x] <b>')).toBe('\\_private and \\*bold\\* \\[x\\] \\<b\\>');
+    expect(page('# not a heading')).toBe('\\# not a heading');
+  });
+});
