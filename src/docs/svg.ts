@@ -1,11 +1,11 @@
 /**
- * The ER diagram as a standalone SVG, laid out in Node with dagre (a layered graph layout, no
- * browser, no network): referenced tables above the tables that reference them, crow's-foot ends,
- * each foreign key labelled with its columns and ON DELETE action. Text widths come from a
+ * The ER diagram as a standalone SVG, laid out in Node (layout.ts: no browser, no network):
+ * referenced tables left of the tables that reference them, crow's-foot ends, each foreign key
+ * labelled with its columns and ON DELETE action. Text widths come from a
  * monospace font's fixed advance, so the same diagram always gives the same bytes.
  */
-import dagre from '@dagrejs/dagre';
 import { cardinality, cardinalityWords, type ErDiagram } from './er';
+import { layeredLayout } from './layout';
 import type { DocForeignKey, OnDeleteAction } from './model';
 
 const FONT = 12;
@@ -89,53 +89,54 @@ const layouts = new WeakMap<ErDiagram, Map<boolean, ErLayout>>();
 
 /**
  * Referenced tables left of the tables that reference them (a tall picture scrolls better than a
- * wide one: most keys point at a few hub tables); with groups, each group's tables get one header
- * colour and a legend names them. Groups are not laid out as clusters: dagre's compound layout
- * costs four times as much and fails on some graphs. Self references are drawn as loops (below).
+ * wide one: most keys point at a few hub tables); each line leaves the referenced table at its key
+ * row and enters the referencing one at its foreign-key column, labelled just before it. With
+ * groups, each group's tables share a header colour and a legend names them. Self references are
+ * drawn as loops (below).
  */
 function layoutEr(d: ErDiagram, labels: boolean): ErLayout {
   const cached = layouts.get(d)?.get(labels);
   if (cached) return cached;
-  const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: labels ? 70 : 90, edgesep: 10, marginx: 16, marginy: 16 });
-  g.setDefaultEdgeLabel(() => ({}));
   const boxes = new Map(d.entities.map((e) => [e.table, boxOf(e)]));
-  for (const b of boxes.values()) g.setNode(b.table, { width: b.width, height: b.height });
-  for (const r of d.relations) {
-    if (!boxes.has(r.refTable) || !boxes.has(r.table) || r.table === r.refTable) continue;
-    const text = edgeLabel(r);
-    g.setEdge(r.refTable, r.table, labels ? { width: Math.ceil(text.length * LABEL_CHAR) + 6, height: LABEL_FONT + 6, labelpos: 'c' } : {}, r.name);
-  }
-  dagre.layout(g);
-  const graph = g.graph() as { width?: number; height?: number };
+  const rowY = (b: Box, column: string | undefined) => {
+    const i = column === undefined ? -1 : b.rows.findIndex((r) => r.name === column);
+    return i < 0 ? HEAD / 2 : HEAD + i * ROW + ROW / 2 + 1;
+  };
+  const relations = d.relations.filter((r) => boxes.has(r.refTable) && boxes.has(r.table));
+  const labelWidth = (r: DocForeignKey) => (labels ? edgeLabel(r).length * LABEL_CHAR + 6 : 0);
+  const byName = new Map(relations.map((r) => [r.name, r]));
   const colours = new Map((d.groups ?? []).map((grp, i) => [grp.name, GROUP_COLOURS[i % GROUP_COLOURS.length]]));
-  let width = Math.ceil(graph.width ?? 100);
+  const laid = layeredLayout(
+    [...boxes.values()].map((b) => ({ id: b.table, width: b.width, height: b.height })),
+    relations.map((r) => ({ id: r.name, from: r.refTable, to: r.table, fromY: rowY(boxes.get(r.refTable)!, r.refColumns[0]), toY: rowY(boxes.get(r.table)!, r.columns[0]) })),
+    // Room for the label and the crow's foot before the box an edge enters.
+    { columnGap: 64, rowGap: 22, margin: 16, labelWidth: (e) => labelWidth(byName.get(e.id)!) + (labels ? 30 : 0) },
+  );
+  let width = laid.width;
   const legend = legendRows(d, width).length * LEGEND_ROW + (colours.size ? 8 : 0);
   const placed = [...boxes.values()].map((box) => {
-    const node = g.node(box.table) as { x: number; y: number };
-    return { box, x: node.x - box.width / 2, y: node.y - box.height / 2 + legend };
+    const p = laid.nodes.get(box.table)!;
+    return { box, x: p.x, y: p.y + legend };
   });
   const at = new Map(placed.map((p) => [p.box.table, p]));
   const edges = new Map<string, Edge>();
-  for (const r of d.relations) {
+  for (const r of relations) {
     if (r.table === r.refTable) {
-      const p = at.get(r.table);
-      if (!p) continue;
-      const edge = loop(p, edgeLabel(r).length * LABEL_CHAR + 6);
-      edges.set(r.name, edge);
-      width = Math.max(width, Math.ceil(p.x + p.box.width + 48 + (labels ? edgeLabel(r).length * LABEL_CHAR + 10 : 0)));
-    } else {
-      const edge = g.edge(r.refTable, r.table, r.name) as Edge | undefined;
-      // Drawn from the referencing table to the referenced one: the "many" end first.
-      if (edge?.points?.length) {
-        edges.set(r.name, {
-          points: [...edge.points].reverse().map((p) => ({ x: p.x, y: p.y + legend })),
-          ...(edge.x !== undefined && edge.y !== undefined ? { x: edge.x, y: edge.y + legend } : {}),
-        });
-      }
+      const p = at.get(r.table)!;
+      edges.set(r.name, loop(p, rowY(p.box, r.columns[0]), rowY(p.box, r.refColumns[0]), labelWidth(r)));
+      width = Math.max(width, Math.ceil(p.x + p.box.width + 48 + labelWidth(r) + 10));
+      continue;
     }
+    const pts = laid.edges.get(r.name);
+    if (!pts) continue;
+    // Drawn from the referencing table to the referenced one: the "many" end first.
+    const points = [...pts].reverse().map((p) => ({ x: p.x, y: p.y + legend }));
+    const end = points[0];
+    const leftward = points.length > 1 && points[1].x < end.x;
+    const w = labelWidth(r);
+    edges.set(r.name, { points, x: leftward ? end.x - 24 - w / 2 : end.x + 24 + w / 2, y: end.y - LABEL_FONT / 2 - 2 });
   }
-  const out: ErLayout = { width, height: Math.ceil(graph.height ?? 100) + legend, placed, edges, colours, legend };
+  const out: ErLayout = { width, height: laid.height + legend, placed, edges, colours, legend };
   layouts.set(d, (layouts.get(d) ?? new Map()).set(labels, out));
   return out;
 }
@@ -251,13 +252,12 @@ interface Edge {
   y?: number;
 }
 
-/** A self reference: out of the box's right side and back in lower down, the label beside it. */
-function loop(p: Placed, labelWidth: number): Edge {
+/** A self reference: out of the box's right side at the key column and back in at the key row, the label beside it. */
+function loop(p: Placed, fromRow: number, toRow: number, labelWidth: number): Edge {
   const b = p.box;
   const right = p.x + b.width;
-  const top = p.y;
-  const y1 = top + Math.min(HEAD + ROW, b.height * 0.4);
-  const y2 = top + b.height * 0.8;
+  const y2 = p.y + fromRow;
+  const y1 = p.y + toRow;
   return {
     points: [
       { x: right, y: y2 },
@@ -265,8 +265,8 @@ function loop(p: Placed, labelWidth: number): Edge {
       { x: right + 36, y: y1 },
       { x: right, y: y1 },
     ],
-    x: right + 42 + labelWidth / 2,
-    y: (y1 + y2) / 2,
+    x: right + 44 + labelWidth / 2,
+    y: (y1 + y2) / 2 - LABEL_FONT / 2 - 2 + 6,
   };
 }
 
@@ -274,13 +274,14 @@ function loopPath(p: Array<{ x: number; y: number }>): string {
   return `M${n(p[0].x)},${n(p[0].y)} C${n(p[1].x)},${n(p[1].y)} ${n(p[2].x)},${n(p[2].y)} ${n(p[3].x)},${n(p[3].y)}`;
 }
 
-/** A smooth path through dagre's points (a straight segment when there are only two). */
+/** A smooth line through the points, leaving and entering each horizontally (so the ends meet the boxes square). */
 function path(pts: Array<{ x: number; y: number }>): string {
-  if (pts.length < 3) return `M${n(pts[0].x)},${n(pts[0].y)} L${n(pts[pts.length - 1].x)},${n(pts[pts.length - 1].y)}`;
   const parts = [`M${n(pts[0].x)},${n(pts[0].y)}`];
-  for (let i = 1; i < pts.length - 1; i++) {
-    const mid = { x: (pts[i].x + pts[i + 1].x) / 2, y: (pts[i].y + pts[i + 1].y) / 2 };
-    parts.push(`Q${n(pts[i].x)},${n(pts[i].y)} ${n(i === pts.length - 2 ? pts[i + 1].x : mid.x)},${n(i === pts.length - 2 ? pts[i + 1].y : mid.y)}`);
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1];
+    const b = pts[i];
+    const dx = (b.x - a.x) / 2;
+    parts.push(`C${n(a.x + dx)},${n(a.y)} ${n(b.x - dx)},${n(b.y)} ${n(b.x)},${n(b.y)}`);
   }
   return parts.join(' ');
 }
