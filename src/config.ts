@@ -31,6 +31,10 @@ export interface S3Config {
   forcePathStyle: boolean;
   /** Browser origins allowed to upload with presigned URLs (CORS). */
   webOrigins: string[];
+  /** True when RECRUIT_DB_WEB_ORIGINS set them; false when they are the development default. */
+  webOriginsConfigured?: boolean;
+  /** RECRUIT_DB_S3_KMS_KEY_ID: default encryption with this KMS key (and an S3 bucket key) instead of SSE-S3. */
+  kmsKeyId?: string;
 }
 
 export interface Config {
@@ -128,6 +132,9 @@ function parseMongo(value: string, dbOverride: string | undefined): MongoConfig 
   return { uri: value, db };
 }
 
+/** The CORS origin a development bucket gets when RECRUIT_DB_WEB_ORIGINS is unset (refused for production). */
+export const DEFAULT_WEB_ORIGIN = 'http://localhost:3000';
+
 function parseS3(vars: Record<string, string | undefined>, flags: ConfigFlags): S3Config | undefined {
   const endpoint = flags.s3Endpoint ?? vars.AWS_ENDPOINT_URL_S3 ?? vars.AWS_ENDPOINT_URL;
   const bucket = flags.s3Bucket ?? vars.S3_BUCKET;
@@ -135,7 +142,9 @@ function parseS3(vars: Record<string, string | undefined>, flags: ConfigFlags): 
   if (endpoint) parseUrl(endpoint, 'AWS_ENDPOINT_URL_S3', ['http:', 'https:'], 'http://127.0.0.1:5055');
   registerSecret(vars.AWS_SECRET_ACCESS_KEY);
   registerSecret(vars.AWS_SESSION_TOKEN);
-  const origins = (vars.RECRUIT_DB_WEB_ORIGINS ?? 'http://localhost:3000')
+  // Set but empty still means "explicitly none" (no CORS rule), as it always has.
+  const configured = vars.RECRUIT_DB_WEB_ORIGINS !== undefined;
+  const origins = (configured ? vars.RECRUIT_DB_WEB_ORIGINS! : DEFAULT_WEB_ORIGIN)
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -148,6 +157,8 @@ function parseS3(vars: Record<string, string | undefined>, flags: ConfigFlags): 
     sessionToken: vars.AWS_SESSION_TOKEN,
     forcePathStyle: vars.S3_FORCE_PATH_STYLE ? vars.S3_FORCE_PATH_STYLE === 'true' : Boolean(endpoint),
     webOrigins: origins,
+    webOriginsConfigured: configured,
+    kmsKeyId: vars.RECRUIT_DB_S3_KMS_KEY_ID?.trim() || undefined,
   };
 }
 

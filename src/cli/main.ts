@@ -8,13 +8,14 @@ import * as migrate from './migrate';
 import * as reset from './reset';
 import * as rollback from './rollback';
 import * as s3 from './s3';
+import * as schema from './schema';
 import * as seed from './seed';
 import * as status from './status';
 import * as up from './up';
 import * as verify from './verify';
 
 // Each command file registers itself; this file only knows the list and the global options.
-const COMMANDS = [up, migrate, rollback, status, make, seed, s3, verify, reset, doctor];
+const COMMANDS = [up, migrate, rollback, status, make, seed, s3, verify, schema, reset, doctor];
 
 export function buildProgram(): Command {
   const program = new Command('recruit-db')

@@ -20,7 +20,7 @@ export function register(program: Command): void {
       'after',
       `
 States: applied; pending; changed (applied, but its file was edited since); missing (applied, file gone).
-Exit codes: 0 ok (pending migrations are fine); 1 a changed or missing migration; 2 usage or connection error.
+Exit codes: 0 ok (pending migrations are fine); 1 a changed or missing migration, or drift verify finds; 2 usage or connection error.
 
 Example:
   $ recruit-db status --only postgres --json`,
@@ -31,7 +31,15 @@ Example:
         applyMigrationsDir(ctx.opts.migrationsDir);
         const { outcomes, code: failures } = await eachStore(ctx as CommandContext<unknown>, stores, (m) => m.status());
         const drift = outcomes.some((o) => o.result?.entries.some((e) => e.state === 'changed' || e.state === 'missing'));
-        const code = Math.max(failures, drift ? EXIT.DRIFT : EXIT.OK) as ExitCode;
+        // What verify would fail on (schema drift, not pending migrations) fails status too.
+        const { driftForStatus } = await import('../verify/run');
+        const reachable = outcomes.filter((o) => o.result).map((o) => o.store);
+        const shapeDrift = reachable.length ? await driftForStatus(ctx.config(), reachable) : [];
+        for (const d of shapeDrift) {
+          const o = outcomes.find((x) => x.store === d.store);
+          if (o?.result && d.items.length) o.result.notes.push(`${d.items.length} difference(s) from the expected shape or the summary, e.g. ${d.items[0].kind} ${d.items[0].name}: run \`recruit-db verify --only ${d.store}\``);
+        }
+        const code = Math.max(failures, drift || shapeDrift.some((d) => d.items.length) ? EXIT.DRIFT : EXIT.OK) as ExitCode;
         if (ctx.out.json) {
           ctx.out.data({ version: 1, command: 'status', ok: code === EXIT.OK, stores: outcomes });
           return code;

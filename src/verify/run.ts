@@ -1,9 +1,9 @@
-import { expectedHardening } from '../../s3-layout';
 import { requireStore, type Config } from '../config';
 import { RecruitDbError, type StoreName } from '../errors';
 import { MANIFEST, type Manifest } from '../summary/manifest';
 import { loadSummary, manifestWarnings, type DocWarning } from '../summary/parse';
-import { applyStrict, docReport, verdict as judge, verifyMongo, verifyPostgres, verifyS3, type StoreReport, type Verdict } from './compare';
+import { applyStrict, docReport, verdict as judge, type ExpectedShape, type StoreReport, type Verdict, type VerifyItem } from './compare';
+import { loadExpectedShape } from './expected';
 
 export interface VerifyOptions {
   /** Stores to check; empty or undefined: all three. */
@@ -34,9 +34,9 @@ export function loadContract(summaryPath?: string): { manifest: Manifest; warnin
 }
 
 /**
- * Checks the selected live stores against the documented contract. Stores are read concurrently;
- * the first store that cannot be reached (in store order) is thrown as its RecruitDbError (exit 2),
- * after every client has been closed. Drift is never thrown: it is in the reports.
+ * Checks the selected live stores against their expected shapes and the documented contract. Stores
+ * are read concurrently; the first store that cannot be reached (in store order) is thrown as its
+ * RecruitDbError (exit 2), after every client has been closed. Drift is never thrown: it is in the reports.
  */
 export async function runVerify(config: Config, opts: VerifyOptions = {}): Promise<VerifyRun> {
   const { manifest, warnings, contract } = loadContract(opts.summaryPath);
@@ -53,6 +53,30 @@ export async function runVerify(config: Config, opts: VerifyOptions = {}): Promi
   return { reports, verdict: judge(reports, strict), contract };
 }
 
+/**
+ * For `status`: what verify finds wrong with each store besides being behind (pending migrations are
+ * status's own business) and besides what a server cannot do (capability warnings). A store with
+ * differences here makes verify exit 1, so status must not exit 0 over it.
+ */
+export interface StoreDrift {
+  store: StoreName;
+  /** Missing, different and unexpected items, pending migrations excluded. */
+  items: VerifyItem[];
+}
+
+export async function driftForStatus(config: Config, only?: StoreName[]): Promise<StoreDrift[]> {
+  // A migrations folder without an expected shape (tests, custom folders) is not held to the summary by status.
+  const stores = (only?.length ? ORDER.filter((s) => only.includes(s)) : ORDER).filter((s) => s === 's3' || loadExpectedShape(s) !== undefined);
+  if (!stores.length) return [];
+  const run = await runVerify(config, { only: stores });
+  return run.reports
+    .filter((r): r is StoreReport & { store: StoreName } => r.store !== 'summary')
+    .map((r) => ({
+      store: r.store,
+      items: r.items.filter((i) => i.status !== 'ok' && i.status !== 'warning' && !(i.kind === 'migrations' && i.name === 'pending')),
+    }));
+}
+
 async function checkStore(store: StoreName, config: Config, manifest: Manifest): Promise<StoreReport> {
   switch (store) {
     case 'postgres':
@@ -64,13 +88,28 @@ async function checkStore(store: StoreName, config: Config, manifest: Manifest):
   }
 }
 
+function withFiles(store: 'postgres' | 'mongo', files: () => string[]): ExpectedShape | undefined {
+  const shape = loadExpectedShape(store);
+  if (!shape) return undefined;
+  let list: string[] | undefined;
+  try {
+    list = files();
+  } catch {
+    // An unbuilt or missing folder: status and migrate say so; the shape is still worth comparing.
+  }
+  return { ...shape, files: list };
+}
+
 async function checkPostgres(config: Config, manifest: Manifest): Promise<StoreReport> {
   const pg = requireStore(config, 'postgres');
   const { connectPg, pgError } = await import('../stores/postgres/connect');
   const { introspectPostgres } = await import('../stores/postgres/introspect');
+  const { listMigrationFiles } = await import('../stores/postgres/migrate');
+  const { verifyPostgres } = await import('./postgres');
+  const expected = withFiles('postgres', () => listMigrationFiles().map((f) => f.stem));
   const client = await connectPg(pg, config.timeoutMs);
   try {
-    return verifyPostgres(manifest, await introspectPostgres(client));
+    return verifyPostgres(manifest, await introspectPostgres(client), expected);
   } catch (err) {
     throw err instanceof RecruitDbError ? err : pgError(err, pg, config.timeoutMs);
   } finally {
@@ -82,9 +121,12 @@ async function checkMongo(config: Config, manifest: Manifest): Promise<StoreRepo
   const mongo = requireStore(config, 'mongo');
   const { connectMongo, mongoError } = await import('../stores/mongo/connect');
   const { introspectMongo } = await import('../stores/mongo/introspect');
+  const { mongoScripts } = await import('./mongo-sim');
+  const { verifyMongo } = await import('./mongo');
+  const expected = withFiles('mongo', () => mongoScripts().map((s) => s.name));
   const client = await connectMongo(mongo, config.timeoutMs);
   try {
-    return verifyMongo(manifest, await introspectMongo(client, mongo.db));
+    return verifyMongo(manifest, await introspectMongo(client, mongo.db), expected);
   } catch (err) {
     throw err instanceof RecruitDbError ? err : mongoError(err, mongo, config.timeoutMs);
   } finally {
@@ -95,10 +137,16 @@ async function checkMongo(config: Config, manifest: Manifest): Promise<StoreRepo
 async function checkS3(config: Config, manifest: Manifest): Promise<StoreReport> {
   const s3 = requireStore(config, 's3');
   const { createS3Client, s3Error } = await import('../stores/s3/connect');
-  const { introspectS3 } = await import('../stores/s3/introspect');
+  const { bucketOwner, readBucket } = await import('../stores/s3/introspect');
+  const { desiredBucket } = await import('../stores/s3/migrate');
+  const { needsOwner, verifyS3 } = await import('./s3');
+  const desired = desiredBucket(config);
   const client = createS3Client(s3, config.timeoutMs);
   try {
-    return verifyS3(manifest, await introspectS3(client, config), expectedHardening(config));
+    const live = await readBucket(client, s3, config.timeoutMs);
+    // Only a judgement that hangs on the owner pays for the STS round trip.
+    const owner = needsOwner(live, desired) ? await bucketOwner(client, s3, config.timeoutMs) : undefined;
+    return verifyS3(manifest, live, desired, owner);
   } catch (err) {
     throw err instanceof RecruitDbError ? err : s3Error(err, s3, config.timeoutMs);
   } finally {

@@ -132,7 +132,15 @@ export interface ServerObservations {
    * (s3rver does; its PUT ?versioning then answers BucketAlreadyExists), so versioning is unsupported.
    */
   versioningIgnored?: boolean;
+  /** The same for GET ?ownershipControls (s3rver again: its PUT answers BucketAlreadyExists). */
+  ownershipIgnored?: boolean;
 }
+
+/** Sub-resource reads a server may answer with a bucket listing, and the observation each sets. */
+const LISTING_ANSWERS: Record<string, 'versioningIgnored' | 'ownershipIgnored'> = {
+  GetBucketVersioningCommand: 'versioningIgnored',
+  GetBucketOwnershipControlsCommand: 'ownershipIgnored',
+};
 
 const observed = new WeakMap<S3Client, ServerObservations>();
 
@@ -150,11 +158,12 @@ export function observeServer(client: S3Client): ServerObservations {
       const result = await next(args);
       const response = result.response as { headers?: Record<string, string>; statusCode?: number; body?: unknown };
       if (response?.headers?.server) seen.serverHeader = response.headers.server;
-      if (context.commandName === 'GetBucketVersioningCommand' && response?.body instanceof Readable) {
+      const flag = context.commandName ? LISTING_ANSWERS[context.commandName] : undefined;
+      if (flag && response?.body instanceof Readable) {
         const chunks: Buffer[] = [];
         for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
         const body = Buffer.concat(chunks);
-        seen.versioningIgnored = /<ListBucketResult[\s>]/.test(body.toString('utf8', 0, 512));
+        seen[flag] = /<ListBucketResult[\s>]/.test(body.toString('utf8', 0, 512));
         response.body = Readable.from([body]);
       }
       return result;
