@@ -71,6 +71,8 @@ export interface DocTable {
   /** The summary's one-line purpose, when it lists the table. */
   purpose?: string;
   comment?: string;
+  /** Table-level options as the shape gives them, e.g. "PARTITION BY RANGE (created_at)". */
+  options?: string;
   columns: DocColumn[];
   primaryKey: string[];
   constraints: DocConstraint[];
@@ -95,8 +97,8 @@ export interface CapabilityNote {
   withFeature: string;
   /** What a server without it gets instead. */
   without: string;
-  /** Objects the choice touches, e.g. "student_embeddings.embedding". */
-  objects: string[];
+  /** Objects the choice touches, with the parts of each: student_embeddings (embedding, its index). */
+  objects: Array<{ name: string; parts: string[] }>;
   /** What the shape these docs were generated from has. */
   inThisShape?: string;
 }
@@ -115,7 +117,11 @@ export interface PgDocs {
   tables: DocTable[];
   enums: DocEnum[];
   extensions: Record<string, string>;
-  functions: Array<{ name: string; comment?: string }>;
+  /** Functions the migrations own, keyed `name(arguments)`, with their signature text. */
+  functions: Array<{ name: string; definition?: string; comment?: string }>;
+  views: Array<{ name: string; definition: string }>;
+  domains: Array<{ name: string; definition: string; checks: string[] }>;
+  sequences: Array<{ name: string; definition: string }>;
   capabilities: CapabilityNote[];
 }
 
@@ -184,8 +190,8 @@ export interface S3Docs {
   server: string;
   assetTypes: DocAssetType[];
   prefixes: Array<{ prefix: string; assetTypes: string[] }>;
-  /** Bucket-wide settings as rows: setting, value, why. */
-  settings: Array<{ setting: string; value: string; note?: string }>;
+  /** Bucket-wide settings as rows: setting, value, on which targets (a variant), why. */
+  settings: Array<{ setting: string; value: string; when?: string; note?: string }>;
   capabilities: CapabilityNote[];
 }
 

@@ -126,10 +126,23 @@ function pgPage(pg: PgDocs, diagrams: Diagram[]): Page {
   blocks.push({ mermaid: diagrams.find((d) => d.key === OVERALL)!.mermaid });
   blocks.push(...capabilityBlocks(pg.capabilities));
   blocks.push({ h: 2, text: 'Extensions' });
-  blocks.push({ table: { head: ['extension', 'version'], rows: Object.entries(pg.extensions).map(([name, v]) => [code(name), v]) } });
+  const versions = Object.values(pg.extensions).some(Boolean);
+  blocks.push({ table: { head: versions ? ['extension', 'version'] : ['extension'], rows: Object.entries(pg.extensions).map(([name, v]) => (versions ? [code(name), v] : [code(name)])) } });
   if (pg.functions.length) {
     blocks.push({ h: 2, text: 'Functions the migrations own' });
-    blocks.push({ table: { head: ['function', 'comment'], rows: pg.functions.map((f) => [code(f.name), f.comment ?? '']) } });
+    blocks.push({ table: { head: ['function', 'definition', 'comment'], rows: pg.functions.map((f) => [code(f.name), f.definition ? code(f.definition) : '', f.comment ?? '']) } });
+  }
+  if (pg.views.length) {
+    blocks.push({ h: 2, text: 'Views' });
+    blocks.push({ table: { head: ['view', 'definition'], rows: pg.views.map((v) => [code(v.name), code(v.definition)]) } });
+  }
+  if (pg.domains.length) {
+    blocks.push({ h: 2, text: 'Domains' });
+    blocks.push({ table: { head: ['domain', 'definition', 'checks'], rows: pg.domains.map((d) => [code(d.name), code(d.definition), join(d.checks.map((c) => code(c)))]) } });
+  }
+  if (pg.sequences.length) {
+    blocks.push({ h: 2, text: 'Sequences' });
+    blocks.push({ table: { head: ['sequence', 'definition'], rows: pg.sequences.map((q) => [code(q.name), code(q.definition)]) } });
   }
   return {
     id: 'pg',
@@ -140,6 +153,11 @@ function pgPage(pg: PgDocs, diagrams: Diagram[]): Page {
   };
 }
 
+/** The notes that touch one object, each narrowed to that object. */
+function notesOn(notes: readonly CapabilityNote[], name: string): CapabilityNote[] {
+  return notes.filter((n) => n.objects.some((o) => o.name === name)).map((n) => ({ ...n, objects: n.objects.filter((o) => o.name === name) }));
+}
+
 function capabilityBlocks(notes: CapabilityNote[], heading = 'Capability notes'): Block[] {
   if (!notes.length) return [];
   return [
@@ -147,7 +165,7 @@ function capabilityBlocks(notes: CapabilityNote[], heading = 'Capability notes')
     {
       table: {
         head: ['feature', 'with it', 'without it', 'objects', 'in this shape'],
-        rows: notes.map((c) => [code(c.feature), c.withFeature, c.without, join(c.objects.map((o) => code(o))), c.inThisShape ?? '']),
+        rows: notes.map((c) => [code(c.feature), c.withFeature, c.without, join(c.objects.map((o) => [code(o.name), o.parts.length ? ` (${o.parts.join(', ')})` : ''])), c.inThisShape ?? '']),
       },
     },
   ];
@@ -226,12 +244,12 @@ function tablePageOf(pg: PgDocs, t: DocTable): Page {
       ? { table: { head: ['trigger', 'definition', 'enabled'], rows: t.triggers.map((tr) => [code(tr.name), code(tr.definition), tr.enabled ? 'yes' : 'no']) } }
       : { p: 'None.' },
   );
-  const notes = pg.capabilities.filter((c) => c.objects.some((o) => o === t.name || o.startsWith(`${t.name}.`)));
-  blocks.push(...capabilityBlocks(notes));
+  blocks.push(...capabilityBlocks(notesOn(pg.capabilities, t.name)));
   const lead: Inline[] = [];
   if (t.purpose) lead.push(t.purpose, ' — ');
   lead.push('summary group: ', t.group === 'Not in summary' ? t.group : link(groupPage(pg.groups.find((g) => g.name === t.group)!.slug), t.group));
   if (t.comment) lead.push('. Comment: ', code(t.comment));
+  if (t.options) lead.push('. Table: ', code(t.options));
   return {
     id: tablePage(t.name),
     title: t.name,
@@ -356,8 +374,7 @@ function collectionPageOf(c: DocCollection, capabilities: CapabilityNote[]): Pag
       ? { table: { head: ['field', 'holds ids of'], rows: c.references.map((r) => [code(r.path), tableLink(r.table)]) } }
       : { p: 'No field holds ids of PostgreSQL rows.' },
   );
-  const notes = capabilities.filter((n) => n.objects.some((o) => o === c.name || o.startsWith(`${c.name}.`)));
-  blocks.push(...capabilityBlocks(notes));
+  blocks.push(...capabilityBlocks(notesOn(capabilities, c.name)));
   return {
     id: collectionPage(c.name),
     title: c.name,
@@ -397,7 +414,8 @@ function s3Page(model: DocsModel): Page {
       { h: 2, text: 'Prefixes' },
       { table: { head: ['prefix', 'asset types'], rows: s3.prefixes.map((p) => [code(p.prefix), p.assetTypes.join(', ')]) } },
       { h: 2, text: 'Bucket settings' },
-      { table: { head: ['setting', 'value', 'note'], rows: s3.settings.map((s) => [s.setting, code(s.value), s.note ?? '']) } },
+      ...(s3.settings.some((s) => s.when) ? [{ p: 'A setting marked "with X" / "without X" holds on targets with or without X (a KMS key, an https endpoint, the web origins); ${...} stands for the target\'s own value.' } as Block] : []),
+      { table: { head: ['setting', 'value', 'on', 'note'], rows: s3.settings.map((s) => [s.setting, code(s.value), s.when ?? 'every target', s.note ?? '']) } },
       ...capabilityBlocks(s3.capabilities),
     ],
     keywords: s3.assetTypes.flatMap((a) => [a.name, a.prefix]),

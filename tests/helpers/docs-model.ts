@@ -71,7 +71,10 @@ export function smallModel(): DocsModel {
       enums: [{ name: 'user_status', labels: ['active', 'inactive'], usedBy: [{ table: 'users', column: 'status' }] }],
       extensions: { plpgsql: '' },
       functions: [{ name: 'recruit_set_updated_at()', comment: 'keeps updated_at current' }],
-      capabilities: [{ store: 'postgres', feature: 'pgvector', withFeature: 'vector(384)', without: 'real[]', objects: ['students.bio'] }],
+      views: [],
+      domains: [],
+      sequences: [],
+      capabilities: [{ store: 'postgres', feature: 'pgvector', withFeature: 'vector(384)', without: 'real[]', objects: [{ name: 'students', parts: ['bio'] }] }],
     },
     mongo: {
       server: 'MongoDB',

@@ -142,6 +142,18 @@ describe('HTML page', () => {
     expect(html).toContain(`content="default-src 'none';`);
   });
 
+  it('nests properly (every element closed in order) and every in-page link has its target', () => {
+    const body = html.replace(/<(meta|input|br|img|!doctype)\b[^>]*>/gi, '').replace(/<style>[\s\S]*?<\/style>|<script>[\s\S]*?<\/script>/g, '');
+    expect(unbalanced(body)).toEqual([]);
+    const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+    const targets = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+    expect(targets.filter((t) => !ids.has(t))).toEqual([]);
+    // SVG marker references resolve too, and no id is used twice.
+    const all = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(all.length).toBe(ids.size);
+    for (const [, ref] of html.matchAll(/url\(#([^)]+)\)/g)) expect(ids.has(ref), ref).toBe(true);
+  });
+
   it('has every page as a section, links between tables, the search box, and each diagram once', () => {
     for (const id of ['p-index', 'p-pg-table-users', 'p-pg-table-notes', 'p-mongo-sessions', 'p-s3', 'p-pg-enums']) expect(html).toContain(`<section class="page" id="${id}"`);
     expect(html).toContain('<a href="#p-pg-table-students"><code>students</code></a>');
