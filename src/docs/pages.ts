@@ -27,18 +27,26 @@ export const collectionPage = (c: string) => `mongo/${c}`;
 const tableLink = (t: string): Inline => link(tablePage(t), code(t));
 const enumLink = (e: string): Inline => link('pg/enums', code(e), e);
 
+const diagramCache = new WeakMap<PgDocs, Diagram[]>();
+
+/** The overall diagram and one per summary group; made once per model (see run.ts: made early while other stores answer). */
+export function diagramsOf(pg: PgDocs): Diagram[] {
+  const cached = diagramCache.get(pg);
+  if (cached) return cached;
+  const all = erDiagram(pg, 'PostgreSQL: all tables', pg.tables.map((t) => t.name), { groups: true });
+  const diagrams: Diagram[] = [{ key: OVERALL, diagram: all, mermaid: mermaid(all) }];
+  for (const g of pg.groups) {
+    const d = erDiagram(pg, `PostgreSQL: ${g.name}`, g.tables);
+    diagrams.push({ key: g.slug, diagram: d, mermaid: mermaid(d) });
+  }
+  diagramCache.set(pg, diagrams);
+  return diagrams;
+}
+
 export function buildSite(model: DocsModel): Site {
   const pages: Page[] = [];
-  const diagrams: Diagram[] = [];
   const pg = model.postgres;
-  if (pg) {
-    const all = erDiagram(pg, 'PostgreSQL: all tables', pg.tables.map((t) => t.name), { groups: true });
-    diagrams.push({ key: OVERALL, diagram: all, mermaid: mermaid(all) });
-    for (const g of pg.groups) {
-      const d = erDiagram(pg, `PostgreSQL: ${g.name}`, g.tables);
-      diagrams.push({ key: g.slug, diagram: d, mermaid: mermaid(d) });
-    }
-  }
+  const diagrams: Diagram[] = pg ? diagramsOf(pg) : [];
   pages.push(indexPage(model, diagrams));
   if (pg) {
     pages.push(pgPage(pg, diagrams));

@@ -14,7 +14,9 @@ import { MANIFEST } from '../summary/manifest';
 import { expectedShapePath, loadExpectedShape, s3ShapePath } from '../verify/expected';
 import { mongoDocs, pgDocs, s3Docs } from './from-shapes';
 import { diffDocs, isClean, renderDocs, writeDocs, type DocsDiff } from './generate';
-import type { CapabilityNote, DocsModel } from './model';
+import type { CapabilityNote, DocsModel, PgDocs } from './model';
+import { diagramsOf } from './pages';
+import { layoutEr } from './svg';
 
 export const DEFAULT_OUT = 'docs/schema';
 
@@ -85,13 +87,21 @@ function capabilityRecords(list: readonly Capability[]): CapabilityNote[] {
  * canonical entries. Stores are read concurrently; the first that cannot be reached is thrown.
  */
 export async function liveModel(config: Config): Promise<DocsModel> {
-  const [pg, mongo, s3] = await Promise.allSettled([livePostgres(config), liveMongo(config), liveS3(config)]);
+  // Every store must be configured before any is contacted: half the docs of a target prove nothing.
+  for (const store of ['postgres', 'mongo', 's3'] as const) requireStore(config, store);
+  // PostgreSQL usually answers first: its model and diagram layouts (most of the rendering) are
+  // made while MongoDB and S3 are still being read.
+  const early = livePostgres(config).then((p) => {
+    const doc = pgDocs(p.entries, MANIFEST, p.server, p.infrastructure);
+    for (const d of diagramsOf(doc)) layoutEr(d.diagram);
+    return doc;
+  });
+  const [pg, mongo, s3] = await Promise.allSettled([early, liveMongo(config), liveS3(config)]);
   const failed = [pg, mongo, s3].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const p = (pg as PromiseFulfilledResult<{ entries: ShapeEntry[]; server: string; infrastructure: (t: string) => boolean }>).value;
+  const pgDoc = (pg as PromiseFulfilledResult<PgDocs>).value;
   const m = (mongo as PromiseFulfilledResult<{ entries: ShapeEntry[]; server: string; capabilities: Capability[] }>).value;
   const s = (s3 as PromiseFulfilledResult<{ entries: ShapeEntry[]; server: string; capabilities: Capability[] }>).value;
-  const pgDoc = pgDocs(p.entries, MANIFEST, p.server, p.infrastructure);
   return {
     source: 'live stores',
     postgres: pgDoc,
@@ -100,47 +110,45 @@ export async function liveModel(config: Config): Promise<DocsModel> {
   };
 }
 
+/** Reads through an open client and closes it whatever happens; a foreign error becomes the store's one-line error (exit 2). */
+async function reading<C, T>(client: C, close: (c: C) => unknown, translate: (err: unknown) => RecruitDbError, work: (c: C) => Promise<T>): Promise<T> {
+  try {
+    return await work(client);
+  } catch (err) {
+    throw err instanceof RecruitDbError ? err : translate(err);
+  } finally {
+    await Promise.resolve()
+      .then(() => close(client))
+      .catch(() => undefined);
+  }
+}
+
 async function livePostgres(config: Config): Promise<{ entries: ShapeEntry[]; server: string; infrastructure: (t: string) => boolean }> {
   const pg = requireStore(config, 'postgres');
   const { connectPg, pgError } = await import('../stores/postgres/connect');
   const { introspectPostgres, isBookkeepingTable, postgresEntries } = await import('../stores/postgres/introspect');
-  const client = await connectPg(pg, config.timeoutMs);
-  try {
+  return reading(await connectPg(pg, config.timeoutMs), (c) => c.end(), (err) => pgError(err, pg, config.timeoutMs), async (client) => {
     const shape = await introspectPostgres(client);
     return { entries: postgresEntries(shape), server: `PostgreSQL ${shape.server.version} (live)`, infrastructure: isBookkeepingTable };
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : pgError(err, pg, config.timeoutMs);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }
 
 async function liveMongo(config: Config): Promise<{ entries: ShapeEntry[]; server: string; capabilities: Capability[] }> {
   const mongo = requireStore(config, 'mongo');
   const { connectMongo, mongoError } = await import('../stores/mongo/connect');
   const { introspectMongo, mongoEntries } = await import('../stores/mongo/introspect');
-  const client = await connectMongo(mongo, config.timeoutMs);
-  try {
+  return reading(await connectMongo(mongo, config.timeoutMs), (c) => c.close(), (err) => mongoError(err, mongo, config.timeoutMs), async (client) => {
     const shape = await introspectMongo(client, mongo.db);
     return { entries: mongoEntries(shape), server: `${shape.server.label} (live)`, capabilities: shape.capabilities };
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : mongoError(err, mongo, config.timeoutMs);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+  });
 }
 
 async function liveS3(config: Config): Promise<{ entries: ShapeEntry[]; server: string; capabilities: Capability[] }> {
   const s3 = requireStore(config, 's3');
   const { createS3Client, s3Error } = await import('../stores/s3/connect');
   const { readBucket, s3Entries } = await import('../stores/s3/introspect');
-  const client = createS3Client(s3, config.timeoutMs);
-  try {
+  return reading(createS3Client(s3, config.timeoutMs), (c) => c.destroy(), (err) => s3Error(err, s3, config.timeoutMs), async (client) => {
     const bucket = await readBucket(client, s3, config.timeoutMs);
     return { entries: s3Entries(bucket), server: `${bucket.server} (live)`, capabilities: bucket.capabilities };
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : s3Error(err, s3, config.timeoutMs);
-  } finally {
-    client.destroy();
-  }
+  });
 }
