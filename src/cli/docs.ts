@@ -35,7 +35,7 @@ Examples:
         );
         const code = opts.check && !result.clean ? EXIT.DRIFT : EXIT.OK;
         if (out.json) {
-          out.data({ version: 1, command: 'docs', ok: code === EXIT.OK, ...result });
+          out.data({ version: 1, command: 'docs', ok: code === EXIT.OK, exitCode: code, ...result });
           return code;
         }
         const { missing, changed, extra } = result.diff;

@@ -347,6 +347,11 @@ export function mongoDocs(entries: readonly ShapeEntry[], manifest: Manifest, pg
   };
 }
 
+/** What a capability means, in words, for the notes of any store (none for a feature not named here). */
+export function capabilityWords(feature: string): { withFeature: string; without: string } | undefined {
+  return PG_WORDS[feature] ?? MONGO_WORDS[feature];
+}
+
 const MONGO_WORDS: Record<string, { withFeature: string; without: string }> = {
   jsonSchemaValidator: {
     withFeature: 'each collection carries its $jsonSchema validator, enforced by the server',

@@ -398,6 +398,7 @@ function collectionPageOf(c: DocCollection, capabilities: CapabilityNote[]): Pag
 function s3Page(model: DocsModel): Page {
   const s3 = model.s3!;
   const MiB = 1024 * 1024;
+  const variants = s3.settings.some((s) => s.when);
   return {
     id: 's3',
     title: 'S3',
@@ -422,8 +423,12 @@ function s3Page(model: DocsModel): Page {
       { h: 2, text: 'Prefixes' },
       { table: { head: ['prefix', 'asset types'], rows: s3.prefixes.map((p) => [code(p.prefix), p.assetTypes.join(', ')]) } },
       { h: 2, text: 'Bucket settings' },
-      ...(s3.settings.some((s) => s.when) ? [{ p: 'A setting marked "with X" / "without X" holds on targets with or without X (a KMS key, an https endpoint, the web origins); ${...} stands for the target\'s own value.' } as Block] : []),
-      { table: { head: ['setting', 'value', 'on', 'note'], rows: s3.settings.map((s) => [s.setting, code(s.value), s.when ?? 'every target', s.note ?? '']) } },
+      ...(variants
+        ? [
+            { p: 'A setting marked "with X" / "without X" holds on targets with or without X (a KMS key, an https endpoint, the web origins); ${...} stands for the target\'s own value.' } as Block,
+            { table: { head: ['setting', 'value', 'on', 'note'], rows: s3.settings.map((s) => [s.setting, code(s.value), s.when ?? 'every target', s.note ?? '']) } } as Block,
+          ]
+        : [{ table: { head: ['setting', 'value', 'note'], rows: s3.settings.map((s) => [s.setting, code(s.value), s.note ?? '']) } } as Block]),
       ...capabilityBlocks(s3.capabilities),
     ],
     keywords: s3.assetTypes.flatMap((a) => [a.name, a.prefix]),

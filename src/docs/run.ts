@@ -12,7 +12,7 @@ import { parseShape } from '../stores/shape-file';
 import type { Capability, ShapeEntry } from '../stores/shapes';
 import { MANIFEST } from '../summary/manifest';
 import { expectedShapePath, loadExpectedShape, s3ShapePath } from '../verify/expected';
-import { mongoDocs, pgDocs, s3Docs } from './from-shapes';
+import { capabilityWords, mongoDocs, pgDocs, s3Docs } from './from-shapes';
 import { diffDocs, isClean, renderDocs, writeDocs, type DocsDiff } from './generate';
 import type { CapabilityNote, DocsModel, PgDocs } from './model';
 import { diagramsOf } from './pages';
@@ -79,7 +79,14 @@ function migrationsLabel(migrations: readonly string[]): string {
 function capabilityRecords(list: readonly Capability[]): CapabilityNote[] {
   return list
     .filter((c) => !c.supported)
-    .map((c) => ({ store: c.store, feature: c.feature, withFeature: 'applied', without: c.reason ?? 'not applied', objects: [], inThisShape: `not supported by ${c.server}` }));
+    .map((c) => ({
+      store: c.store,
+      feature: c.feature,
+      withFeature: capabilityWords(c.feature)?.withFeature ?? 'applied',
+      without: c.reason ?? capabilityWords(c.feature)?.without ?? 'not applied',
+      objects: [],
+      inThisShape: `not supported by ${c.server}`,
+    }));
 }
 
 /**

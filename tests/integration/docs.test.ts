@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { isBookkeepingTable } from '../../src/stores/postgres/introspect';
 import { allTables, MANIFEST } from '../../src/summary/manifest';
 import { loadExpectedShape } from '../../src/verify/expected';
 import { REPO, runCli } from '../helpers/cli';
-import { freshStores } from '../helpers/stores';
+import { cliEnv, freshStores } from '../helpers/stores';
 
 /** No store settings at all: docs from the committed shape must not need any. */
 const BARE = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' };
@@ -46,7 +46,7 @@ describe('docs --check keeps the committed docs current (CI runs this)', () => {
 
     const json = await runCli(['docs', '--check', '--out', out, '--json'], { env: BARE });
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ version: 1, command: 'docs', ok: false, clean: false, diff: { changed: ['postgres/tables/users.md'], missing: ['mongo/event_log.md'], extra: ['postgres/tables/dropped_table.md'] } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ version: 1, command: 'docs', ok: false, exitCode: 1, clean: false, diff: { changed: ['postgres/tables/users.md'], missing: ['mongo/event_log.md'], extra: ['postgres/tables/dropped_table.md'] } });
 
     const fix = await runCli(['docs', '--out', out], { env: BARE });
     expect(fix.code).toBe(0);
@@ -130,6 +130,17 @@ describe('bad input', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/holds files that recruit-db docs did not write \(hint: choose an empty or new folder/);
     expect(readdirSync(out)).toEqual(['notes.txt']);
+  });
+
+  it('--live against a store that does not answer: one line naming it, exit 2, no secret, nothing written', async () => {
+    const out = join(tempDir(), 'never');
+    const env = cliEnv({ DATABASE_URL: 'postgres://recruit:s3cret-pw@127.0.0.1:9/recruit_db', RECRUIT_DB_TIMEOUT: '2' });
+    const r = await runCli(['docs', '--live', '--out', out], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^recruit-db: postgres: /);
+    expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--live without store settings says which is missing and exits 2', async () => {
