@@ -7,6 +7,7 @@
 import { ASSET_TYPES, buildKey, uniquePrefixes, type AssetType } from '../../s3-layout';
 import type { JsonValue, ShapeEntry } from '../stores/shapes';
 import type { Manifest } from '../summary/manifest';
+import { NOT_IN_SUMMARY } from '../verify/compare';
 import { cmp } from './er';
 import type {
   CapabilityNote,
@@ -36,7 +37,6 @@ interface RawTable {
   triggers: DocTable['triggers'];
 }
 
-export const NOT_IN_SUMMARY = 'Not in summary';
 
 /** The entries of a capable server (a condition the entries do not state counts as present), absent ones dropped. */
 export function capableVariant(entries: readonly ShapeEntry[]): ShapeEntry[] {

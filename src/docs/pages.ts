@@ -2,6 +2,7 @@
  * The documentation's pages, from the model: what each page says, in the neutral document tree
  * (doc.ts) that the Markdown and HTML renderers both draw.
  */
+import { NOT_IN_SUMMARY } from '../verify/compare';
 import { code, join, link, type Block, type Inline, type Page } from './doc';
 import { cardinalityWords, erDiagram, mermaid, type ErDiagram } from './er';
 import type { CapabilityNote, DocCollection, DocForeignKey, DocTable, DocsModel, MongoField, PgDocs } from './model';
@@ -255,7 +256,7 @@ function tablePageOf(pg: PgDocs, t: DocTable): Page {
   blocks.push(...capabilityBlocks(notesOn(pg.capabilities, t.name)));
   const lead: Inline[] = [];
   if (t.purpose) lead.push(t.purpose, ' — ');
-  lead.push('summary group: ', t.group === 'Not in summary' ? t.group : link(groupPage(pg.groups.find((g) => g.name === t.group)!.slug), t.group));
+  lead.push('summary group: ', t.group === NOT_IN_SUMMARY ? t.group : link(groupPage(pg.groups.find((g) => g.name === t.group)!.slug), t.group));
   if (t.comment) lead.push('. Comment: ', code(t.comment));
   if (t.options) lead.push('. Table: ', code(t.options));
   return {
