@@ -39,6 +39,35 @@ export function objectKey(e: Pick<ShapeEntry, 'kind' | 'name'>): string {
   return `${e.kind}\u0000${e.name}`;
 }
 
+/**
+ * A BSON value as Extended JSON (canonical mode), so a UUID in a partial filter or a Decimal128 in a
+ * validator reads and compares as what it is; numbers that JavaScript holds exactly stay numbers.
+ */
+function bsonValue(v: { _bsontype: string } & Record<string, unknown>): JsonValue {
+  const text = () => String((v as { toString(...a: unknown[]): string }).toString());
+  switch (v._bsontype) {
+    case 'ObjectId':
+      return { $oid: (v as unknown as { toHexString(): string }).toHexString() };
+    case 'Binary': {
+      const b = v as unknown as { sub_type: number; toString(enc: string): string };
+      return b.sub_type === 4 ? { $uuid: text() } : { $binary: { base64: b.toString('base64'), subType: b.sub_type.toString(16).padStart(2, '0') } };
+    }
+    case 'Int32':
+    case 'Double':
+      return Number((v as unknown as { valueOf(): number }).valueOf());
+    case 'Long':
+      return { $numberLong: text() };
+    case 'Decimal128':
+      return { $numberDecimal: text() };
+    case 'BSONRegExp':
+      return { $regularExpression: { pattern: String(v.pattern), options: String(v.options) } };
+    case 'Timestamp':
+      return { $timestamp: text() };
+    default:
+      return text();
+  }
+}
+
 /** JSON with object keys sorted at every level, except under the keys named in `ordered` (an index's key pattern). */
 export function canonicalJson(value: unknown, ordered: ReadonlySet<string> = NONE): JsonValue {
   const walk = (v: unknown, keepOrder: boolean): JsonValue => {
@@ -47,8 +76,9 @@ export function canonicalJson(value: unknown, ordered: ReadonlySet<string> = NON
     if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
     if (typeof v === 'bigint') return Number(v);
     if (Array.isArray(v)) return v.map((x) => walk(x, false));
-    if (v instanceof Date) return v.toISOString();
-    if (typeof (v as { toHexString?: unknown }).toHexString === 'function') return String((v as { toHexString(): string }).toHexString());
+    if (v instanceof Date) return { $date: v.toISOString() };
+    if (v instanceof RegExp) return { $regularExpression: { pattern: v.source, options: v.flags } };
+    if (typeof v === 'object' && typeof (v as { _bsontype?: unknown })._bsontype === 'string') return bsonValue(v as { _bsontype: string } & Record<string, unknown>);
     if (typeof v === 'object') {
       const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
       const out: Record<string, JsonValue> = {};

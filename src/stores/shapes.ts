@@ -166,7 +166,10 @@ export interface PgTable {
 export interface PgView {
   name: string;
   materialized: boolean;
+  /** pg_get_viewdef(), whitespace collapsed: as this server prints it (versions differ). */
   definition: string;
+  /** `name type` per column, in order. */
+  columns: string[];
   comment?: string;
 }
 

@@ -16,12 +16,20 @@ import { mongoMigrationsDir } from '../stores/mongo/mmconfig';
  * the expected shape for a server nobody has at hand (a MongoDB with validators, when the machine
  * only has FerretDB). A command the simulation does not know is an error naming it, never ignored.
  */
-export interface SimulatedCapabilities {
-  /** $jsonSchema validators (FEATURES.validator). */
-  validators: boolean;
-  /** TTL indexes (FEATURES.ttl). */
-  ttlIndexes: boolean;
-}
+/** Which features the simulated server has, by capability name (apply.ts FEATURES); absent: has it. */
+export type SimulatedCapabilities = Record<string, boolean>;
+
+/**
+ * How a server without each feature refuses it, as FerretDB 1.24 does (code 238), by capability
+ * name. A capability apply.ts records must have an entry here for the expected shape to say what a
+ * server without it gets; partial indexes are here ahead of their use (FerretDB refuses
+ * partialFilterExpression the same way).
+ */
+export const REFUSALS: Record<string, { collection?: (cmd: Document) => string | undefined; index?: (spec: Document) => string | undefined }> = {
+  jsonSchemaValidator: { collection: (cmd) => (cmd.validator !== undefined ? `${Object.keys(cmd)[0]}: support for field "validator"` : undefined) },
+  ttlIndex: { index: (spec) => (spec.expireAfterSeconds !== undefined ? 'Index option "expireAfterSeconds"' : undefined) },
+  partialIndex: { index: (spec) => (spec.partialFilterExpression !== undefined ? 'Index option "partialFilterExpression"' : undefined) },
+};
 
 interface SimCollection {
   options: Document;
@@ -46,6 +54,14 @@ export class SimulatedMongo implements CommandTarget {
 
   constructor(private readonly caps: SimulatedCapabilities) {}
 
+  private refuse(kind: 'collection' | 'index', doc: Document): void {
+    for (const [feature, rule] of Object.entries(REFUSALS)) {
+      if (this.caps[feature] ?? true) continue;
+      const what = rule[kind]?.(doc);
+      if (what) throw notImplemented(what);
+    }
+  }
+
   admin(): { command(cmd: Document): Promise<Document> } {
     return {
       command: async (cmd: Document) => {
@@ -67,23 +83,24 @@ export class SimulatedMongo implements CommandTarget {
       case 'create': {
         if (this.collections.has(coll)) throw new SimError(48, 'NamespaceExists', `Collection ${this.databaseName}.${coll} already exists.`);
         const options = defined(cmd, ['create']);
-        if (options.validator !== undefined && !this.caps.validators) throw notImplemented('create: support for field "validator"');
+        this.refuse('collection', cmd);
         this.collections.set(coll, { options, indexes: [{ v: 2, key: { _id: 1 }, name: '_id_' }] });
         return { ok: 1 };
       }
       case 'collMod': {
         const c = this.need(coll);
         const changes = defined(cmd, ['collMod']);
-        if (changes.validator !== undefined && !this.caps.validators) throw notImplemented('collMod: support for field "validator"');
+        this.refuse('collection', cmd);
         Object.assign(c.options, changes);
         return { ok: 1 };
       }
       case 'createIndexes': {
         const c = this.collections.get(coll) ?? this.implicitCreate(coll);
         for (const spec of (cmd.indexes ?? []) as Document[]) {
-          if (spec.expireAfterSeconds !== undefined && !this.caps.ttlIndexes) throw notImplemented('Index option "expireAfterSeconds"');
+          this.refuse('index', spec);
           const stored = { v: 2, ...defined(spec, []) };
           const same = c.indexes.find((i) => i.name === spec.name);
+          // Copies keep BSON values (a UUID in a partial filter) as the driver's classes, which structuredClone would not.
           if (same && JSON.stringify(same) !== JSON.stringify(stored)) {
             throw new SimError(85, 'IndexOptionsConflict', `An existing index has the same name as the requested index: ${spec.name}`);
           }
@@ -104,11 +121,11 @@ export class SimulatedMongo implements CommandTarget {
         const filter = (cmd.filter ?? {}) as { name?: string };
         const batch = [...this.collections.entries()]
           .filter(([n]) => filter.name === undefined || n === filter.name)
-          .map(([n, c]) => (cmd.nameOnly ? { name: n, type: 'collection' } : { name: n, type: 'collection', options: structuredClone(c.options) }));
+          .map(([n, c]) => (cmd.nameOnly ? { name: n, type: 'collection' } : { name: n, type: 'collection', options: { ...c.options } }));
         return { ok: 1, cursor: { id: 0, ns: `${this.databaseName}.$cmd.listCollections`, firstBatch: batch } };
       }
       case 'listIndexes':
-        return { ok: 1, cursor: { id: 0, ns: `${this.databaseName}.${coll}`, firstBatch: structuredClone(this.need(coll).indexes) } };
+        return { ok: 1, cursor: { id: 0, ns: `${this.databaseName}.${coll}`, firstBatch: this.need(coll).indexes.map((i) => ({ ...i })) } };
       // Data commands: the scripts' bookkeeping (the capability record) holds no schema.
       case 'find':
         return { ok: 1, cursor: { id: 0, ns: `${this.databaseName}.${coll}`, firstBatch: [] } };
@@ -163,4 +180,12 @@ export async function simulateMongoMigrations(caps: SimulatedCapabilities, dir =
   return { target, migrations: scripts.map((s) => s.name) };
 }
 
-export const SIMULATED_FEATURES = { validators: FEATURES.validator, ttlIndexes: FEATURES.ttl } as const;
+/** The features apply.ts records, each of which the simulation must know how to refuse. */
+export function simulatedFeatures(): string[] {
+  const features = Object.values(FEATURES) as string[];
+  const unknown = features.filter((f) => !REFUSALS[f]);
+  if (unknown.length) {
+    throw new Error(`the MongoDB simulation does not know how a server refuses ${unknown.join(', ')}: add it to REFUSALS in src/verify/mongo-sim.ts`);
+  }
+  return features;
+}

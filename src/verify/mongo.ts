@@ -12,7 +12,7 @@ import { describeConditions } from './expected';
 import { capabilityText, collector, deepItem, migrationState, MIGRATIONS, NOT_IN_SUMMARY, report, staleShape, unsupported, type Add, type ExpectedShape, type StoreReport } from './compare';
 
 /** The MongoDB features a server may refuse (apply.ts falls back and records it). */
-export const MONGO_CAPABILITIES: readonly string[] = [FEATURES.validator, FEATURES.ttl];
+export const MONGO_CAPABILITIES: readonly string[] = Object.values(FEATURES);
 
 /** Which variant a live MongoDB is, from the capability record the migrations wrote (no record: capable). */
 export function mongoConditions(shape: Pick<MongoShape, 'capabilities'>): ShapeConditions {

@@ -50,19 +50,26 @@ async function extensionBundle(name: string): Promise<unknown> {
   return mod[name];
 }
 
+/** PGlite's `extensions` option offering these extensions (by SQL name). */
+export async function pgliteExtensions(names: string[]): Promise<NonNullable<import('@electric-sql/pglite').PGliteOptions['extensions']>> {
+  const bundles: Record<string, unknown> = {};
+  for (const n of names) bundles[n] = await extensionBundle(n);
+  return bundles as NonNullable<import('@electric-sql/pglite').PGliteOptions['extensions']>;
+}
+
 /** A new in-memory PGlite offering exactly these extensions, migrated, read, and closed. */
 export async function migratedPglite(config: Config, extensions: string[]): Promise<MigratedPg> {
   let PGlite: typeof import('@electric-sql/pglite').PGlite;
   let PGLiteSocketServer: typeof import('@electric-sql/pglite-socket').PGLiteSocketServer;
-  const bundles: Record<string, unknown> = {};
+  let bundles: Awaited<ReturnType<typeof pgliteExtensions>>;
   try {
     ({ PGlite } = await import('@electric-sql/pglite'));
     ({ PGLiteSocketServer } = await import('@electric-sql/pglite-socket'));
-    for (const e of extensions) bundles[e] = await extensionBundle(e);
+    bundles = await pgliteExtensions(extensions);
   } catch (err) {
     throw missingDevDependency(err);
   }
-  const db = await PGlite.create({ extensions: bundles as NonNullable<import('@electric-sql/pglite').PGliteOptions['extensions']> });
+  const db = await PGlite.create({ extensions: bundles });
   // The migrator holds its lock on one connection and works on another: PGlite serves them in turn.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   await server.start();

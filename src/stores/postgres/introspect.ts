@@ -117,7 +117,6 @@ interface IdxRow {
   valid: boolean;
   nkeys: number;
   keys: number[];
-  cols: string[];
   def: string;
   predicate: string | null;
   constraint: string | null;
@@ -196,7 +195,7 @@ export async function introspectPostgres(db: Client | Knex): Promise<PgShape> {
          LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
          LEFT JOIN pg_collation co ON co.oid = a.attcollation
-        WHERE ${PUBLIC} AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE ${PUBLIC} AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY c.relname, a.attnum`,
     );
 
@@ -223,7 +222,6 @@ export async function introspectPostgres(db: Client | Knex): Promise<PgShape> {
     const idxs = await q<IdxRow>(
       `SELECT c.relname AS tbl, ic.relname AS name, am.amname AS method, i.indisunique AS unique, i.indisvalid AS valid,
               i.indnkeyatts AS nkeys, string_to_array(i.indkey::text, ' ')::int[] AS keys,
-              array(SELECT pg_get_indexdef(i.indexrelid, k, false) FROM generate_series(1, i.indnatts) k ORDER BY k) AS cols,
               pg_get_indexdef(i.indexrelid) AS def, pg_get_expr(i.indpred, i.indrelid) AS predicate,
               (SELECT con.conname FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) AS constraint,
               (SELECT oc.opcname FROM pg_opclass oc WHERE oc.oid = i.indclass[0]) AS opclass,
@@ -305,7 +303,7 @@ function assemble(r: {
   const schema: PgSchema = { tables: {}, views: {}, functions: {}, domains: {}, sequences: {} };
   for (const rel of r.rels) {
     if (rel.relkind === 'v' || rel.relkind === 'm') {
-      schema.views[rel.name] = { name: rel.name, materialized: rel.relkind === 'm', definition: normaliseSql(rel.viewdef ?? ''), comment: some(rel.comment) } satisfies PgView;
+      schema.views[rel.name] = { name: rel.name, materialized: rel.relkind === 'm', definition: normaliseSql(rel.viewdef ?? ''), columns: [], comment: some(rel.comment) } satisfies PgView;
       continue;
     }
     if (rel.parent) continue;
@@ -330,6 +328,8 @@ function assemble(r: {
   const table = (name: string): PgTable | undefined => schema.tables[name];
 
   for (const c of r.cols) {
+    const view = schema.views[c.tbl];
+    if (view) view.columns.push(`${c.name} ${c.type}`);
     const t = table(c.tbl);
     if (!t) continue;
     const col: PgColumn = { name: c.name, type: c.type, nullable: !c.notnull };
@@ -370,12 +370,13 @@ function assemble(r: {
   for (const i of r.idxs) {
     const t = table(i.tbl);
     if (!t) continue;
+    const { keys, include } = indexColumns(i.def);
     t.indexes[i.name] = {
       name: i.name,
       method: i.method,
       unique: i.unique,
-      keys: i.cols.slice(0, i.nkeys),
-      include: i.cols.slice(i.nkeys),
+      keys,
+      include,
       predicate: some(i.predicate),
       constraint: some(i.constraint),
       valid: i.valid,
@@ -486,6 +487,58 @@ function normaliseSql(sql: string): string {
   return sql.replace(/\s+/g, ' ').trim();
 }
 
+/** Splits at commas outside parentheses and quotes: `lower(a), b DESC` -> [`lower(a)`, `b DESC`]. */
+function splitTopLevel(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ch = list[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(list.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(list.slice(start).trim());
+  return out.filter(Boolean);
+}
+
+/** The parenthesised list after `start` in `text`, up to its matching parenthesis. */
+function parenthesised(text: string, start: number): { inner: string; end: number } | undefined {
+  const open = text.indexOf('(', start);
+  if (open < 0) return undefined;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return { inner: text.slice(open + 1, i), end: i + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * Key columns or expressions and INCLUDE columns, as the server's own definition writes them (with
+ * order, NULLS placement, collation and a non-default opclass, which per-column reads leave out).
+ */
+export function indexColumns(def: string): { keys: string[]; include: string[] } {
+  const using = def.indexOf(' USING ');
+  const keyList = parenthesised(def, using < 0 ? 0 : using);
+  if (!keyList) return { keys: [], include: [] };
+  const rest = def.slice(keyList.end);
+  const inc = /^\s+INCLUDE\s*/.test(rest) ? parenthesised(rest, 0) : undefined;
+  return { keys: splitTopLevel(keyList.inner), include: inc ? splitTopLevel(inc.inner) : [] };
+}
+
 /** `CREATE UNIQUE INDEX x ON ONLY jobs USING btree (a)` -> `USING btree (a)`: the name and table are the entry's. */
 export function indexDefinition(def: string): string {
   const m = /^CREATE (?:UNIQUE )?INDEX (?:"(?:[^"]|"")+"|\S+) ON (?:ONLY )?(?:"(?:[^"]|"")+"|\S+) (USING .*)$/s.exec(def);
@@ -577,8 +630,10 @@ export function postgresEntries(shape: PgShape): ShapeEntry[] {
     for (const k of Object.keys(t.triggers).sort()) part('trigger', k, triggerText(t.triggers[k]));
   }
   for (const name of Object.keys(s.views).sort()) {
+    // By columns: servers print the same view's query differently (PostgreSQL 16 dropped the table
+    // qualifiers 15 writes), so the text would differ between servers with nothing changed.
     const v = s.views[name];
-    out.push({ kind: 'view', name, value: `${v.materialized ? 'MATERIALIZED ' : ''}${v.definition}` });
+    out.push({ kind: 'view', name, value: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} (${v.columns.join(', ')})` });
   }
   return out;
 }
