@@ -17,7 +17,8 @@ export type Block =
   | { table: { head: string[]; rows: Inline[][] } }
   | { list: Inline[] }
   | { mermaid: string }
-  | { diagram: string; alt: string };
+  /** An ER diagram by key; `drawnOn`: the page that draws it, where one page holds all (HTML) and this one links to it. */
+  | { diagram: string; alt: string; drawnOn?: string };
 
 export interface Page {
   /** e.g. "pg/users", "mongo/event_log", "s3", "pg/group/payments". */

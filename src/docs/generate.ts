@@ -6,23 +6,58 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { RecruitDbError } from '../errors';
-import { htmlPage } from './html';
+import type { Page } from './doc';
+import { htmlPage, htmlSection } from './html';
 import { diagramFile, markdownPage, pageFile } from './markdown';
-import type { DocsModel } from './model';
-import { buildSite } from './pages';
+import type { DocsModel, PgDocs } from './model';
+import { buildSite, diagramsOf, pgPagesOf, type Diagram } from './pages';
 import { erSvg } from './svg';
 
 export const HTML_FILE = 'index.html';
 /** The first line of the generated README: how a folder is recognised as ours before files are removed. */
 export const TITLE = 'recruit-db schema';
 
+// Rendering is pure: each page's Markdown and each diagram's SVG file are made once per object, so
+// what prepareDocs made early is reused.
+const markdownCache = new WeakMap<Page, string>();
+const svgFileCache = new WeakMap<Diagram, string>();
+
+function markdownOf(page: Page): string {
+  let md = markdownCache.get(page);
+  if (md === undefined) markdownCache.set(page, (md = markdownPage(page)));
+  return md;
+}
+
+function svgFileOf(d: Diagram): string {
+  let svg = svgFileCache.get(d);
+  if (svg === undefined) {
+    const file = diagramFile(d.key, 'svg');
+    svg = erSvg(d.diagram, { href: (t) => relative(dirname(file), pageFile(`pg/table/${t}`)).split(sep).join('/') });
+    svgFileCache.set(d, svg);
+  }
+  return svg;
+}
+
+/**
+ * Renders what depends on PostgreSQL alone (its pages, Markdown and HTML, and every diagram): most
+ * of the work, done while the other stores are still being read (run.ts).
+ */
+export function prepareDocs(pg: PgDocs): void {
+  const diagrams = diagramsOf(pg);
+  const byKey = new Map(diagrams.map((d) => [d.key, d]));
+  for (const d of diagrams) svgFileOf(d);
+  for (const page of pgPagesOf(pg)) {
+    markdownOf(page);
+    htmlSection(page, byKey);
+  }
+}
+
 export function renderDocs(model: DocsModel): Map<string, string> {
   const site = buildSite(model);
   const files = new Map<string, string>();
-  for (const page of site.pages) files.set(pageFile(page.id), markdownPage(page));
+  for (const page of site.pages) files.set(pageFile(page.id), markdownOf(page));
   for (const d of site.diagrams) {
-    const svgFile = diagramFile(d.key, 'svg');
-    files.set(svgFile, erSvg(d.diagram, { href: (t) => relative(dirname(svgFile), pageFile(`pg/table/${t}`)).split(sep).join('/') }));
+    files.set(diagramFile(d.key, 'svg'), svgFileOf(d));
     files.set(diagramFile(d.key, 'mmd'), d.mermaid);
   }
   files.set(HTML_FILE, htmlPage(site, TITLE));

@@ -5,7 +5,8 @@
  */
 import type { Block, Inline, Page, Target } from './doc';
 import { plain } from './doc';
-import type { Site } from './pages';
+import type { ErDiagram } from './er';
+import type { Diagram, Site } from './pages';
 import { erSvg, escapeXml as esc } from './svg';
 
 export const anchorOf = (pageId: string, anchor?: string) => `p-${pageId.replace(/[^A-Za-z0-9_-]+/g, '-')}${anchor ? `--${anchor}` : ''}`;
@@ -19,46 +20,58 @@ function inline(i: Inline): string {
   return `<a href="${href(i.link)}">${inline(i.text)}</a>`;
 }
 
-export function htmlPage(site: Site, title: string): string {
-  const svgs = new Map<string, string>();
-  for (const d of site.diagrams) {
-    svgs.set(d.key, erSvg(d.diagram, { href: (t) => `#${anchorOf(`pg/table/${t}`)}`, idPrefix: `er-${d.key}` }));
+const svgCache = new WeakMap<ErDiagram, string>();
+
+/** A diagram as the page inlines it: entities link to their sections, ids unique on the page. */
+function inlineSvg(d: Diagram): string {
+  let svg = svgCache.get(d.diagram);
+  if (svg === undefined) {
+    svg = erSvg(d.diagram, { href: (t) => `#${anchorOf(`pg/table/${t}`)}`, idPrefix: `er-${d.key}` });
+    svgCache.set(d.diagram, svg);
   }
-  const drawn = new Set<string>();
-  const firstWith = new Map<string, string>();
-  for (const p of site.pages) for (const b of p.blocks) if ('diagram' in b && !firstWith.has(b.diagram)) firstWith.set(b.diagram, p.id);
+  return svg;
+}
 
-  const block = (b: Block): string => {
-    if ('h' in b) return `<h${b.h + 1}${b.anchor ? ` id="${esc(anchorOfCurrent(b.anchor))}"` : ''}>${esc(b.text)}</h${b.h + 1}>`;
-    if ('p' in b) return `<p>${inline(b.p)}</p>`;
-    if ('list' in b) return `<ul>${b.list.map((x) => `<li>${inline(x)}</li>`).join('')}</ul>`;
-    if ('mermaid' in b) return `<details><summary>Mermaid source</summary><pre>${esc(b.mermaid)}</pre></details>`;
-    if ('diagram' in b) {
-      if (drawn.has(b.diagram)) return `<p>Diagram: <a href="#${anchorOf(firstWith.get(b.diagram)!)}">${esc(b.alt)}</a>.</p>`;
-      drawn.add(b.diagram);
-      return `<figure class="diagram"><div class="diagram-tools"><button type="button" class="fit">fit to width</button></div><div class="scroll">${svgs.get(b.diagram) ?? ''}</div><figcaption>${esc(b.alt)}</figcaption></figure>`;
-    }
-    const { head, rows } = b.table;
-    return `<div class="table"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-      .map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`)
-      .join('')}</tbody></table></div>`;
-  };
-  let current = '';
-  const anchorOfCurrent = (a: string) => anchorOf(current, a);
+function block(b: Block, pageId: string, diagrams: ReadonlyMap<string, Diagram>): string {
+  if ('h' in b) return `<h${b.h + 1}${b.anchor ? ` id="${esc(anchorOf(pageId, b.anchor))}"` : ''}>${esc(b.text)}</h${b.h + 1}>`;
+  if ('p' in b) return `<p>${inline(b.p)}</p>`;
+  if ('list' in b) return `<ul>${b.list.map((x) => `<li>${inline(x)}</li>`).join('')}</ul>`;
+  if ('mermaid' in b) return `<details><summary>Mermaid source</summary><pre>${esc(b.mermaid)}</pre></details>`;
+  if ('diagram' in b) {
+    // One page holds everything: a diagram drawn elsewhere is a link to it, so each is inlined once.
+    if (b.drawnOn) return `<p>Diagram: <a href="#${anchorOf(b.drawnOn)}">${esc(b.alt)}</a>.</p>`;
+    const d = diagrams.get(b.diagram);
+    return `<figure class="diagram"><div class="diagram-tools"><button type="button" class="fit">fit to width</button></div><div class="scroll">${d ? inlineSvg(d) : ''}</div><figcaption>${esc(b.alt)}</figcaption></figure>`;
+  }
+  const { head, rows } = b.table;
+  return `<div class="table"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table></div>`;
+}
 
-  const sections = site.pages.map((p) => {
-    current = p.id;
-    const search = [p.title, ...(p.keywords ?? [])].join(' ').toLowerCase();
-    return [
-      `<section class="page" id="${anchorOf(p.id)}" data-search="${esc(search)}">`,
-      `<h2>${esc(p.title)}</h2>`,
-      p.lead ? `<p class="lead">${inline(p.lead)}</p>` : '',
-      ...p.blocks.map(block),
-      '</section>',
-    ]
-      .filter(Boolean)
-      .join('\n');
-  });
+const sectionCache = new WeakMap<Page, string>();
+
+/** One page as a section of the HTML page: a function of the page alone, so it is made once. */
+export function htmlSection(p: Page, diagrams: ReadonlyMap<string, Diagram>): string {
+  const cached = sectionCache.get(p);
+  if (cached !== undefined) return cached;
+  const search = [p.title, ...(p.keywords ?? [])].join(' ').toLowerCase();
+  const html = [
+    `<section class="page" id="${anchorOf(p.id)}" data-search="${esc(search)}">`,
+    `<h2>${esc(p.title)}</h2>`,
+    p.lead ? `<p class="lead">${inline(p.lead)}</p>` : '',
+    ...p.blocks.map((b) => block(b, p.id, diagrams)),
+    '</section>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  sectionCache.set(p, html);
+  return html;
+}
+
+export function htmlPage(site: Site, title: string): string {
+  const diagrams = new Map(site.diagrams.map((d) => [d.key, d]));
+  const sections = site.pages.map((p) => htmlSection(p, diagrams));
 
   return [
     '<!doctype html>',

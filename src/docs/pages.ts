@@ -44,17 +44,24 @@ export function diagramsOf(pg: PgDocs): Diagram[] {
   return diagrams;
 }
 
+const pgPageCache = new WeakMap<PgDocs, Page[]>();
+
+/** PostgreSQL's pages, made once per model: they depend on nothing else, so run.ts has them made early. */
+export function pgPagesOf(pg: PgDocs): Page[] {
+  const cached = pgPageCache.get(pg);
+  if (cached) return cached;
+  const diagrams = diagramsOf(pg);
+  const pages = [pgPage(pg, diagrams), ...pg.groups.map((g) => groupPageOf(pg, g.name, g.slug, diagrams.find((d) => d.key === g.slug)!)), ...pg.tables.map((t) => tablePageOf(pg, t)), enumsPage(pg)];
+  pgPageCache.set(pg, pages);
+  return pages;
+}
+
 export function buildSite(model: DocsModel): Site {
   const pages: Page[] = [];
   const pg = model.postgres;
   const diagrams: Diagram[] = pg ? diagramsOf(pg) : [];
   pages.push(indexPage(model, diagrams));
-  if (pg) {
-    pages.push(pgPage(pg, diagrams));
-    for (const g of pg.groups) pages.push(groupPageOf(pg, g.name, g.slug, diagrams.find((d) => d.key === g.slug)!));
-    for (const t of pg.tables) pages.push(tablePageOf(pg, t));
-    pages.push(enumsPage(pg));
-  }
+  if (pg) pages.push(...pgPagesOf(pg));
   if (model.mongo) {
     pages.push(mongoPage(model));
     for (const c of model.mongo.collections) pages.push(collectionPageOf(c, model.mongo.capabilities));
@@ -131,7 +138,7 @@ function pgPage(pg: PgDocs, diagrams: Diagram[]): Page {
     },
   });
   blocks.push({ h: 2, text: 'Entity-relationship diagram' });
-  blocks.push({ diagram: OVERALL, alt: 'PostgreSQL: all tables' });
+  blocks.push({ diagram: OVERALL, alt: 'PostgreSQL: all tables', drawnOn: 'index' });
   blocks.push({ mermaid: diagrams.find((d) => d.key === OVERALL)!.mermaid });
   blocks.push(...capabilityBlocks(pg.capabilities));
   blocks.push({ h: 2, text: 'Extensions' });

@@ -13,10 +13,8 @@ import type { Capability, ShapeEntry } from '../stores/shapes';
 import { MANIFEST } from '../summary/manifest';
 import { expectedShapePath, loadExpectedShape, s3ShapePath } from '../verify/expected';
 import { capabilityWords, mongoDocs, pgDocs, s3Docs } from './from-shapes';
-import { diffDocs, isClean, renderDocs, writeDocs, type DocsDiff } from './generate';
+import { diffDocs, isClean, prepareDocs, renderDocs, writeDocs, type DocsDiff } from './generate';
 import type { CapabilityNote, DocsModel, PgDocs } from './model';
-import { diagramsOf } from './pages';
-import { layoutEr } from './svg';
 
 export const DEFAULT_OUT = 'docs/schema';
 
@@ -96,11 +94,11 @@ function capabilityRecords(list: readonly Capability[]): CapabilityNote[] {
 export async function liveModel(config: Config): Promise<DocsModel> {
   // Every store must be configured before any is contacted: half the docs of a target prove nothing.
   for (const store of ['postgres', 'mongo', 's3'] as const) requireStore(config, store);
-  // PostgreSQL usually answers first: its model and diagram layouts (most of the rendering) are
-  // made while MongoDB and S3 are still being read.
+  // PostgreSQL usually answers first: its pages and diagrams (most of the rendering) are made
+  // while MongoDB and S3 are still being read.
   const early = livePostgres(config).then((p) => {
     const doc = pgDocs(p.entries, MANIFEST, p.server, p.infrastructure);
-    for (const d of diagramsOf(doc)) layoutEr(d.diagram);
+    prepareDocs(doc);
     return doc;
   });
   const [pg, mongo, s3] = await Promise.allSettled([early, liveMongo(config), liveS3(config)]);

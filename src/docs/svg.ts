@@ -94,7 +94,7 @@ const layouts = new WeakMap<ErDiagram, Map<boolean, ErLayout>>();
  * groups, each group's tables share a header colour and a legend names them. Self references are
  * drawn as loops (below).
  */
-export function layoutEr(d: ErDiagram, labels = true): ErLayout {
+function layoutEr(d: ErDiagram, labels: boolean): ErLayout {
   const cached = layouts.get(d)?.get(labels);
   if (cached) return cached;
   const boxes = new Map(d.entities.map((e) => [e.table, boxOf(e)]));

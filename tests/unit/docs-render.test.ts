@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { erDiagram, mermaid } from '../../src/docs/er';
-import { diffDocs, isClean, renderDocs, writeDocs } from '../../src/docs/generate';
+import { diffDocs, isClean, prepareDocs, renderDocs, writeDocs } from '../../src/docs/generate';
 import { htmlPage } from '../../src/docs/html';
 import { markdownPage } from '../../src/docs/markdown';
 import { buildSite } from '../../src/docs/pages';
@@ -185,6 +185,12 @@ describe('files, write and check', () => {
     writeDocs(dir, smaller);
     expect(isClean(diffDocs(dir, smaller))).toBe(true);
     expect(readFileSync(join(dir, 'postgres/tables/users.md'), 'utf8')).toBe(files.get('postgres/tables/users.md'));
+  });
+
+  it('what prepareDocs renders early is what renderDocs would render: the same bytes', () => {
+    const early = smallModel();
+    prepareDocs(early.postgres!);
+    expect(renderDocs(early)).toEqual(renderDocs(smallModel()));
   });
 
   it('refuses to write into a folder of someone else\'s files', () => {
