@@ -14,7 +14,7 @@ interface VerifyFlags {
 export function register(program: Command): void {
   program
     .command('verify')
-    .description('check the live PostgreSQL, MongoDB and S3 stores against the documented schema summary and report drift')
+    .description('compare the live PostgreSQL, MongoDB and S3 stores with their expected shapes (every column, constraint, index, trigger, validator, bucket setting) and the documented summary; report each difference')
     .option('--summary <file>', 'check against this schema summary markdown instead of the shipped manifest')
     .addOption(onlyOption())
     .option('--strict', 'count warnings about the stores (unsupported server features, embedding fallback) as failures; documentation warnings never fail')
@@ -22,6 +22,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
+The expected shapes are committed beside the migrations (migrations/expected-shape.txt,
+mongo-migrations/expected-shape.txt) and written by \`recruit-db schema dump\`; a target with pending
+migrations is reported as "N migrations pending" rather than compared.
+
 Exit codes: 0 no drift (warnings allowed unless --strict); 1 drift found; 2 usage or connection error.
 With --json: the report on stdout (docs/verify-json.md); on exit 2, {"version":1,"error":{...}} instead.
 

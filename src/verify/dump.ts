@@ -289,7 +289,7 @@ async function s3Shape(config: Config, progress: (l: string) => void): Promise<B
 
 /** Bootstraps a scratch bucket, reads it back, and requires it to be what the layout asks. Deletes it after. */
 async function bootstrappedScratchBucket(config: Config, bucket: string): Promise<string> {
-  const { bootstrapS3, desiredBucket } = await import('../stores/s3/migrate');
+  const { bootstrapS3, deleteBucket, desiredBucket } = await import('../stores/s3/migrate');
   const { createS3Client } = await import('../stores/s3/connect');
   const { readBucket, s3Entries } = await import('../stores/s3/introspect');
   const { desiredView, liveView, S3_PART_FEATURE } = await import('./s3');
@@ -316,19 +316,7 @@ async function bootstrappedScratchBucket(config: Config, bucket: string): Promis
     const tls = desired.capabilities.some((c) => c.feature === 'tlsOnlyPolicy');
     return `${live.server} (${[tls ? 'without https' : 'with https', desired.encryption.kmsKeyId ? 'with kms_key' : 'without kms_key', desired.corsRule ? 'with web_origins' : 'without web_origins'].join(', ')})`;
   } finally {
-    await deleteScratchBucket(client, bucket).catch(() => undefined);
+    await deleteBucket(client, bucket).catch(() => undefined);
     client.destroy();
   }
-}
-
-/** Every version and delete marker, then the bucket (one request per version: moto refuses the SDK's batch delete). */
-async function deleteScratchBucket(client: import('@aws-sdk/client-s3').S3Client, bucket: string): Promise<void> {
-  const s3 = await import('@aws-sdk/client-s3');
-  for (;;) {
-    const page = await client.send(new s3.ListObjectVersionsCommand({ Bucket: bucket }));
-    const all = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
-    if (!all.length) break;
-    for (const v of all) await client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }));
-  }
-  await client.send(new s3.DeleteBucketCommand({ Bucket: bucket }));
 }

@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Document } from 'mongodb';
+import { RecruitDbError } from '../errors';
 import { FEATURES, type CommandTarget } from '../stores/mongo/apply';
 import { mongoMigrationsDir } from '../stores/mongo/mmconfig';
 
@@ -157,6 +158,9 @@ function defined(doc: Document, without: string[]): Document {
 
 /** The compiled migration scripts, in the order migrate-mongo applies them. */
 export function mongoScripts(dir = mongoMigrationsDir()): Array<{ name: string; path: string }> {
+  if (!existsSync(dir)) {
+    throw new RecruitDbError({ code: 'not-built', store: 'mongo', message: `no compiled MongoDB migrations at ${dir}`, hint: 'run `npm run build` (the scripts run compiled from dist/mongo-migrations)' });
+  }
   return readdirSync(dir)
     .filter((f) => f.endsWith('.js'))
     .sort()

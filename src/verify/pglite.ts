@@ -106,24 +106,29 @@ export async function migratedScratchDatabase(config: Config, name: string): Pro
     try {
       return await migrateAndRead(config, scratch);
     } finally {
-      await dropWithRetry(admin, name);
+      await dropDatabaseRetrying(admin, name);
     }
   } finally {
     await admin.end().catch(() => undefined);
   }
 }
 
-/** DROP ... WITH (FORCE) ends sessions, not an autovacuum worker a fresh migrate may wake: retry those for a while. */
-async function dropWithRetry(admin: Client, name: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+/**
+ * Drops a database this process created (a scratch target; the tests' own). FORCE ends client
+ * sessions, but not an autovacuum worker busy on the database (a fresh migrate or bulk load wakes
+ * one): the drop fails with 55006 (object in use) or, as FORCE may not signal a superuser's process,
+ * 42501. Both pass when the worker is done: retried for up to `waitMs`.
+ */
+export async function dropDatabaseRetrying(admin: Client, name: string, waitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
       return;
     } catch (err) {
       const code = (err as { code?: string }).code;
       if ((code !== '55006' && code !== '42501') || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
 }

@@ -96,6 +96,11 @@ export function verifyPostgres(manifest: Manifest, shape: PgShape, expected?: Ex
   for (const d of diffs) {
     const e = d.expected ?? d.live!;
     if (e.kind === 'table') drifted.add(e.name);
+    // An extension a DBA added (pg_stat_statements on a managed server) changes none of our objects: a warning, not drift.
+    if (e.kind === 'extension' && d.status === 'unexpected') {
+      add('Schema', 'extension', e.name, 'warning', 'installed, but not by the migrations (nothing of the schema depends on it)');
+      continue;
+    }
     deepItem(add, e.kind === 'table' ? group(e.name) : e.kind === 'enum' ? 'Enum Types' : 'Schema', d, 'the expected shape');
   }
   add(MIGRATIONS, 'shape', 'expected shape', 'ok', `${exp.length} definitions compared with ${expected.path} (${describeConditions(conditions)})`);

@@ -202,6 +202,17 @@ describe('postgres against an expected shape', () => {
     ]);
   });
 
+  it('an extension installed by hand is a warning; one the migrations installed, gone, is missing', () => {
+    const extra = deep((s) => {
+      s.extensions.pg_stat_statements = '1.10';
+    });
+    expect(problems(extra).map((i) => [i.kind, i.name, i.status])).toEqual([['extension', 'pg_stat_statements', 'warning']]);
+    const gone = deep((s) => {
+      delete s.extensions.plpgsql;
+    });
+    expect(brief(gone)).toEqual([['extension', 'plpgsql', 'missing']]);
+  });
+
   it('bookkeeping tables are never drift', () => {
     const r = deep((s) => {
       s.schema.tables.recruit_db_meta = { ...s.schema.tables.recruit_db_lock, name: 'recruit_db_meta' };

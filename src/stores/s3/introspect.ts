@@ -234,18 +234,7 @@ export async function introspectS3(client: S3Client, config: Config): Promise<S3
 // ------------------------------------------------------------------------------------- canonical entries
 
 /** What the canonical S3 entries are made of: a live bucket (BucketSettings) and the layout's wish (DesiredBucket) both fit. */
-export interface BucketView {
-  bucket: string;
-  markers: string[];
-  versioning?: string;
-  encryption?: S3Encryption | null;
-  publicAccessBlock?: PublicAccessBlock | null;
-  ownership?: string | null;
-  policy?: S3PolicyStatement[];
-  lifecycleRules?: LifecycleRule[];
-  corsRules?: CORSRule[];
-  tags?: Record<string, string>;
-}
+export type BucketView = Pick<BucketSettings, 'bucket' | 'markers' | 'versioning' | 'encryption' | 'publicAccessBlock' | 'ownership' | 'policy' | 'lifecycleRules' | 'corsRules' | 'tags'>;
 
 const sorted = (xs: readonly string[] | undefined) => (xs === undefined ? undefined : [...xs].sort());
 const asList = (x: string | string[] | undefined) => (x === undefined ? undefined : Array.isArray(x) ? [...x].sort() : [x]);

@@ -405,6 +405,37 @@ export async function bootstrapS3(config: Config, opts: { dryRun?: boolean; clie
   }
 }
 
+// ---- deleting a bucket this toolkit created ----
+
+/**
+ * Empties and deletes a bucket the caller created itself (schema dump's scratch bucket, the tests'
+ * own): never a target's bucket, which `down` refuses to touch. A missing bucket is fine. Versioned
+ * buckets keep every version and delete marker, and all of them must go first: one request per
+ * version, because moto answers DeleteObjects with an error page (it wants Content-MD5, the SDK
+ * sends CRC32), a few at a time (moto serves a handful of connections, a page can hold 1,000), and
+ * with versioning back on, because moto 5.2 answers 500 to deletes of keys with a delete marker while
+ * versioning is Suspended. The policy goes first: a deny of plain-http requests would refuse the rest.
+ */
+export async function deleteBucket(client: S3Client, bucket: string): Promise<void> {
+  const s3 = await import('@aws-sdk/client-s3');
+  try {
+    await client.send(new s3.HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    return;
+  }
+  await client.send(new s3.DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
+  await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).catch(() => undefined);
+  for (;;) {
+    const page = await client.send(new s3.ListObjectVersionsCommand({ Bucket: bucket }));
+    const all = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+    if (!all.length) break;
+    for (let i = 0; i < all.length; i += 8) {
+      await Promise.all(all.slice(i, i + 8).map((v) => client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }))));
+    }
+  }
+  await client.send(new s3.DeleteBucketCommand({ Bucket: bucket }));
+}
+
 // ---- status ----
 
 export type ItemState = 'ok' | 'missing' | 'drift' | 'unsupported';
