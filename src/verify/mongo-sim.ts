@@ -9,7 +9,7 @@ import { mongoMigrationsDir } from '../stores/mongo/mmconfig';
  * An in-memory MongoDB that keeps the catalog only (collections, their options, their indexes),
  * with the MongoDB 7 semantics the migration scripts rely on: `create` of an existing collection
  * fails, `createIndexes` of an existing name is a no-op when the spec is the same, `collMod`
- * replaces validation settings. A feature can be switched off, and is then refused the way FerretDB
+ * replaces validation settings, a validator with an empty `required` list is refused. A feature can be switched off, and is then refused the way FerretDB
  * refuses it (code 238, NotImplemented), so apply.ts's fallbacks run exactly as they do there.
  *
  * The migration scripts talk to their database only through a CommandTarget (the dry run depends on
@@ -51,6 +51,17 @@ class SimError extends Error {
 }
 
 const notImplemented = (what: string) => new SimError(238, 'NotImplemented', `${what} is not implemented yet`);
+
+/** MongoDB's $jsonSchema is draft 4: an empty `required` list is a parse error, not "nothing required". */
+function emptyRequired(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(emptyRequired);
+  if (!value || typeof value !== 'object') return false;
+  return Object.entries(value as Document).some(([k, v]) => (k === 'required' && Array.isArray(v) && v.length === 0) || emptyRequired(v));
+}
+
+function parseValidator(cmd: Document): void {
+  if (cmd.validator !== undefined && emptyRequired(cmd.validator)) throw new SimError(9, 'FailedToParse', "$jsonSchema keyword 'required' cannot be an empty array");
+}
 
 export class SimulatedMongo implements CommandTarget {
   readonly databaseName = 'simulated';
@@ -96,6 +107,7 @@ export class SimulatedMongo implements CommandTarget {
         if (this.collections.has(coll)) throw new SimError(48, 'NamespaceExists', `Collection ${this.databaseName}.${coll} already exists.`);
         const options = defined(cmd, ['create']);
         this.refuse('collection', cmd);
+        parseValidator(cmd);
         this.collections.set(coll, { options, indexes: [{ v: 2, key: { _id: 1 }, name: '_id_' }] });
         return { ok: 1 };
       }
@@ -103,6 +115,7 @@ export class SimulatedMongo implements CommandTarget {
         const c = this.need(coll);
         const changes = defined(cmd, ['collMod']);
         this.refuse('collection', cmd);
+        parseValidator(cmd);
         Object.assign(c.options, changes);
         return { ok: 1 };
       }

@@ -1,8 +1,13 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { UUID } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { ensureCollection, ensureIndex, FEATURES } from '../../src/stores/mongo/apply';
+import { applyCollection, ensureCollection, ensureIndex, FEATURES, type CommandTarget } from '../../src/stores/mongo/apply';
+import { RELEASE_1 } from '../../src/stores/mongo/release1';
+import { withoutEmptyRequired } from '../../src/stores/mongo/schema';
 import { introspectMongoTarget, mongoEntries } from '../../src/stores/mongo/introspect';
 import { REFUSALS, SimulatedMongo, simulatedFeatures, simulateMongoMigrations } from '../../src/verify/mongo-sim';
+import { REPO } from '../helpers/cli';
 
 /**
  * The in-memory MongoDB the expected shape is built on: MongoDB's catalog semantics, and FerretDB's
@@ -82,4 +87,57 @@ describe('the simulated MongoDB', () => {
     expect(migrations.length).toBeGreaterThanOrEqual(10);
     expect(Object.keys((await introspectMongoTarget(target)).collections).length).toBeGreaterThanOrEqual(10);
   });
+
+  it('refuses a validator with an empty `required` list, at any depth, as MongoDB does (FailedToParse); without validators the NotImplemented comes first', async () => {
+    const nested = { $jsonSchema: { bsonType: 'object', properties: { a: { bsonType: 'object', required: [], properties: {} } } } };
+    const db = new SimulatedMongo({});
+    await expect(db.command({ create: 'c', validator: nested })).rejects.toMatchObject({ code: 9, codeName: 'FailedToParse' });
+    await db.command({ create: 'c' });
+    await expect(db.command({ collMod: 'c', validator: { $jsonSchema: { required: [] } } })).rejects.toMatchObject({ code: 9 });
+    await expect(new SimulatedMongo({ [FEATURES.validator]: false }).command({ create: 'c', validator: nested })).rejects.toMatchObject({ code: 238 });
+  });
 });
+
+/**
+ * The first release's frozen definitions hold `required: []` in sub-objects, so as written its ten
+ * scripts could not run on a real MongoDB; apply.ts drops the empty lists from what it sends.
+ */
+describe('the first release on a MongoDB that parses its validators', () => {
+  const script = async (prefix: string) => {
+    const file = readdirSync(join(REPO, 'mongo-migrations')).find((f) => f.startsWith(prefix) && f.endsWith('.ts'))!;
+    return (await import(join(REPO, 'mongo-migrations', file))) as { up(db: CommandTarget): Promise<void>; down(db: CommandTarget): Promise<void> };
+  };
+  const shape = async (db: SimulatedMongo) => mongoEntries(await introspectMongoTarget(db)).map((e) => `${e.name} ${line(e)}`);
+
+  it('has empty lists to drop: the frozen definitions are not edited', () => {
+    const empties = (v: unknown): number => (Array.isArray(v) ? v.reduce((n: number, x) => n + empties(x), 0) : v && typeof v === 'object' ? Object.entries(v).reduce((n, [k, x]) => n + (k === 'required' && Array.isArray(x) && x.length === 0 ? 1 : empties(x)), 0) : 0);
+    expect(RELEASE_1.map((c) => empties(c.validator)).reduce((a, b) => a + b)).toBeGreaterThan(0);
+    for (const c of RELEASE_1) expect(empties(withoutEmptyRequired(c.validator)), c.name).toBe(0);
+  });
+
+  it('each first-release collection is created with the same rules, minus the empty lists', async () => {
+    const db = new SimulatedMongo({});
+    for (const def of RELEASE_1) {
+      await applyCollection(db, def.name);
+      const res = await db.command({ listCollections: 1, filter: { name: def.name } });
+      expect(res.cursor.firstBatch[0].options.validator, def.name).toEqual(withoutEmptyRequired(def.validator));
+    }
+  });
+
+  it('20261201000006 is still correct after the first ten, now a no-op both ways, and idempotent', async () => {
+    const db = new SimulatedMongo({ [FEATURES.sharding]: false });
+    const firstTen = readdirSync(join(REPO, 'mongo-migrations')).filter((f) => f.startsWith('20260210') && f.endsWith('.ts')).sort();
+    expect(firstTen).toHaveLength(10);
+    for (const f of firstTen) await (await script(f)).up(db);
+    const before = await shape(db);
+    expect(before.filter((l) => / validator /.test(l))).toHaveLength(10);
+    const six = await script('20261201000006');
+    await six.up(db);
+    expect(await shape(db)).toEqual(before);
+    await six.up(db);
+    expect(await shape(db)).toEqual(before);
+    await six.down(db);
+    expect(await shape(db)).toEqual(before);
+  });
+});
+

@@ -6,6 +6,13 @@
  *
  * Never update the pinned file for the scripts of a release that has shipped: add a new script with
  * a new definition instead. (A new script adds its own lines; that diff is the review.)
+ *
+ * The one deliberate exception so far: apply.ts drops empty `required` lists from every validator
+ * it sends (10 lines changed: the creates of the first release's scripts and the collMods back to
+ * its definitions in the second release's downs). MongoDB refuses `required: []` (FailedToParse),
+ * so no MongoDB ever applied those commands as pinned before; FerretDB stores no validator; an empty
+ * list requires nothing. The change is a no-op for every database that ran them, and lets a real
+ * MongoDB run them. The test below keeps any command with an empty list from coming back.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,5 +66,7 @@ describe('what each MongoDB migration script sends is pinned', () => {
       lines.push(`## ${file} up`, ...up.sent, `## ${file} down`, ...down.sent);
     }
     await expect(lines.join('\n') + '\n').toMatchFileSnapshot('__pinned__/mongo-migration-commands.txt');
+    // A real MongoDB refuses an empty `required` list: nothing any script sends may hold one.
+    expect(lines.filter((l) => l.includes('"required":[]'))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { Capability } from '../shapes';
 import { INTERNAL } from './collections';
 import { probeMongoServerWith, type MongoServer } from './connect';
 import { RELEASE_1 } from './release1';
-import type { CollectionDef, IndexDef, ShardKey } from './schema';
+import { withoutEmptyRequired, type CollectionDef, type IndexDef, type ShardKey } from './schema';
 
 /**
  * What the migration scripts call. Every change goes out as one raw database command (create,
@@ -93,9 +93,20 @@ async function record(db: CommandTarget, feature: Feature, collection: string, o
   await db.command({ update: INTERNAL.capabilities, updates: [{ q: { _id: feature }, u, upsert: true }] });
 }
 
+/**
+ * The validation options every create and collMod sends: the one place a definition becomes a
+ * command. Empty `required` lists are dropped here, not in the frozen definitions: the first
+ * release's have them, which MongoDB refuses (FailedToParse), so no MongoDB ever applied those
+ * scripts as written, and FerretDB stores no validator; for every database that applied them the
+ * change is a no-op, and a real MongoDB can now run them.
+ */
+function validationOptions(def: CollectionDef): Document {
+  return { validator: withoutEmptyRequired(def.validator), validationLevel: def.validationLevel, validationAction: def.validationAction };
+}
+
 /** The create command a real MongoDB receives for a collection. */
 export function createCommand(def: CollectionDef): Document {
-  return { create: def.name, validator: def.validator, validationLevel: def.validationLevel, validationAction: def.validationAction };
+  return { create: def.name, ...validationOptions(def) };
 }
 
 /** The createIndexes command for one index (TTL included). */
@@ -114,9 +125,7 @@ async function collectionExists(db: CommandTarget, name: string): Promise<boolea
 /** Creates the collection with its validator, or brings an existing one's validator up to date. */
 export async function ensureCollection(db: CommandTarget, def: CollectionDef): Promise<void> {
   const exists = await collectionExists(db, def.name);
-  const cmd = exists
-    ? { collMod: def.name, validator: def.validator, validationLevel: def.validationLevel, validationAction: def.validationAction }
-    : createCommand(def);
+  const cmd = exists ? { collMod: def.name, ...validationOptions(def) } : createCommand(def);
   try {
     await db.command(cmd);
     await record(db, FEATURES.validator, def.name, { supported: true });

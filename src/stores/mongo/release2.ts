@@ -21,24 +21,11 @@
  *   the first release's sub-objects had (FerretDB enforces no validator, so it went unnoticed).
  */
 import { RELEASE_1 } from './release1';
-import { DAY, deepFreeze, UUID_PATTERN, type CollectionDef, type JsonSchema } from './schema';
+import { DAY, deepFreeze, UUID_PATTERN, withoutEmptyRequired, type CollectionDef, type JsonSchema } from './schema';
 import { XAPI_STATEMENT_SCHEMA } from './xapi';
 
 const uuid = { bsonType: 'string', pattern: UUID_PATTERN } as const;
 const date = { bsonType: 'date' } as const;
-
-/** The same schema without empty `required` lists (an empty list requires nothing either way). */
-export function withoutEmptyRequired<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutEmptyRequired) as T;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([k, v]) => !(k === 'required' && Array.isArray(v) && v.length === 0))
-        .map(([k, v]) => [k, withoutEmptyRequired(v)]),
-    ) as T;
-  }
-  return value;
-}
 
 function first(name: string): CollectionDef {
   const def = RELEASE_1.find((c) => c.name === name);

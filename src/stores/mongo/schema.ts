@@ -43,6 +43,23 @@ export const IRI_PATTERN = '^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]+$';
 
 export const DAY = 86_400;
 
+/**
+ * The same schema without empty `required` lists. MongoDB's $jsonSchema (draft 4) refuses
+ * `required: []` (FailedToParse), and an empty list requires nothing, so dropping it changes no
+ * rule: apply.ts sends every validator through this, whichever release defined it.
+ */
+export function withoutEmptyRequired<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutEmptyRequired) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k, v]) => !(k === 'required' && Array.isArray(v) && v.length === 0))
+        .map(([k, v]) => [k, withoutEmptyRequired(v)]),
+    ) as T;
+  }
+  return value;
+}
+
 /** Freezes a definition tree, so no caller can change what a migration sends. */
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
