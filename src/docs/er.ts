@@ -31,7 +31,9 @@ function keyColumns(t: DocTable, external: boolean): ErEntity['columns'] {
 /**
  * The diagram of some tables: each with its key columns, every foreign key they hold, and (as
  * stubs) the tables those keys point to outside the selection. With every table selected, this is
- * the whole schema: every table and every foreign key.
+ * the whole schema: every table and every foreign key between documented tables. A key to a table
+ * the docs leave out (recruit-db's own recruit_db_* tables) is not drawn: Mermaid would invent a
+ * box for it that the SVG does not have; the table's page lists it.
  */
 export function erDiagram(pg: PgDocs, title: string, tables: readonly string[], opts: { groups?: boolean } = {}): ErDiagram {
   const byName = new Map(pg.tables.map((t) => [t.name, t]));
@@ -39,8 +41,9 @@ export function erDiagram(pg: PgDocs, title: string, tables: readonly string[], 
   const relations = pg.tables
     .filter((t) => inside.has(t.name))
     .flatMap((t) => t.foreignKeys)
+    .filter((fk) => byName.has(fk.refTable))
     .sort((a, b) => cmp(a.table, b.table) || cmp(a.name, b.name));
-  const stubs = [...new Set(relations.map((r) => r.refTable).filter((t) => !inside.has(t) && byName.has(t)))];
+  const stubs = [...new Set(relations.map((r) => r.refTable).filter((t) => !inside.has(t)))];
   const order = new Map(pg.tables.map((t, i) => [t.name, i]));
   const entities = [...tables.filter((t) => byName.has(t)).map((t) => ({ t, external: false })), ...stubs.map((t) => ({ t, external: true }))]
     .sort((a, b) => Number(a.external) - Number(b.external) || order.get(a.t)! - order.get(b.t)!)

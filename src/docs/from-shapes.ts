@@ -361,6 +361,10 @@ const MONGO_WORDS: Record<string, { withFeature: string; without: string }> = {
     withFeature: 'TTL indexes expire documents after the stated time',
     without: 'the TTL fields get a plain index; nothing expires by itself',
   },
+  sharding: {
+    withFeature: 'on a mongos (a sharded cluster), each large collection is sharded on the key its definition declares, with an index on that key (shard_<fields>)',
+    without: 'a standalone server, a replica set or FerretDB keeps every collection unsharded: the shard key stays declared, without its index',
+  },
 };
 
 // ---------------------------------------------------------------------------------------------- s3

@@ -137,6 +137,8 @@ export interface MongoField {
   limits?: string;
   /** A table of PostgreSQL the field holds ids of. */
   references?: string;
+  /** The same sub-document schema is listed at this other path (its fields are not repeated here). */
+  sameAs?: string;
 }
 
 export interface DocMongoIndex {

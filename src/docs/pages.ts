@@ -203,9 +203,15 @@ function groupPageOf(pg: PgDocs, name: string, slug: string, d: Diagram): Page {
   };
 }
 
-function fkRow(fk: DocForeignKey, side: 'references' | 'referenced'): Inline[] {
+/** A referenced table: a link when it has a page, else its name and why it has none. */
+function refTableCell(pg: PgDocs, fk: DocForeignKey): Inline {
+  if (pg.tables.some((t) => t.name === fk.refTable)) return tableLink(fk.refTable);
+  return [code(fk.refTable), ' (a table recruit-db keeps for itself: not documented here, not in the diagrams)'];
+}
+
+function fkRow(pg: PgDocs, fk: DocForeignKey, side: 'references' | 'referenced'): Inline[] {
   const cols = join(fk.columns.map((c) => code(c)));
-  if (side === 'references') return [code(fk.name), cols, [tableLink(fk.refTable), ` (${fk.refColumns.join(', ')})`], fk.onDelete, cardinalityWords(fk)];
+  if (side === 'references') return [code(fk.name), cols, [refTableCell(pg, fk), ` (${fk.refColumns.join(', ')})`], fk.onDelete, cardinalityWords(fk)];
   return [code(fk.name), tableLink(fk.table), cols, fk.onDelete, cardinalityWords(fk)];
 }
 
@@ -239,13 +245,13 @@ function tablePageOf(pg: PgDocs, t: DocTable): Page {
   blocks.push({ h: 2, text: 'References' });
   blocks.push(
     t.foreignKeys.length
-      ? { table: { head: ['constraint', 'columns', 'references', 'on delete', 'cardinality'], rows: t.foreignKeys.map((f) => fkRow(f, 'references')) } }
+      ? { table: { head: ['constraint', 'columns', 'references', 'on delete', 'cardinality'], rows: t.foreignKeys.map((f) => fkRow(pg, f, 'references')) } }
       : { p: 'This table references no other table.' },
   );
   blocks.push({ h: 2, text: 'Referenced by' });
   blocks.push(
     t.referencedBy.length
-      ? { table: { head: ['constraint', 'table', 'columns', 'on delete', 'cardinality'], rows: t.referencedBy.map((f) => fkRow(f, 'referenced')) } }
+      ? { table: { head: ['constraint', 'table', 'columns', 'on delete', 'cardinality'], rows: t.referencedBy.map((f) => fkRow(pg, f, 'referenced')) } }
       : { p: 'No table references this one.' },
   );
   blocks.push({ h: 2, text: 'Indexes' });
@@ -303,7 +309,7 @@ function mongoPage(model: DocsModel): Page {
             c.purpose ?? '',
             c.validationLevel ? `${c.validationLevel} / ${c.validationAction ?? ''}` : 'none',
             String(c.indexes.length),
-            c.ttl ? `${days(c.ttl.seconds)} on ${c.ttl.field}` : c.summaryTtlDays ? `${c.summaryTtlDays} days (not in this shape)` : '',
+            c.ttl ? ttlSummary(c.ttl) : c.summaryTtlDays ? `${c.summaryTtlDays} days (not in this shape)` : '',
             join([...new Set(c.references.map((r) => r.table))].map(tableLink)),
           ]),
         },
@@ -316,6 +322,18 @@ function mongoPage(model: DocsModel): Page {
 
 function days(seconds: number): string {
   return seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds} s`;
+}
+
+/**
+ * expireAfterSeconds 0 is a per-document expiry: each document goes at the date its field holds
+ * (the writer sets it from what the document means), not "0 days" after anything.
+ */
+function ttlSummary(ttl: NonNullable<DocCollection['ttl']>): string {
+  return ttl.seconds === 0 ? `per document, at ${ttl.field}` : `${days(ttl.seconds)} on ${ttl.field}`;
+}
+
+function ttlOption(seconds: number): string {
+  return `expireAfterSeconds: ${seconds} (${seconds === 0 ? 'at the date itself' : days(seconds)})`;
 }
 
 function fieldType(f: MongoField): string {
@@ -336,7 +354,7 @@ function collectionPageOf(c: DocCollection, capabilities: CapabilityNote[]): Pag
         head: ['path', 'BSON type', 'required', 'enum', 'pattern', 'limits', 'references'],
         rows: c.fields.map((f) => [
           code(f.path),
-          fieldType(f),
+          f.sameAs ? [fieldType(f), ', fields as at ', code(f.sameAs)] : fieldType(f),
           f.required ? 'yes' : '',
           f.enum ? join(f.enum.map((v) => code(String(v)))) : '',
           f.pattern ? code(f.pattern) : '',
@@ -357,7 +375,7 @@ function collectionPageOf(c: DocCollection, capabilities: CapabilityNote[]): Pag
         i.unique ? 'yes' : '',
         join(
           [
-            ...(i.expireAfterSeconds !== undefined ? [`expireAfterSeconds: ${i.expireAfterSeconds} (${days(i.expireAfterSeconds)})`] : []),
+            ...(i.expireAfterSeconds !== undefined ? [ttlOption(i.expireAfterSeconds)] : []),
             ...(i.partialFilterExpression ? [code(`partialFilterExpression: ${JSON.stringify(i.partialFilterExpression)}`)] : []),
             ...Object.entries(i.options).map(([k, v]) => code(`${k}: ${JSON.stringify(v)}`)),
           ] as Inline[],
@@ -366,7 +384,19 @@ function collectionPageOf(c: DocCollection, capabilities: CapabilityNote[]): Pag
     },
   });
   blocks.push({ h: 2, text: 'Expiry' });
-  if (c.ttl) {
+  if (c.ttl?.seconds === 0) {
+    blocks.push({
+      p: [
+        'Each document expires at the date in ',
+        code(c.ttl.field),
+        ' (TTL index ',
+        code(c.ttl.index),
+        ', expireAfterSeconds 0); a document without that field never expires. Its writer sets the date from what the document records',
+        c.summaryTtlDays !== undefined ? ` plus the ${c.summaryTtlDays} days the summary states` : '',
+        '.',
+      ],
+    });
+  } else if (c.ttl) {
     blocks.push({
       p: [
         'Documents expire ',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pgReferences, referencedTable, validatorFields } from '../../src/docs/mongo-fields';
-import { collectionDef } from '../../src/stores/mongo/collections';
+import { collectionDef, COLLECTIONS } from '../../src/stores/mongo/collections';
 import { allTables, MANIFEST } from '../../src/summary/manifest';
 
 const TABLES = new Set(allTables(MANIFEST));
@@ -25,11 +25,52 @@ describe('a $jsonSchema validator as a field table', () => {
     expect(alternatives).toEqual(['the document must match exactly one of: algorithm is sm2 and sm2 is present; algorithm is fsrs and fsrs is present']);
   });
 
+  // Second release: the statement is stored whole under `statement`, LRS-shaped (xapi.ts).
   it('names the values of a language map and the items of a plain array', () => {
     const { fields } = validatorFields(collectionDef('xapi_statements').validator);
-    expect(fields.find((x) => x.path === 'verb.display.*')).toMatchObject({ types: ['string'], required: false });
-    expect(fields.find((x) => x.path === 'object.definition.correctResponsesPattern[]')).toMatchObject({ types: ['string'] });
-    expect(fields.find((x) => x.path === 'context.contextActivities.parent[].id')).toMatchObject({ required: true });
+    expect(fields.find((x) => x.path === 'statement.verb.display.*')).toMatchObject({ types: ['string'], required: false });
+    expect(fields.find((x) => x.path === 'statement.object.definition.correctResponsesPattern[]')).toMatchObject({ types: ['string'] });
+    expect(fields.find((x) => x.path === 'statement.context.contextActivities.parent[].id')).toMatchObject({ required: true });
+  });
+
+  it('a field that is one of several typed schemas: one row with every type, the fields of each, named in words', () => {
+    const { fields, alternatives } = validatorFields(collectionDef('xapi_statements').validator);
+    const f = (path: string) => fields.find((x) => x.path === path);
+    // An Agent or a Group; the object also an Activity, a StatementRef or a SubStatement.
+    expect(f('statement.actor')).toMatchObject({ types: ['object'], required: true });
+    expect(f('statement.actor.objectType')).toMatchObject({ enum: ['Agent', 'Group'], required: false });
+    expect(f('statement.object.objectType')?.enum).toEqual(['Activity', 'Agent', 'Group', 'StatementRef', 'SubStatement']);
+    // Required in an Activity and a StatementRef, absent from an Agent: not required of every object.
+    expect(f('statement.object.id')).toMatchObject({ required: false, pattern: expect.stringContaining(' | ') });
+    // A single activity or a list of them; the activity's own id is required in both forms.
+    expect(f('statement.context.contextActivities.parent')).toMatchObject({ types: ['object', 'array'] });
+    expect(f('statement.context.contextActivities.parent.id')).toMatchObject({ required: true });
+    expect(alternatives).toContain('statement.context.contextActivities.parent must match at least one of: Activity (id is present); array of Activity');
+    expect(alternatives).toContain('statement.actor.member[] must match exactly one of: mbox is present; mbox_sha1sum is present; openid is present; account is present');
+    expect(alternatives.find((a) => a.startsWith('statement.actor must'))).toMatch(/^statement\.actor must match at least one of: Agent \(exactly one of mbox, mbox_sha1sum, openid, account is present\); Group \(objectType is present and /);
+    expect(alternatives).toContain('statement must match at least one of: verb.id is not http://adlnet.gov/expapi/verbs/voided; object.objectType is present and is StatementRef');
+  });
+
+  it('a sub-document met again at another path is listed once, at its shallowest path', () => {
+    const { fields } = validatorFields(collectionDef('xapi_statements').validator);
+    const f = (path: string) => fields.find((x) => x.path === path);
+    expect(f('statement.authority')).toMatchObject({ types: ['object'], required: true, sameAs: 'statement.actor' });
+    expect(f('statement.authority.mbox')).toBeUndefined();
+    // A SubStatement's context is the statement's, though the object comes first in the validator.
+    expect(f('statement.object.context')).toMatchObject({ sameAs: 'statement.context' });
+    expect(f('statement.context.registration')).toBeDefined();
+    expect(f('statement.context.contextActivities.grouping')).toMatchObject({ types: ['object', 'array'], sameAs: 'statement.context.contextActivities.parent' });
+    expect(fields.length).toBeLessThan(200);
+  });
+
+  it('every collection\'s rules in words, none as raw JSON', () => {
+    for (const c of COLLECTIONS) {
+      const { alternatives } = validatorFields(c.validator);
+      for (const a of alternatives) expect(a, c.name).not.toMatch(/[{\[]"/);
+    }
+    expect(validatorFields(collectionDef('event_log').validator).alternatives).toEqual([
+      'the document must match at least one of: status is present and is processed and processedAt, expireAt are present; status is pending or failed and expireAt is absent; none of status, expireAt is present',
+    ]);
   });
 
   it('gives nothing for a collection without a validator', () => {

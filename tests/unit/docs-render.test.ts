@@ -41,6 +41,21 @@ describe('ER diagram selection and Mermaid text', () => {
     expect(text.match(/ : "/g)).toHaveLength(3);
   });
 
+  it('a key to a table the docs leave out (recruit-db\'s own) is not drawn, in the text or the picture; the page names the table without a link', () => {
+    const model = smallModel();
+    const notes = model.postgres!.tables.find((t) => t.name === 'notes')!;
+    notes.foreignKeys.push({ name: 'notes_kind_foreign', table: 'notes', columns: ['kind'], refTable: 'recruit_db_note_kinds', refColumns: ['kind'], onDelete: 'RESTRICT', optional: false, unique: false });
+    for (const tables of [model.postgres!.tables.map((t) => t.name), ['notes']]) {
+      const d = erDiagram(model.postgres!, 'x', tables);
+      expect(d.relations.map((r) => r.name)).not.toContain('notes_kind_foreign');
+      expect(mermaid(d)).not.toContain('recruit_db_note_kinds');
+      expect(erSvg(d)).not.toContain('notes_kind_foreign');
+    }
+    const md = markdownPage(buildSite(model).pages.find((p) => p.id === 'pg/table/notes')!);
+    expect(md).toContain('| `notes_kind_foreign` | `kind` | `recruit_db_note_kinds` (a table recruit-db keeps for itself: not documented here, not in the diagrams) (kind) | RESTRICT |');
+    expect(md).not.toContain('recruit_db_note_kinds.md');
+  });
+
   it('a group: its tables, the keys they hold, and what those keys point to as stubs', () => {
     const d = erDiagram(pg, 'notes', ['notes']);
     expect(d.entities.map((e) => [e.table, e.external])).toEqual([
@@ -117,6 +132,20 @@ describe('Markdown pages', () => {
     expect(s).toContain('| `kind` | enum |  | `a`, `b\\|c` |');
     expect(s).toContain('Documents expire 7 days after the date in `seenAt` (TTL index `ttl_seen`; the summary states 7 days).');
     expect(s).toContain('Top-level fields not listed here are refused.');
+  });
+
+  it('a per-document expiry (expireAfterSeconds 0) is said as such, never as "0 days"', () => {
+    const model = smallModel();
+    const c = model.mongo!.collections[0];
+    c.indexes[1] = { name: 'ttl_expire_at', key: { expireAt: 1 }, unique: false, expireAfterSeconds: 0, options: {} };
+    c.ttl = { index: 'ttl_expire_at', field: 'expireAt', seconds: 0 };
+    const site = buildSite(model);
+    const md = (id: string) => markdownPage(site.pages.find((p) => p.id === id)!);
+    const s = md('mongo/sessions');
+    expect(s).toContain('Each document expires at the date in `expireAt` (TTL index `ttl_expire_at`, expireAfterSeconds 0); a document without that field never expires. Its writer sets the date from what the document records plus the 7 days the summary states.');
+    expect(s).toContain('| `ttl_expire_at` | `expireAt: 1` |  | expireAfterSeconds: 0 (at the date itself) |');
+    expect(md('mongo')).toContain('| per document, at expireAt |');
+    expect(s + md('mongo')).not.toMatch(/\b0 days\b/);
   });
 
   it('the S3 page: asset types with prefix, key scheme, content types, visibility, cache policy', () => {
