@@ -149,12 +149,13 @@ export function staleShape(expected: ExpectedShape, add: Add): void {
   add(MIGRATIONS, 'shape', 'expected shape', 'warning', `${expected.path} is stale (${what || 'migrations in another order'}): regenerate it with \`recruit-db schema dump\``);
 }
 
-export function deepItem(add: Add, group: string, d: EntryDiff, subject: string): void {
+/** One deep difference as an item; `detail` replaces the generic description when a store knows better. */
+export function deepItem(add: Add, group: string, d: EntryDiff, subject: string, detail?: string): void {
   const e = d.expected ?? d.live!;
   const values: { expected?: string; live?: string } = {};
   if (d.expected) values.expected = showValue(d.expected.value);
   if (d.live) values.live = showValue(d.live.value);
-  add(group, itemKind(e) as VerifyKind, itemName(e), d.status, describeDiff(d, subject), values);
+  add(group, itemKind(e) as VerifyKind, itemName(e), d.status, detail ?? describeDiff(d, subject), values);
 }
 
 /** Names the difference between documented and live enum labels, or undefined when they match. */

@@ -6,7 +6,8 @@ import { isBookkeepingTable, postgresEntries } from '../stores/postgres/introspe
 import { selectVariant } from '../stores/shape-file';
 import type { PgShape, ShapeConditions, ShapeEntry } from '../stores/shapes';
 import { allTables, groupOf, type Manifest } from '../summary/manifest';
-import { diffEntries } from './deep';
+import { NOT_VALID_MARKER } from '../stores/postgres/ddl';
+import { diffEntries, showValue, type EntryDiff } from './deep';
 import { describeConditions } from './expected';
 import { collector, deepItem, labelDiff, migrationState, MIGRATIONS, NOT_IN_SUMMARY, report, staleShape, type Add, type ExpectedShape, type StoreReport } from './compare';
 
@@ -92,8 +93,10 @@ export function verifyPostgres(manifest: Manifest, shape: PgShape, expected?: Ex
     if (e.part) return true;
     return !(e.kind === 'table' && listed.has(e.name) && expTables.has(e.name)) && !(e.kind === 'enum' && documentedEnums.has(e.name) && expEnums.has(e.name));
   });
+  const left = leftByMigrations(diffs, shape);
   const drifted = new Set<string>();
   for (const d of diffs) {
+    if (left.absorbed.has(d)) continue;
     const e = d.expected ?? d.live!;
     if (e.kind === 'table') drifted.add(e.name);
     // An extension a DBA added (pg_stat_statements on a managed server) changes none of our objects: a warning, not drift.
@@ -101,12 +104,50 @@ export function verifyPostgres(manifest: Manifest, shape: PgShape, expected?: Ex
       add('Schema', 'extension', e.name, 'warning', 'installed, but not by the migrations (nothing of the schema depends on it)');
       continue;
     }
-    deepItem(add, e.kind === 'table' ? group(e.name) : e.kind === 'enum' ? 'Enum Types' : 'Schema', d, 'the expected shape');
+    deepItem(add, e.kind === 'table' ? group(e.name) : e.kind === 'enum' ? 'Enum Types' : 'Schema', d, 'the expected shape', left.details.get(d));
   }
   add(MIGRATIONS, 'shape', 'expected shape', 'ok', `${exp.length} definitions compared with ${expected.path} (${describeConditions(conditions)})`);
   health(manifest, shape, add, drifted);
   embeddings(manifest, shape, add);
   return report('postgres', items);
+}
+
+/**
+ * What the migrations leave on purpose where rows written before a rule break it (0021): a
+ * constraint left NOT VALID, a unique key built as a plain index, each with a `recruit-db:not-valid`
+ * comment saying why and how to finish. Still a difference (the rule does not hold for those rows),
+ * but one item each, in the migration's own words: the plain index stands in for the missing key.
+ */
+function leftByMigrations(diffs: EntryDiff[], shape: PgShape): { details: Map<EntryDiff, string>; absorbed: Set<EntryDiff> } {
+  const details = new Map<EntryDiff, string>();
+  const absorbed = new Set<EntryDiff>();
+  const why = (comment: string | undefined) => (comment?.startsWith(NOT_VALID_MARKER) ? comment.slice(NOT_VALID_MARKER.length).trim() : undefined);
+  for (const d of diffs) {
+    const e = d.expected ?? d.live!;
+    if (e.kind !== 'table' || !e.part) continue;
+    const table = shape.schema.tables[e.name];
+    if (d.status === 'different' && e.part.kind === 'constraint' && d.live!.value === `${showValue(d.expected!.value)} NOT VALID`) {
+      const reason = why(table?.constraints[e.part.name]?.comment);
+      details.set(
+        d,
+        reason
+          ? `left NOT VALID by the migrations: ${reason}`
+          : `NOT VALID: rows written before it are not checked (new and changed rows are); ALTER TABLE ${e.name} VALIDATE CONSTRAINT ${e.part.name} checks them`,
+      );
+    } else if (d.status === 'unexpected' && e.part.kind === 'index') {
+      const reason = why(table?.indexes[e.part.name]?.comment);
+      if (!reason) continue;
+      const columns = /^USING btree (\([^()]*\))$/.exec(showValue(e.value))?.[1];
+      const key = diffs.find((m) => m.status === 'missing' && m.expected!.kind === 'table' && m.expected!.name === e.name && m.expected!.part?.kind === 'constraint' && m.expected!.value === `UNIQUE ${columns}`);
+      if (key) {
+        details.set(key, `built as the plain index ${e.part.name} by the migrations: ${reason}`);
+        absorbed.add(d);
+      } else {
+        details.set(d, `made by the migrations: ${reason}`);
+      }
+    }
+  }
+  return { details, absorbed };
 }
 
 /** Without an expected shape: the documented tables and enums exist, and nothing undocumented does. */

@@ -88,18 +88,40 @@ describe('upgrading a first-release PostgreSQL database', () => {
                    SELECT id, 'Dev', 'Build', 'full_time', 'remote', 'filled', now() FROM co RETURNING id)
        INSERT INTO applications (student_id, job_id, status, stage) SELECT st.id, jo.id, 'hired', 'new_candidates' FROM st, jo`,
     );
+    // One payment that bought two enrollments (the first release allowed it).
+    await query(
+      url,
+      `WITH iu AS (INSERT INTO users (email, password_hash, user_type, first_name, last_name) VALUES ('i@example.com', 'x', 'instructor', 'I', 'N') RETURNING id),
+            ins AS (INSERT INTO instructors (user_id) SELECT id FROM iu RETURNING id),
+            co AS (INSERT INTO courses (instructor_id, title, slug) SELECT id, t, s FROM ins, (VALUES ('One', 'one'), ('Two', 'two')) v(t, s) RETURNING id),
+            pay AS (INSERT INTO payments (user_id, payment_type, amount, gateway) SELECT s.user_id, 'course_purchase', 20, 'stripe' FROM students s RETURNING id)
+       INSERT INTO enrollments (student_id, course_id, payment_id) SELECT s.id, co.id, pay.id FROM students s, co, pay`,
+    );
     const up = await runCli(['migrate', '--only', 'postgres'], { env });
     expect(up.code, up.stderr).toBe(0);
     // Fixed by rule: e-mail lower-cased, stage from status, the missing history reconstructed.
-    expect(await query(url, `SELECT email FROM users ORDER BY 1`)).toEqual([{ email: 'boss@example.com' }, { email: 's@example.com' }]);
+    expect(await query(url, `SELECT email FROM users ORDER BY 1`)).toEqual([{ email: 'boss@example.com' }, { email: 'i@example.com' }, { email: 's@example.com' }]);
     expect(await query(url, `SELECT stage::text FROM applications`)).toEqual([{ stage: 'hired' }]);
     const history = await query<{ to_status: string; note: string }>(url, `SELECT to_status::text, note FROM application_status_history`);
     expect(history.map((h) => h.to_status).sort()).toEqual(['admin_shortlisted', 'forwarded_to_company', 'hired', 'interview_completed', 'interview_scheduled', 'offer_accepted', 'offer_extended', 'pending_admin_review', 'under_company_review'].sort());
     expect(history.every((h) => h.note.startsWith('reconstructed by migration 0017'))).toBe(true);
     // Reported: a filled job without filled_at cannot be fixed by a rule; its constraint stays NOT VALID, saying why.
+    // (Only that one: the shared payment is reported on its index, below.)
     const report = await query<{ conname: string; d: string }>(url, `SELECT conname, obj_description(oid, 'pg_constraint') AS d FROM pg_constraint WHERE NOT convalidated`);
     expect(report.map((r) => r.conname)).toEqual(['jobs_filled_at_iff_filled_check']);
     expect(report[0].d).toMatch(/^recruit-db:not-valid existing rows break it \(23514: .*\); fix them, then ALTER TABLE jobs VALIDATE CONSTRAINT jobs_filled_at_iff_filled_check$/);
+    // The payment that bought two enrollments: the key is built as a plain index, saying why.
+    const shared = await query<{ d: string }>(url, `SELECT obj_description('enrollments_payment_id_payment_type_index'::regclass, 'pg_class') AS d`);
+    expect(shared[0].d).toMatch(/^recruit-db:not-valid 1 payment\(s\) are linked to more than one enrollments row/);
+    // verify: what the migrations left is one item each, in their words (still a difference: the rule does not hold for those rows).
+    const verify = await runCli(['verify', '--only', 'postgres', '--json'], { env });
+    expect(verify.code, verify.stderr).toBe(1);
+    const found = (JSON.parse(verify.stdout) as { stores: Array<{ items: Array<{ kind: string; name: string; status: string; detail?: string }> }> }).stores
+      .flatMap((st) => st.items)
+      .filter((i) => i.status !== 'ok' && i.status !== 'warning');
+    expect(found.map((i) => `${i.status} ${i.kind} ${i.name}`)).toEqual(['missing constraint enrollments.enrollments_payment_id_payment_type_unique', 'different constraint jobs.jobs_filled_at_iff_filled_check']);
+    expect(found[0].detail).toMatch(/^built as the plain index enrollments_payment_id_payment_type_index by the migrations: 1 payment\(s\) are linked to more than one enrollments row/);
+    expect(found[1].detail).toMatch(/^left NOT VALID by the migrations: existing rows break it \(23514: .*\); fix them, then ALTER TABLE jobs VALIDATE CONSTRAINT jobs_filled_at_iff_filled_check$/);
     // Still enforced for new and changed rows.
     await expect(query(url, `INSERT INTO jobs (company_id, title, description, employment_type, remote_type, status, published_at) SELECT id, 'X', 'Y', 'full_time', 'remote', 'filled', now() FROM companies`)).rejects.toMatchObject({ code: '23514' });
 
