@@ -84,7 +84,8 @@ const warnings = (j: VerifyJson) => withStatus(j, (s) => s === 'warning');
 
 // What a migrated set looks like on PostgreSQL 15 without pgvector, FerretDB 1.24 and moto over plain
 // http: the summary's own miscount, the embeddings fallback, FerretDB's missing validators and TTL
-// indexes, and the TLS-only bucket policy plain http cannot have. Nothing else.
+// indexes, and the TLS-only bucket policy plain http cannot have. Nothing else: not being a mongos
+// (no sharding) is no warning, only the variant compared (a standalone or replica set is a fine target).
 const TTL_COLLECTIONS = ['user_sessions', 'search_logs', 'notification_queue', 'event_log'];
 const COLLECTIONS = ['learning_progress', 'xapi_statements', 'flashcard_progress', 'analytics_aggregates', 'user_sessions', 'resume_analysis', 'search_logs', 'notification_queue', 'event_log', 'course_engagement'];
 const DOC_WARNINGS = ['summary doc header-count-mismatch', 'summary doc header-count-mismatch'];
@@ -135,7 +136,7 @@ describe('verify on a clean migrated set (PostgreSQL 15 without pgvector, Ferret
     // And the deep comparison ran against the committed expected shapes, in the variant of each server.
     const shape = (store: string) => all.find((i) => i.store === store && i.kind === 'shape')?.detail;
     expect(shape('postgres')).toMatch(/^\d{3,} definitions compared with .*migrations\/expected-shape\.txt \(with btree_gist, without pgvector\)$/);
-    expect(shape('mongo')).toMatch(/^\d{2,} definitions compared with .*mongo-migrations\/expected-shape\.txt \(without jsonSchemaValidator, without ttlIndex\)$/);
+    expect(shape('mongo')).toMatch(/^\d{2,} definitions compared with .*mongo-migrations\/expected-shape\.txt \(without jsonSchemaValidator, without sharding, without ttlIndex\)$/);
   });
 
   it('text output: grouped by store and summary group, a mark per item, one total line per store', async () => {
@@ -271,10 +272,11 @@ describe('verify is a schema diff: every kind of hand-made change is one named i
       'ALTER TABLE users ALTER COLUMN first_name DROP NOT NULL',
       "ALTER TABLE mentor_sessions ALTER COLUMN currency SET DEFAULT 'EUR'",
       'ALTER TABLE payments DROP CONSTRAINT payments_amount_nonneg_check',
-      'ALTER TABLE admins DROP CONSTRAINT admins_user_id_unique',
-      'DROP INDEX users_email_lower_unique',
-      'ALTER TABLE mentor_sessions DROP CONSTRAINT mentor_sessions_payment_id_foreign',
-      'ALTER TABLE mentor_sessions ADD CONSTRAINT mentor_sessions_payment_id_foreign FOREIGN KEY (payment_id) REFERENCES payments(id) ON DELETE CASCADE',
+      // The second release keys profiles by (user_id, user_type) and paid rows by (payment_id, payment_type).
+      'ALTER TABLE admins DROP CONSTRAINT admins_user_id_user_type_unique',
+      'DROP INDEX badges_name_lower_unique',
+      'ALTER TABLE mentor_sessions DROP CONSTRAINT mentor_sessions_payment_id_payment_type_foreign',
+      'ALTER TABLE mentor_sessions ADD CONSTRAINT mentor_sessions_payment_id_payment_type_foreign FOREIGN KEY (payment_id, payment_type) REFERENCES payments(id, payment_type) ON DELETE CASCADE',
       'ALTER TABLE mentor_sessions DROP CONSTRAINT mentor_sessions_no_overlap',
       'ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_append_only',
       'DROP TRIGGER jobs_set_updated_at ON jobs',
@@ -294,11 +296,12 @@ describe('verify is a schema diff: every kind of hand-made change is one named i
         'postgres column users.first_name',
         'postgres column mentor_sessions.currency',
         'postgres constraint payments.payments_amount_nonneg_check',
-        'postgres constraint admins.admins_user_id_unique',
-        // A consequence PostgreSQL records itself: the CHECK on the narrowed column now casts it.
+        'postgres constraint admins.admins_user_id_user_type_unique',
+        // Consequences PostgreSQL records itself: the CHECK and the full-text index on the narrowed column now cast it.
         'postgres constraint jobs.jobs_title_not_blank_check',
-        'postgres index users.users_email_lower_unique',
-        'postgres constraint mentor_sessions.mentor_sessions_payment_id_foreign',
+        'postgres index jobs.jobs_search_gin',
+        'postgres index badges.badges_name_lower_unique',
+        'postgres constraint mentor_sessions.mentor_sessions_payment_id_payment_type_foreign',
         'postgres constraint mentor_sessions.mentor_sessions_no_overlap',
         'postgres trigger audit_logs.audit_logs_append_only',
         'postgres trigger jobs.jobs_set_updated_at',
@@ -315,13 +318,14 @@ describe('verify is a schema diff: every kind of hand-made change is one named i
     expect(item('enum job_status')).toMatchObject({ status: 'different', detail: 'extra label "archived"' });
     expect(item('column jobs.title')).toMatchObject({ group: 'Jobs & Applications', status: 'different', expected: 'text NOT NULL', live: 'character varying(10) NOT NULL' });
     expect(item('constraint jobs.jobs_title_not_blank_check')).toMatchObject({ status: 'different', expected: "CHECK ((btrim(title) <> ''::text))", live: "CHECK ((btrim((title)::text) <> ''::text))" });
+    expect(item('index jobs.jobs_search_gin')).toMatchObject({ status: 'different', expected: 'USING gin (job_search_document(title, description))', live: 'USING gin (job_search_document((title)::text, description))' });
     expect(item('column companies.nickname')).toMatchObject({ status: 'unexpected', live: 'text' });
     expect(item('column users.first_name')).toMatchObject({ status: 'different', expected: 'text NOT NULL', live: 'text' });
     expect(item('column mentor_sessions.currency').live).toBe("character(3) NOT NULL DEFAULT 'EUR'::bpchar");
     expect(item('constraint payments.payments_amount_nonneg_check')).toMatchObject({ status: 'missing', expected: 'CHECK ((amount >= (0)::numeric))' });
-    expect(item('constraint admins.admins_user_id_unique')).toMatchObject({ status: 'missing', expected: 'UNIQUE (user_id)' });
-    expect(item('index users.users_email_lower_unique')).toMatchObject({ status: 'missing', expected: 'UNIQUE USING btree (lower(email))' });
-    expect(item('constraint mentor_sessions.mentor_sessions_payment_id_foreign')).toMatchObject({ status: 'different', expected: expect.stringMatching(/ON DELETE RESTRICT$/), live: expect.stringMatching(/ON DELETE CASCADE$/) });
+    expect(item('constraint admins.admins_user_id_user_type_unique')).toMatchObject({ status: 'missing', expected: 'UNIQUE (user_id, user_type)' });
+    expect(item('index badges.badges_name_lower_unique')).toMatchObject({ status: 'missing', expected: 'UNIQUE USING btree (lower(name))' });
+    expect(item('constraint mentor_sessions.mentor_sessions_payment_id_payment_type_foreign')).toMatchObject({ status: 'different', expected: expect.stringMatching(/ON DELETE RESTRICT$/), live: expect.stringMatching(/ON DELETE CASCADE$/) });
     expect(item('constraint mentor_sessions.mentor_sessions_no_overlap')).toMatchObject({ status: 'missing', expected: expect.stringMatching(/^EXCLUDE USING gist/) });
     expect(item('trigger audit_logs.audit_logs_append_only')).toMatchObject({ status: 'different', live: expect.stringMatching(/ DISABLED$/) });
     expect(item('trigger jobs.jobs_set_updated_at')).toMatchObject({ status: 'missing' });
@@ -339,16 +343,17 @@ describe('verify is a schema diff: every kind of hand-made change is one named i
     expect(text.stdout).toMatch(/^ {4}✗ constraint +mentor_sessions\.mentor_sessions_no_overlap +in the expected shape but not live: EXCLUDE USING gist/m);
     const status = await runCli(['status', '--only', 'postgres'], { env: set.env });
     expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/note: 20 difference\(s\) from the expected shape or the summary, e\.g\. .*: run `recruit-db verify --only postgres`/);
+    expect(status.stdout).toMatch(/note: 21 difference\(s\) from the expected shape or the summary, e\.g\. .*: run `recruit-db verify --only postgres`/);
   });
 
   it('MongoDB (FerretDB): a dropped index, an extra index, a unique index made non-unique with duplicates, a dropped and an extra collection', async () => {
     await withMongo(set.mongoDb, async (db) => {
       await db.collection('learning_progress').dropIndex('user_time');
       await db.collection('search_logs').createIndex({ extra: 1 }, { name: 'extra_1' });
-      await db.collection('event_log').dropIndex('event_id');
-      await db.collection('event_log').createIndex({ eventId: 1 }, { name: 'event_id' });
-      await db.collection('event_log').insertMany([{ eventId: 'dup' }, { eventId: 'dup' }]);
+      // (event_log's unique eventId index went in the second release: its _id is the event id.)
+      await db.collection('user_sessions').dropIndex('session_id');
+      await db.collection('user_sessions').createIndex({ sessionId: 1 }, { name: 'session_id' });
+      await db.collection('user_sessions').insertMany([{ sessionId: 'dup' }, { sessionId: 'dup' }]);
       await db.collection('course_engagement').drop();
       await db.createCollection('legacy_stuff');
     });
@@ -357,11 +362,11 @@ describe('verify is a schema diff: every kind of hand-made change is one named i
     // (tests/unit/verify-deep.test.ts), as is a relaxed validationAction.
     const j = await drift('mongo');
     expect(failures(j)).toEqual(
-      ['mongo index learning_progress.user_time', 'mongo index search_logs.extra_1', 'mongo index event_log.event_id', 'mongo collection course_engagement', 'mongo collection legacy_stuff'].sort(),
+      ['mongo index learning_progress.user_time', 'mongo index search_logs.extra_1', 'mongo index user_sessions.session_id', 'mongo collection course_engagement', 'mongo collection legacy_stuff'].sort(),
     );
     expect(find(j, 'mongo index learning_progress.user_time')).toMatchObject({ status: 'missing', expected: '{"key":{"userId":1,"occurredAt":-1}}' });
     expect(find(j, 'mongo index search_logs.extra_1')).toMatchObject({ status: 'unexpected', live: '{"key":{"extra":1}}' });
-    expect(find(j, 'mongo index event_log.event_id')).toMatchObject({ status: 'different', expected: '{"key":{"eventId":1},"unique":true}', live: '{"key":{"eventId":1}}' });
+    expect(find(j, 'mongo index user_sessions.session_id')).toMatchObject({ status: 'different', expected: '{"key":{"sessionId":1},"unique":true}', live: '{"key":{"sessionId":1}}' });
     expect(find(j, 'mongo collection course_engagement')).toMatchObject({ status: 'missing', detail: 'no such collection' });
     expect(find(j, 'mongo collection legacy_stuff')).toMatchObject({ group: 'Not in summary', status: 'unexpected' });
     // The dropped collection's validator warning goes with it: a missing collection is one finding.
@@ -423,7 +428,7 @@ describe('verify is a schema diff: every kind of hand-made change is one named i
 describe('a target that is behind is "N migrations pending", not a wall of drift', () => {
   let set: StoreSet;
   beforeAll(async () => {
-    set = await migratedSet('rdbbehind', ['migrate', '--only', 'postgres', '--to', '0014_vector_search']);
+    set = await migratedSet('rdbbehind', ['migrate', '--only', 'postgres', '--to', '0019_audit_logs_partitioned']);
   });
   afterAll(async () => set?.cleanup());
 
@@ -433,9 +438,9 @@ describe('a target that is behind is "N migrations pending", not a wall of drift
     const j = verifyJson(r);
     expect(failures(j)).toEqual(['mongo migrations pending', 'postgres migrations pending']);
     expect(items(j).find((i) => i.store === 'postgres' && i.kind === 'migrations')?.detail).toBe(
-      '2 migrations pending (0015_system, 0016_audit_logs_append_only): run `recruit-db migrate` to bring the database to the expected shape',
+      '2 migrations pending (0020_smaller_rules, 0021_keys_and_indexes): run `recruit-db migrate` to bring the database to the expected shape',
     );
-    expect(items(j).find((i) => i.store === 'mongo' && i.kind === 'migrations')?.detail).toMatch(/^10 migrations pending \(20260210000001-create-learning-progress, /);
+    expect(items(j).find((i) => i.store === 'mongo' && i.kind === 'migrations')?.detail).toMatch(/^17 migrations pending \(20260210000001-create-learning-progress, 20260210000002-create-xapi-statements, 20260210000003-create-flashcard-progress, \.\.\.\): /);
     expect((await runCli(['status', '--only', 'postgres,mongo'], { env: set.env })).code).toBe(0);
     const done = await runCli(['migrate', '--only', 'postgres,mongo'], { env: set.env });
     expect(done.code, done.stderr).toBe(0);
