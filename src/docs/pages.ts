@@ -332,6 +332,23 @@ function ttlSummary(ttl: NonNullable<DocCollection['ttl']>): string {
   return ttl.seconds === 0 ? `per document, at ${ttl.field}` : `${days(ttl.seconds)} on ${ttl.field}`;
 }
 
+/** What drives expiry, in words: a fixed TTL after a date, or each document's own date (expireAfterSeconds 0). */
+function expiry(c: DocCollection): Inline {
+  if (!c.ttl) return c.summaryTtlDays !== undefined ? `The summary states a ${c.summaryTtlDays}-day TTL, but this shape has no TTL index.` : 'Documents do not expire.';
+  const where: Inline[] = [code(c.ttl.field), ' (TTL index ', code(c.ttl.index)];
+  const stated = c.summaryTtlDays;
+  if (c.ttl.seconds === 0) {
+    return [
+      'Each document expires at the date in ',
+      ...where,
+      ', expireAfterSeconds 0); a document without that field never expires. Its writer sets the date from what the document records',
+      stated !== undefined ? ` plus the ${stated} days the summary states` : '',
+      '.',
+    ];
+  }
+  return ['Documents expire ', days(c.ttl.seconds), ' after the date in ', ...where, stated !== undefined ? `; the summary states ${stated} days` : '', ').'];
+}
+
 function ttlOption(seconds: number): string {
   return `expireAfterSeconds: ${seconds} (${seconds === 0 ? 'at the date itself' : days(seconds)})`;
 }
@@ -384,36 +401,7 @@ function collectionPageOf(c: DocCollection, capabilities: CapabilityNote[]): Pag
     },
   });
   blocks.push({ h: 2, text: 'Expiry' });
-  if (c.ttl?.seconds === 0) {
-    blocks.push({
-      p: [
-        'Each document expires at the date in ',
-        code(c.ttl.field),
-        ' (TTL index ',
-        code(c.ttl.index),
-        ', expireAfterSeconds 0); a document without that field never expires. Its writer sets the date from what the document records',
-        c.summaryTtlDays !== undefined ? ` plus the ${c.summaryTtlDays} days the summary states` : '',
-        '.',
-      ],
-    });
-  } else if (c.ttl) {
-    blocks.push({
-      p: [
-        'Documents expire ',
-        days(c.ttl.seconds),
-        ' after the date in ',
-        code(c.ttl.field),
-        ' (TTL index ',
-        code(c.ttl.index),
-        c.summaryTtlDays !== undefined ? `; the summary states ${c.summaryTtlDays} days` : '',
-        ').',
-      ],
-    });
-  } else if (c.summaryTtlDays !== undefined) {
-    blocks.push({ p: `The summary states a ${c.summaryTtlDays}-day TTL, but this shape has no TTL index.` });
-  } else {
-    blocks.push({ p: 'Documents do not expire.' });
-  }
+  blocks.push({ p: expiry(c) });
   blocks.push({ h: 2, text: 'References to PostgreSQL' });
   blocks.push(
     c.references.length

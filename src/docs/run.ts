@@ -5,16 +5,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { requireStore, type Config } from '../config';
+import type { Config } from '../config';
 import { RecruitDbError } from '../errors';
 import { ROOT } from '../paths';
+import { readLiveShapes } from '../stores/live';
 import { parseShape } from '../stores/shape-file';
-import type { Capability, ShapeEntry } from '../stores/shapes';
+import type { Capability } from '../stores/shapes';
 import { MANIFEST } from '../summary/manifest';
 import { expectedShapePath, loadExpectedShape, s3ShapePath } from '../verify/expected';
 import { capabilityWords, mongoDocs, pgDocs, s3Docs } from './from-shapes';
 import { diffDocs, isClean, prepareDocs, renderDocs, writeDocs, type DocsDiff } from './generate';
-import type { CapabilityNote, DocsModel, PgDocs } from './model';
+import type { CapabilityNote, DocsModel } from './model';
 
 export const DEFAULT_OUT = 'docs/schema';
 
@@ -88,72 +89,27 @@ function capabilityRecords(list: readonly Capability[]): CapabilityNote[] {
 }
 
 /**
- * The model of the live stores, read by the introspection verify uses and turned into the same
+ * The model of the live stores, read as verify reads them (stores/live.ts) and turned into the same
  * canonical entries. Stores are read concurrently; the first that cannot be reached is thrown.
  */
 export async function liveModel(config: Config): Promise<DocsModel> {
-  // Every store must be configured before any is contacted: half the docs of a target prove nothing.
-  for (const store of ['postgres', 'mongo', 's3'] as const) requireStore(config, store);
-  // PostgreSQL usually answers first: its pages and diagrams (most of the rendering) are made
-  // while MongoDB and S3 are still being read.
-  const early = livePostgres(config).then((p) => {
-    const doc = pgDocs(p.entries, MANIFEST, p.server, p.infrastructure);
-    prepareDocs(doc);
-    return doc;
+  const live = await readLiveShapes(config, {
+    // PostgreSQL usually answers first: its pages and diagrams (most of the rendering) are made
+    // while MongoDB and S3 are still being read.
+    postgres: async (shape) => {
+      const { isBookkeepingTable, postgresEntries } = await import('../stores/postgres/introspect');
+      const doc = pgDocs(postgresEntries(shape), MANIFEST, `PostgreSQL ${shape.server.version} (live)`, isBookkeepingTable);
+      prepareDocs(doc);
+      return doc;
+    },
+    mongo: async (shape) => ({ entries: (await import('../stores/mongo/introspect')).mongoEntries(shape), server: `${shape.server.label} (live)`, capabilities: shape.capabilities }),
+    s3: async ({ bucket }) => ({ entries: (await import('../stores/s3/introspect')).s3Entries(bucket), server: `${bucket.server} (live)`, capabilities: bucket.capabilities }),
   });
-  const [pg, mongo, s3] = await Promise.allSettled([early, liveMongo(config), liveS3(config)]);
-  const failed = [pg, mongo, s3].find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  const pgDoc = (pg as PromiseFulfilledResult<PgDocs>).value;
-  const m = (mongo as PromiseFulfilledResult<{ entries: ShapeEntry[]; server: string; capabilities: Capability[] }>).value;
-  const s = (s3 as PromiseFulfilledResult<{ entries: ShapeEntry[]; server: string; capabilities: Capability[] }>).value;
+  const { postgres: pgDoc, mongo, s3 } = live;
   return {
     source: 'live stores',
     postgres: pgDoc,
-    mongo: mongoDocs(m.entries, MANIFEST, new Set(pgDoc.tables.map((t) => t.name)), m.server, capabilityRecords(m.capabilities)),
-    s3: s3Docs(s.entries, s.server, capabilityRecords(s.capabilities)),
+    mongo: mongoDocs(mongo.entries, MANIFEST, new Set(pgDoc.tables.map((t) => t.name)), mongo.server, capabilityRecords(mongo.capabilities)),
+    s3: s3Docs(s3.entries, s3.server, capabilityRecords(s3.capabilities)),
   };
-}
-
-/** Reads through an open client and closes it whatever happens; a foreign error becomes the store's one-line error (exit 2). */
-async function reading<C, T>(client: C, close: (c: C) => unknown, translate: (err: unknown) => RecruitDbError, work: (c: C) => Promise<T>): Promise<T> {
-  try {
-    return await work(client);
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : translate(err);
-  } finally {
-    await Promise.resolve()
-      .then(() => close(client))
-      .catch(() => undefined);
-  }
-}
-
-async function livePostgres(config: Config): Promise<{ entries: ShapeEntry[]; server: string; infrastructure: (t: string) => boolean }> {
-  const pg = requireStore(config, 'postgres');
-  const { connectPg, pgError } = await import('../stores/postgres/connect');
-  const { introspectPostgres, isBookkeepingTable, postgresEntries } = await import('../stores/postgres/introspect');
-  return reading(await connectPg(pg, config.timeoutMs), (c) => c.end(), (err) => pgError(err, pg, config.timeoutMs), async (client) => {
-    const shape = await introspectPostgres(client);
-    return { entries: postgresEntries(shape), server: `PostgreSQL ${shape.server.version} (live)`, infrastructure: isBookkeepingTable };
-  });
-}
-
-async function liveMongo(config: Config): Promise<{ entries: ShapeEntry[]; server: string; capabilities: Capability[] }> {
-  const mongo = requireStore(config, 'mongo');
-  const { connectMongo, mongoError } = await import('../stores/mongo/connect');
-  const { introspectMongo, mongoEntries } = await import('../stores/mongo/introspect');
-  return reading(await connectMongo(mongo, config.timeoutMs), (c) => c.close(), (err) => mongoError(err, mongo, config.timeoutMs), async (client) => {
-    const shape = await introspectMongo(client, mongo.db);
-    return { entries: mongoEntries(shape), server: `${shape.server.label} (live)`, capabilities: shape.capabilities };
-  });
-}
-
-async function liveS3(config: Config): Promise<{ entries: ShapeEntry[]; server: string; capabilities: Capability[] }> {
-  const s3 = requireStore(config, 's3');
-  const { createS3Client, s3Error } = await import('../stores/s3/connect');
-  const { readBucket, s3Entries } = await import('../stores/s3/introspect');
-  return reading(createS3Client(s3, config.timeoutMs), (c) => c.destroy(), (err) => s3Error(err, s3, config.timeoutMs), async (client) => {
-    const bucket = await readBucket(client, s3, config.timeoutMs);
-    return { entries: s3Entries(bucket), server: `${bucket.server} (live)`, capabilities: bucket.capabilities };
-  });
 }

@@ -1,5 +1,7 @@
 import { requireStore, type Config } from '../config';
-import { RecruitDbError, type StoreName } from '../errors';
+import type { StoreName } from '../errors';
+import { readLiveShapes, type LiveUse } from '../stores/live';
+import type { DesiredBucket } from '../stores/s3/migrate';
 import { MANIFEST, type Manifest } from '../summary/manifest';
 import { loadSummary, manifestWarnings, type DocWarning } from '../summary/parse';
 import { applyStrict, docReport, verdict as judge, type ExpectedShape, type StoreReport, type Verdict, type VerifyItem } from './compare';
@@ -35,8 +37,9 @@ export function loadContract(summaryPath?: string): { manifest: Manifest; warnin
 
 /**
  * Checks the selected live stores against their expected shapes and the documented contract. Stores
- * are read concurrently; the first store that cannot be reached (in store order) is thrown as its
- * RecruitDbError (exit 2), after every client has been closed. Drift is never thrown: it is in the reports.
+ * are read concurrently (stores/live.ts); the first store that cannot be reached (in store order) is
+ * thrown as its RecruitDbError (exit 2), after every client has been closed. Drift is never thrown:
+ * it is in the reports.
  */
 export async function runVerify(config: Config, opts: VerifyOptions = {}): Promise<VerifyRun> {
   const { manifest, warnings, contract } = loadContract(opts.summaryPath);
@@ -44,12 +47,16 @@ export async function runVerify(config: Config, opts: VerifyOptions = {}): Promi
   // Every selected store must be configured before any is contacted: a half-run verify proves nothing.
   for (const s of stores) requireStore(config, s);
 
-  const settled = await Promise.allSettled(stores.map((s) => checkStore(s, config, manifest)));
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  // The bucket the layout wants: bad settings (an origin that is not one) are refused before any store is contacted.
+  const desired = stores.includes('s3') ? (await import('../stores/s3/migrate')).desiredBucket(config) : undefined;
+  const needsOwner = desired && (await import('./s3')).needsOwner;
+  const byStore = await readLiveShapes(config, judges(stores, manifest, desired), {
+    // Only a judgement that hangs on the owner pays for the STS round trip.
+    s3Owner: (bucket) => Boolean(needsOwner?.(bucket, desired!)),
+  });
 
   const strict = Boolean(opts.strict);
-  const reports = [docReport(warnings), ...settled.map((r) => (r as PromiseFulfilledResult<StoreReport>).value)].map((r) => applyStrict(r, strict));
+  const reports = [docReport(warnings), ...stores.map((s) => byStore[s]!)].map((r) => applyStrict(r, strict));
   return { reports, verdict: judge(reports, strict), contract };
 }
 
@@ -77,15 +84,25 @@ export async function driftForStatus(config: Config, only?: StoreName[]): Promis
     }));
 }
 
-async function checkStore(store: StoreName, config: Config, manifest: Manifest): Promise<StoreReport> {
-  switch (store) {
-    case 'postgres':
-      return checkPostgres(config, manifest);
-    case 'mongo':
-      return checkMongo(config, manifest);
-    case 's3':
-      return checkS3(config, manifest);
-  }
+/** How each selected store's live shape is judged (the judging modules load only for the stores selected). */
+function judges(stores: StoreName[], manifest: Manifest, desired: DesiredBucket | undefined): LiveUse<Partial<Record<StoreName, StoreReport>>> {
+  const all: LiveUse<Record<StoreName, StoreReport>> = {
+    postgres: async (shape) => {
+      const { listMigrationFiles } = await import('../stores/postgres/migrate');
+      const { verifyPostgres } = await import('./postgres');
+      return verifyPostgres(manifest, shape, withFiles('postgres', () => listMigrationFiles().map((f) => f.stem)));
+    },
+    mongo: async (shape) => {
+      const { mongoScripts } = await import('./mongo-sim');
+      const { verifyMongo } = await import('./mongo');
+      return verifyMongo(manifest, shape, withFiles('mongo', () => mongoScripts().map((s) => s.name)));
+    },
+    s3: async ({ bucket, owner }) => {
+      const { verifyS3 } = await import('./s3');
+      return verifyS3(manifest, bucket, desired!, owner);
+    },
+  };
+  return Object.fromEntries(stores.map((s) => [s, all[s]])) as LiveUse<Partial<Record<StoreName, StoreReport>>>;
 }
 
 function withFiles(store: 'postgres' | 'mongo', files: () => string[]): ExpectedShape | undefined {
@@ -98,58 +115,4 @@ function withFiles(store: 'postgres' | 'mongo', files: () => string[]): Expected
     // An unbuilt or missing folder: status and migrate say so; the shape is still worth comparing.
   }
   return { ...shape, files: list };
-}
-
-async function checkPostgres(config: Config, manifest: Manifest): Promise<StoreReport> {
-  const pg = requireStore(config, 'postgres');
-  const { connectPg, pgError } = await import('../stores/postgres/connect');
-  const { introspectPostgres } = await import('../stores/postgres/introspect');
-  const { listMigrationFiles } = await import('../stores/postgres/migrate');
-  const { verifyPostgres } = await import('./postgres');
-  const expected = withFiles('postgres', () => listMigrationFiles().map((f) => f.stem));
-  const client = await connectPg(pg, config.timeoutMs);
-  try {
-    return verifyPostgres(manifest, await introspectPostgres(client), expected);
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : pgError(err, pg, config.timeoutMs);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function checkMongo(config: Config, manifest: Manifest): Promise<StoreReport> {
-  const mongo = requireStore(config, 'mongo');
-  const { connectMongo, mongoError } = await import('../stores/mongo/connect');
-  const { introspectMongo } = await import('../stores/mongo/introspect');
-  const { mongoScripts } = await import('./mongo-sim');
-  const { verifyMongo } = await import('./mongo');
-  const expected = withFiles('mongo', () => mongoScripts().map((s) => s.name));
-  const client = await connectMongo(mongo, config.timeoutMs);
-  try {
-    return verifyMongo(manifest, await introspectMongo(client, mongo.db), expected);
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : mongoError(err, mongo, config.timeoutMs);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
-async function checkS3(config: Config, manifest: Manifest): Promise<StoreReport> {
-  const s3 = requireStore(config, 's3');
-  const { createS3Client, s3Error } = await import('../stores/s3/connect');
-  const { bucketOwner, readBucket } = await import('../stores/s3/introspect');
-  const { desiredBucket } = await import('../stores/s3/migrate');
-  const { needsOwner, verifyS3 } = await import('./s3');
-  const desired = desiredBucket(config);
-  const client = createS3Client(s3, config.timeoutMs);
-  try {
-    const live = await readBucket(client, s3, config.timeoutMs);
-    // Only a judgement that hangs on the owner pays for the STS round trip.
-    const owner = needsOwner(live, desired) ? await bucketOwner(client, s3, config.timeoutMs) : undefined;
-    return verifyS3(manifest, live, desired, owner);
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : s3Error(err, s3, config.timeoutMs);
-  } finally {
-    client.destroy();
-  }
 }
