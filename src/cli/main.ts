@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors';
 import { packageVersion } from '../paths';
 import { redact } from '../secrets';
+import * as ci from './ci';
 import * as doctor from './doctor';
 import * as make from './make';
 import * as migrate from './migrate';
@@ -14,7 +15,7 @@ import * as up from './up';
 import * as verify from './verify';
 
 // Each command file registers itself; this file only knows the list and the global options.
-const COMMANDS = [up, migrate, rollback, status, make, seed, s3, verify, reset, doctor];
+const COMMANDS = [up, migrate, rollback, status, make, seed, s3, verify, reset, doctor, ci];
 
 export function buildProgram(): Command {
   const program = new Command('recruit-db')

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Config } from '../config';
+import type { StoreName } from '../errors';
+import { packageVersion, ROOT } from '../paths';
+import { fileChecksum } from '../stores/migrator';
+import { listMigrationFiles } from '../stores/postgres/migrate';
+
+/**
+ * What a template is keyed by. Everything that decides its content goes in: the migration files the
+ * migrators will run (both stores, wherever RECRUIT_DB_*MIGRATIONS_DIR point), the S3 layout's inputs,
+ * the seed, profile and as-of, the summary, the servers, and recruit-db itself — its version, the bytes
+ * of its own code (sources and compiled copies) and the versions of the libraries that write data
+ * (pgtestdb's lesson: a cached template must never hide a changed migrator or seeder).
+ *
+ * The lineage is the same minus the files: templates of one lineage replace each other as the code and
+ * migrations change, so gc knows a template of the same lineage but another key is stale.
+ *
+ * Only the filesystem and crypto are used: `ci acquire` computes this on every call and loads no driver
+ * beyond pg (which listMigrationFiles' module pulls in, and which acquire needs anyway).
+ */
+
+export interface SeedSpec {
+  profile: string;
+  seed: string;
+  /** The seed engineer's as-of anchor; absent means the seeder's default. */
+  asOf?: string;
+}
+
+export interface TemplateSpec {
+  pool: string;
+  stores: StoreName[];
+  /** false: migrated only (no seed data). */
+  seed: SeedSpec | false;
+  /** Verify against this summary file instead of the shipped manifest. */
+  summaryPath?: string;
+}
+
+export interface TemplateKey {
+  /** sha256 hex of every input. */
+  key: string;
+  /** First 10 hex digits: names the template's objects. */
+  short: string;
+  lineage: string;
+  inputs: KeyInputs;
+}
+
+export interface KeyInputs {
+  pool: string;
+  stores: StoreName[];
+  env: string;
+  seed: SeedSpec | false;
+  summary: { path: string; sha256: string } | 'shipped manifest';
+  servers: Partial<Record<StoreName, string>>;
+  s3Layout?: { region: string; webOrigins: string[]; forcePathStyle: boolean };
+  tool: { version: string; code: string; libraries: Record<string, string> };
+  migrations: Partial<Record<'postgres' | 'mongo', string>>;
+}
+
+/** Code whose change can change what a template holds. The CLI only parses and renders; it is left out. */
+const CODE_ROOTS = ['src', 'seeds', 's3-layout'];
+const SKIP_DIRS = new Set([join('src', 'cli')]);
+/** Libraries that write or generate the content. */
+const LIBRARIES = ['knex', 'pg', 'pg-copy-streams', 'mongodb', 'migrate-mongo', '@aws-sdk/client-s3', '@faker-js/faker'];
+
+function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function walk(dir: string, rel: string, out: string[]): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const r = join(rel, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(r)) walk(join(dir, entry.name), r, out);
+    } else if (/\.(ts|js|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+      out.push(r);
+    }
+  }
+}
+
+/** sha256 over "path sha256" lines of the tool's own code, sources and compiled copies both. */
+export function codeHash(root = ROOT): string {
+  const lines: string[] = [];
+  for (const base of ['', 'dist']) {
+    for (const top of CODE_ROOTS) {
+      const files: string[] = [];
+      walk(join(root, base, top), top, files);
+      for (const f of files.sort()) lines.push(`${join(base, f)} ${sha256(readFileSync(join(root, base, f)))}`);
+    }
+  }
+  return sha256(lines.join('\n'));
+}
+
+/** A library's installed version, found the way Node would (walking up node_modules folders). */
+function installedVersion(name: string, from = ROOT): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(pkg)) return String(JSON.parse(readFileSync(pkg, 'utf8')).version);
+    if (dirname(dir) === dir) return 'not installed';
+  }
+}
+
+/**
+ * Where migrate-mongo loads the MongoDB scripts from: the rule of mmconfig.mongoMigrationsDir, which
+ * cannot be imported here without loading the MongoDB driver. tests/unit/ci-key.test.ts keeps the two equal.
+ */
+export function mongoScriptsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RECRUIT_DB_MONGO_MIGRATIONS_DIR || join(ROOT, 'dist', 'mongo-migrations');
+}
+
+function pgMigrationsHash(): string {
+  const lines = listMigrationFiles().map((f) => {
+    const source = fileChecksum(f.sourcePath);
+    // The compiled file is what runs; a stale build must not pass for the edited source.
+    const loaded = f.loadPath !== f.sourcePath && existsSync(f.loadPath) ? fileChecksum(f.loadPath) : source;
+    return `${f.name} ${source} ${loaded}`;
+  });
+  return sha256(lines.join('\n'));
+}
+
+function mongoMigrationsHash(env: NodeJS.ProcessEnv): string {
+  const dir = mongoScriptsDir(env);
+  const lines: string[] = [];
+  const dirs = [dir];
+  // With the default folder, the TypeScript sources count too (a stale build must not hide an edit).
+  if (!env.RECRUIT_DB_MONGO_MIGRATIONS_DIR) dirs.push(join(ROOT, 'mongo-migrations'));
+  for (const d of dirs) {
+    if (!existsSync(d) || !statSync(d).isDirectory()) {
+      lines.push(`${d} missing`);
+      continue;
+    }
+    for (const f of readdirSync(d).sort()) {
+      if (/\.(ts|js|cjs)$/.test(f) && !f.endsWith('.d.ts')) lines.push(`${relative(ROOT, join(d, f))} ${fileChecksum(join(d, f))}`);
+    }
+  }
+  return sha256(lines.join('\n'));
+}
+
+function hostsOfMongo(uri: string): string {
+  return /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri)?.[1] ?? uri;
+}
+
+/** The servers a template lives on, without credentials. */
+function servers(config: Config, stores: StoreName[]): Partial<Record<StoreName, string>> {
+  const out: Partial<Record<StoreName, string>> = {};
+  if (stores.includes('postgres') && config.postgres) out.postgres = `${config.postgres.host}:${config.postgres.port}`;
+  if (stores.includes('mongo') && config.mongo) out.mongo = hostsOfMongo(config.mongo.uri);
+  if (stores.includes('s3') && config.s3) out.s3 = config.s3.endpoint ?? `aws:${config.s3.region}`;
+  return out;
+}
+
+export function templateKey(config: Config, spec: TemplateSpec, env: NodeJS.ProcessEnv = process.env): TemplateKey {
+  const stores = [...spec.stores];
+  const lineageInputs = {
+    pool: spec.pool,
+    stores,
+    env: config.env,
+    seed: spec.seed,
+    summaryPath: spec.summaryPath ?? null,
+    servers: servers(config, stores),
+    s3Layout: stores.includes('s3') && config.s3 ? { region: config.s3.region, webOrigins: [...config.s3.webOrigins], forcePathStyle: config.s3.forcePathStyle } : undefined,
+  };
+  const migrations: KeyInputs['migrations'] = {};
+  if (stores.includes('postgres')) migrations.postgres = pgMigrationsHash();
+  if (stores.includes('mongo')) migrations.mongo = mongoMigrationsHash(env);
+  const inputs: KeyInputs = {
+    pool: spec.pool,
+    stores,
+    env: config.env,
+    seed: spec.seed,
+    summary: spec.summaryPath ? { path: spec.summaryPath, sha256: sha256(readFileSync(spec.summaryPath)) } : 'shipped manifest',
+    servers: lineageInputs.servers,
+    s3Layout: lineageInputs.s3Layout,
+    tool: { version: packageVersion(), code: codeHash(), libraries: Object.fromEntries(LIBRARIES.map((l) => [l, installedVersion(l)])) },
+    migrations,
+  };
+  const key = sha256(JSON.stringify(inputs));
+  return { key, short: key.slice(0, 10), lineage: sha256(JSON.stringify(lineageInputs)), inputs };
+}
