@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import type { Config } from '../config';
 import type { StoreName } from '../errors';
 import { packageVersion, ROOT } from '../paths';
 import { fileChecksum } from '../stores/migrator';
-import { listMigrationFiles } from '../stores/postgres/migrate';
+import { listMigrationFiles, migrationsDirs } from '../stores/postgres/migrate';
 
 /**
  * What a template is keyed by. Everything that decides its content goes in: the migration files the
@@ -110,12 +110,18 @@ export function mongoScriptsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.RECRUIT_DB_MONGO_MIGRATIONS_DIR || join(ROOT, 'dist', 'mongo-migrations');
 }
 
+/**
+ * Each migration's source and, for the shipped folder, its compiled copy too, whichever of them this
+ * process would load: a stale build must not pass for the edited source, and the CLI (compiled) and a
+ * test runner (TypeScript) compute the same key.
+ */
 function pgMigrationsHash(): string {
+  const custom = migrationsDirs().custom;
   const lines = listMigrationFiles().map((f) => {
-    const source = fileChecksum(f.sourcePath);
-    // The compiled file is what runs; a stale build must not pass for the edited source.
-    const loaded = f.loadPath !== f.sourcePath && existsSync(f.loadPath) ? fileChecksum(f.loadPath) : source;
-    return `${f.name} ${source} ${loaded}`;
+    const paths = new Set([f.sourcePath, f.loadPath]);
+    if (!custom) paths.add(join(ROOT, 'dist', 'migrations', `${f.stem}.js`));
+    // Named by file name and extension only: the same files in another folder are the same template.
+    return `${f.name} ${[...paths].filter((p) => existsSync(p)).map((p) => `${extname(p)}=${fileChecksum(p)}`).sort().join(' ')}`;
   });
   return sha256(lines.join('\n'));
 }
@@ -132,7 +138,7 @@ function mongoMigrationsHash(env: NodeJS.ProcessEnv): string {
       continue;
     }
     for (const f of readdirSync(d).sort()) {
-      if (/\.(ts|js|cjs)$/.test(f) && !f.endsWith('.d.ts')) lines.push(`${relative(ROOT, join(d, f))} ${fileChecksum(join(d, f))}`);
+      if (/\.(ts|js|cjs)$/.test(f) && !f.endsWith('.d.ts')) lines.push(`${f} ${fileChecksum(join(d, f))}`);
     }
   }
   return sha256(lines.join('\n'));

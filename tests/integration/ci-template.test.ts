@@ -1,0 +1,197 @@
+/**
+ * The CI template against the real servers: built once while others wait, rebuilt when a migration
+ * file changes (and the old one collected), never used when half-built or failing its verify.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { Client } from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openPool, type CiEvent, type PoolOptions } from '../../src/ci';
+import { gcPool } from '../../src/ci/gc';
+import { liveContent } from '../../src/ci/content';
+import { RecruitDbError } from '../../src/errors';
+import { runVerify } from '../../src/verify/run';
+import { BIN, runCli } from '../helpers/cli';
+import { ciConfig, dropPool, namesOnServers, poolRecords, uniquePool } from '../helpers/ci';
+import { cliEnv } from '../helpers/stores';
+
+const REPO = resolve(__dirname, '../..');
+const used: string[] = [];
+function pool(prefix: string): string {
+  const name = uniquePool(prefix);
+  used.push(name);
+  return name;
+}
+
+const saved = { pg: process.env.RECRUIT_DB_MIGRATIONS_DIR, mongo: process.env.RECRUIT_DB_MONGO_MIGRATIONS_DIR };
+function restoreEnv(): void {
+  for (const [k, v] of [['RECRUIT_DB_MIGRATIONS_DIR', saved.pg], ['RECRUIT_DB_MONGO_MIGRATIONS_DIR', saved.mongo]] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+afterEach(restoreEnv);
+afterAll(async () => {
+  restoreEnv();
+  for (const d of copies) rmSync(d, { recursive: true, force: true });
+  for (const p of used) {
+    await dropPool(p, { stores: ['postgres', 'mongo'] });
+    expect(await namesOnServers(p), p).toEqual([]);
+  }
+});
+
+async function pgOne<T>(url: string, sql: string): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows[0] as T;
+  } finally {
+    await c.end();
+  }
+}
+
+const copies: string[] = [];
+/** A copy of a migrations folder whose `../src` imports still resolve (a link to the real src beside it). */
+function tempCopy(from: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'rdb-ci-mig-'));
+  copies.push(root);
+  symlinkSync(join(from, '..', 'src'), join(root, 'src'));
+  cpSync(from, join(root, 'migrations'), { recursive: true });
+  return join(root, 'migrations');
+}
+
+const PG_ONLY: PoolOptions = { stores: ['postgres'], refill: false };
+
+describe('the CI template', () => {
+  it('is built by one of several concurrent callers; the others wait for it and copy it', async () => {
+    const name = pool('once');
+    const events: CiEvent[] = [];
+    const pools = await Promise.all([0, 1, 2].map(() => openPool(ciConfig(), { ...PG_ONLY, pool: name, onEvent: (e) => events.push(e) })));
+    try {
+      const stacks = await Promise.all(pools.map((p) => p.acquire()));
+      expect(events.filter((e) => e.type === 'template-build')).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'template-built')).toHaveLength(1);
+      expect(new Set(stacks.map((s) => s.id)).size).toBe(3);
+      const hash = stacks[0].contentHash;
+      for (const s of stacks) {
+        expect(s.warm).toBe(false);
+        expect(s.contentHash).toBe(hash);
+        expect((await liveContent(s.config, ['postgres'])).hash).toBe(hash);
+      }
+      expect((await poolRecords(name)).templates).toHaveLength(1);
+    } finally {
+      for (const p of pools) await p.close();
+    }
+  });
+
+  it('a changed migration file (either store) changes the key, builds a new template, and gc collects the old one', async () => {
+    const name = pool('mig');
+    const opts: PoolOptions = { stores: ['postgres', 'mongo'], seed: false, refill: false, pool: name };
+    process.env.RECRUIT_DB_MIGRATIONS_DIR = tempCopy(join(REPO, 'migrations'));
+    process.env.RECRUIT_DB_MONGO_MIGRATIONS_DIR = tempCopy(join(REPO, 'dist', 'mongo-migrations'));
+    const first = await openPool(ciConfig(), opts);
+    const oldKey = first.key().key;
+    await first.warm(1);
+    const oldStack = await first.acquire();
+    await first.warm(1);
+
+    // A shape-neutral change each store can show: a table comment, and one more MongoDB script.
+    writeFileSync(join(process.env.RECRUIT_DB_MIGRATIONS_DIR, '0099_ci_probe.ts'), "import type { Knex } from 'knex';\nexport async function up(knex: Knex) { await knex.raw(\"COMMENT ON TABLE users IS 'ci probe'\"); }\nexport async function down(knex: Knex) { await knex.raw('COMMENT ON TABLE users IS NULL'); }\n");
+    writeFileSync(join(process.env.RECRUIT_DB_MONGO_MIGRATIONS_DIR, '20991231000000-ci-probe.js'), "module.exports = { async up() {}, async down() {} };\n");
+    const second = await openPool(ciConfig(), opts);
+    try {
+      const newKey = second.key();
+      expect(newKey.key).not.toBe(oldKey);
+      expect(newKey.lineage).toBe(first.key().lineage);
+      const events: CiEvent[] = [];
+      const fresh = await openPool(ciConfig(), { ...opts, onEvent: (e) => events.push(e) });
+      const stack = await fresh.acquire();
+      await fresh.close({ release: false });
+      expect(events.map((e) => e.type)).toContain('template-built');
+      expect(stack.templateKey).toBe(newKey.key);
+      expect(await pgOne<{ c: string | null }>(stack.config.postgres!.url, "SELECT obj_description('users'::regclass) AS c")).toEqual({ c: 'ci probe' });
+      expect(await pgOne<{ c: string | null }>(oldStack.config.postgres!.url, "SELECT obj_description('users'::regclass) AS c")).toEqual({ c: null });
+      const mongo = new MongoClient(stack.config.mongo!.uri);
+      try {
+        expect(await mongo.db(stack.config.mongo!.db).collection('changelog').countDocuments()).toBe(11);
+        expect(await mongo.db(oldStack.config.mongo!.db).collection('changelog').countDocuments()).toBe(10);
+      } finally {
+        await mongo.close();
+      }
+      expect((await runVerify(stack.config, { only: ['postgres', 'mongo'] })).verdict.exitCode).toBe(0);
+
+      // gc with the new files: the old template and its ready stack go, its leased stack stays.
+      const r = await gcPool(second);
+      expect(r.templates.map((t) => t.key)).toEqual([oldKey]);
+      expect(r.templates[0].reason).toMatch(/older key/);
+      expect(r.stacks).toHaveLength(1);
+      const left = await poolRecords(name);
+      expect(left.templates.map((t) => t.key)).toEqual([newKey.key]);
+      expect(left.stacks.map((s) => s.id).sort()).toEqual([oldStack.id, stack.id].sort());
+      await oldStack.release();
+      await second.release(stack.id);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('a template that does not verify clean is never used, and leaves nothing behind', async () => {
+    const name = pool('drift');
+    process.env.RECRUIT_DB_MIGRATIONS_DIR = tempCopy(join(REPO, 'migrations'));
+    writeFileSync(join(process.env.RECRUIT_DB_MIGRATIONS_DIR, '0099_undocumented.ts'), "import type { Knex } from 'knex';\nexport async function up(knex: Knex) { await knex.raw('CREATE TABLE undocumented (id int)'); }\nexport async function down(knex: Knex) { await knex.raw('DROP TABLE undocumented'); }\n");
+    const p = await openPool(ciConfig(), { ...PG_ONLY, pool: name, seed: false });
+    try {
+      const err = await p.acquire().catch((e) => e);
+      expect(err).toBeInstanceOf(RecruitDbError);
+      expect((err as RecruitDbError).exitCode).toBe(1);
+      expect((err as RecruitDbError).oneLine()).toMatch(/the CI template does not verify against the summary: 1 failure\(s\), first: postgres table undocumented unexpected/);
+      const records = await poolRecords(name);
+      expect(records.templates.map((t) => t.state)).toEqual(['failed']);
+      expect(records.stacks).toEqual([]);
+      expect(await namesOnServers(name)).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a builder killed halfway leaves a template that is never copied: the next caller rebuilds it', async () => {
+    const name = pool('kill');
+    const env = cliEnv({ RECRUIT_DB_ENV: 'test' });
+    // The compiled CLI and this TypeScript process must agree on the key.
+    const status = await runCli(['ci', 'status', '--json', '--only', 'postgres', '--pool', name], { env });
+    expect(status.code, status.stderr).toBe(0);
+    const p = await openPool(ciConfig(), { ...PG_ONLY, pool: name });
+    expect(JSON.parse(status.stdout).current.key).toBe(p.key().key);
+
+    const child = spawn(process.execPath, [BIN, 'ci', 'warm', '--only', 'postgres', '--pool', name], { env, stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
+    const deadline = Date.now() + 60_000;
+    let halfBuilt = false;
+    while (!halfBuilt && Date.now() < deadline) {
+      const t = (await poolRecords(name)).templates[0];
+      halfBuilt = t?.state === 'building' && (await namesOnServers(name)).length > 0;
+      if (!halfBuilt) await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    expect(halfBuilt).toBe(true);
+    expect((await poolRecords(name)).templates.map((t) => t.state)).toEqual(['building']);
+
+    const events: CiEvent[] = [];
+    const q = await openPool(ciConfig(), { ...PG_ONLY, pool: name, onEvent: (e) => events.push(e) });
+    try {
+      const stack = await q.acquire();
+      expect(events.map((e) => e.type).filter((t) => t.startsWith('template'))).toEqual(['template-build', 'template-built']);
+      expect((await runVerify(stack.config, { only: ['postgres'] })).verdict.exitCode).toBe(0);
+      expect((await liveContent(stack.config, ['postgres'])).hash).toBe(stack.contentHash);
+      expect((await poolRecords(name)).templates.map((t) => t.state)).toEqual(['ready']);
+    } finally {
+      await q.close();
+      await p.close();
+    }
+  });
+});
