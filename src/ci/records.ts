@@ -149,9 +149,20 @@ export class Control {
     try {
       return (await this.serial(() => this.client.query(sql, params))).rows as T[];
     } catch (err) {
+      // The tables are created on first use, not checked on every connect: a hand-out is one round trip.
+      const code = (err as { code?: string }).code;
+      if ((code === '42P01' || code === '42703') && !this.schemaChecked) {
+        this.schemaChecked = true;
+        await this.serial(() => ensureSchema(this.client)).catch((e) => {
+          throw this.wrap(e);
+        });
+        return this.query<T>(sql, params);
+      }
       throw this.wrap(err);
     }
   }
+
+  private schemaChecked = false;
 
   wrap(err: unknown): RecruitDbError {
     if (err instanceof RecruitDbError) return err;
@@ -375,6 +386,7 @@ export class Control {
   }
 }
 
+/** Creates (or, in a later version, brings up to date) the pool's tables; idempotent, safe to race. */
 async function ensureSchema(client: Client): Promise<void> {
   const ok = await client
     .query('SELECT max(version) AS v FROM recruit_db_ci_schema')
@@ -422,12 +434,5 @@ export async function openControl(config: Config & { postgres: PostgresConfig })
     }
     client = await connectPg(target, config.timeoutMs);
   }
-  const control = new Control(client, target, config.timeoutMs);
-  try {
-    await ensureSchema(client);
-  } catch (err) {
-    await control.close();
-    throw control.wrap(err);
-  }
-  return control;
+  return new Control(client, target, config.timeoutMs);
 }

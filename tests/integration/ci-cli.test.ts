@@ -4,7 +4,9 @@
  * and bad input refused with one line before anything is written.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../src/config';
 import { BIN, runCli, type CliResult } from '../helpers/cli';
@@ -90,6 +92,20 @@ describe('recruit-db ci', () => {
     const again = await ci(['release', out.lease]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^recruit-db: no CI stack with lease id [a-z0-9]{10}: released already, or reclaimed by gc after its lease ran out \(hint: .*\)\n$/);
+  });
+
+  it('a warm acquire loads the PostgreSQL driver and no other driver or generator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rdb-ci-load-'));
+    const hook = join(dir, 'hook.js');
+    const out = join(dir, 'loaded.json');
+    writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`);
+    const r = await ci(['acquire', '--json', '--pool', POOL, '--no-refill'], { NODE_OPTIONS: `--require=${hook}` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).warm).toBe(true);
+    const packages = new Set((JSON.parse(readFileSync(out, 'utf8')) as string[]).map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter(Boolean));
+    expect(packages.has('pg')).toBe(true);
+    for (const heavy of ['mongodb', '@aws-sdk/client-s3', '@faker-js/faker', 'knex', 'migrate-mongo', 'pg-copy-streams']) expect(packages.has(heavy), heavy).toBe(false);
+    expect((await ci(['release', JSON.parse(r.stdout).lease])).code).toBe(0);
   });
 
   it('after a hand-out, a background process refills the pool to its size', async () => {
