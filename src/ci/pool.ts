@@ -17,7 +17,7 @@ import type { CiEvent, TemplateContext } from './template';
 const ALL: StoreName[] = ['postgres', 'mongo', 's3'];
 
 export interface PoolOptions {
-  /** A namespace of its own (default "main", RECRUIT_DB_CI_POOL): e.g. one per branch or test file. */
+  /** A namespace of its own (default RECRUIT_DB_CI_POOL, else "main"): e.g. one per branch or test file. */
   pool?: string;
   /** The stores a stack has (default all three). PostgreSQL is always needed: the records live there. */
   stores?: StoreName[];
@@ -121,6 +121,19 @@ export async function releaseLease(config: Config, id: string): Promise<void> {
   }
 }
 
+function poolName(opts: PoolOptions): string {
+  return opts.pool ?? (process.env.RECRUIT_DB_CI_POOL || DEFAULT_POOL);
+}
+
+function poolSpec(opts: PoolOptions): TemplateSpec {
+  return {
+    pool: poolName(opts),
+    stores: ALL.filter((s) => (opts.stores?.length ? opts.stores : ALL).includes(s)),
+    seed: normaliseSeed(opts.seed),
+    summaryPath: opts.summaryPath,
+  };
+}
+
 export class CiPool {
   readonly spec: TemplateSpec;
   readonly clients: Clients;
@@ -130,17 +143,16 @@ export class CiPool {
   private readonly leaseMs: number;
   private readonly handedOut = new Set<string>();
 
+  private cachedKey: { at: number; key: TemplateKey };
+
   private constructor(
     readonly config: Config & { postgres: NonNullable<Config['postgres']> },
     readonly control: Control,
     private readonly opts: PoolOptions,
+    key: TemplateKey,
   ) {
-    this.spec = {
-      pool: opts.pool ?? DEFAULT_POOL,
-      stores: ALL.filter((s) => (opts.stores?.length ? opts.stores : ALL).includes(s)),
-      seed: normaliseSeed(opts.seed),
-      summaryPath: opts.summaryPath,
-    };
+    this.spec = poolSpec(opts);
+    this.cachedKey = { at: Date.now(), key };
     this.clients = new Clients(config);
     this.leaseMs = opts.leaseMs ?? LIVE_LEASE_MS;
     this.keepAlive = new KeepAlive((ids, ms) => this.control.renew(ids, ms), (err) => this.emit({ type: 'refill-error', error: String((err as Error)?.message ?? err) }));
@@ -149,20 +161,34 @@ export class CiPool {
   /** Checks the settings (nothing is written before they pass) and connects to the records. */
   static async open(config: Config, opts: PoolOptions = {}): Promise<CiPool> {
     refuseProduction(config);
-    checkPoolName(opts.pool ?? DEFAULT_POOL);
+    checkPoolName(poolName(opts));
     const stores = opts.stores?.length ? opts.stores : ALL;
     for (const s of stores) if (!ALL.includes(s)) throw usageError(`unknown store "${s}"`, `use ${ALL.join(', ')}`);
     const pg = requireStore(config, 'postgres');
     for (const s of stores) requireStore(config, s);
     if (opts.leaseMs !== undefined && !(opts.leaseMs >= 1000)) throw usageError(`the CI lease must be at least 1 s, got ${opts.leaseMs} ms`, 'e.g. --lease 30m');
     const base = { ...config, postgres: pg };
-    const control = await openControl(base);
-    return new CiPool(base, control, opts);
+    // The key is read from the files while the server sets up the connection.
+    const connecting = openControl(base);
+    connecting.catch(() => undefined);
+    let key: TemplateKey;
+    try {
+      key = templateKey(base, poolSpec(opts));
+    } catch (err) {
+      await connecting.then((c) => c.close(), () => undefined);
+      throw err;
+    }
+    return new CiPool(base, await connecting, opts, key);
   }
 
-  /** The key of the template this pool hands out, computed from the files as they are now. */
+  /**
+   * The key of the template this pool hands out, from the files as they are now: read again when the
+   * last reading is more than a second old (a burst of hand-outs reads them once).
+   */
   key(): TemplateKey {
-    return templateKey(this.config, this.spec);
+    const now = Date.now();
+    if (now - this.cachedKey.at > 1000) this.cachedKey = { at: now, key: templateKey(this.config, this.spec) };
+    return this.cachedKey.key;
   }
 
   private emit(e: CiEvent): void {

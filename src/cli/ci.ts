@@ -39,7 +39,7 @@ function poolOptions(ctx: CommandContext<TemplateFlags>, extra: PoolOptions = {}
   const o = ctx.opts;
   applyMigrationsDir(o.migrationsDir);
   return {
-    pool: o.pool ?? process.env.RECRUIT_DB_CI_POOL ?? undefined,
+    pool: o.pool,
     stores: o.only,
     seed: o.seed ? { profile: o.profile, seed: o.seedValue, asOf: o.asOf } : false,
     summaryPath: o.summary,
