@@ -11,7 +11,6 @@
  *
  *   npm run build && npm run bench:ci        # BENCH_REPS=n for the `up` baseline (default 5)
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
@@ -25,40 +24,24 @@ import { contentHash } from '../../seeds/index';
 import { BIN, REPO } from '../../tests/helpers/cli';
 import { cliEnv, freshStores } from '../../tests/helpers/stores';
 import { ciConfig, dropPool, namesOnServers, uniquePool } from '../../tests/helpers/ci';
+import { median, timeNode, writeBenchmarkSection } from '../common';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const HANDOUTS = 20;
 const WORKERS = 8;
 const PER_WORKER = 5;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 const f0 = (n: number) => n.toFixed(0);
 const f1 = (n: number) => n.toFixed(1);
 const log = (s: string) => process.stderr.write(`${s}\n`);
-
-function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr }));
-  });
-}
 
 async function upBaseline(only?: StoreName): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < REPS; i++) {
     const { env, cleanup } = await freshStores('rdbbenchci');
     try {
-      const r = await timeProcess([BIN, 'up', ...(only ? ['--only', only] : [])], { ...env, RECRUIT_DB_ENV: 'test' });
+      const r = await timeNode([BIN, 'up', ...(only ? ['--only', only] : [])], { ...env, RECRUIT_DB_ENV: 'test' });
       if (r.code !== 0) throw new Error(`up exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
       out.push(r.ms);
       log(`up${only ? ` --only ${only}` : ''} ${i + 1}/${REPS}: ${f0(r.ms)} ms`);
@@ -89,11 +72,11 @@ async function cliStartup(pool: string, n: number): Promise<{ acquire: number[];
   const node: number[] = [];
   const version: number[] = [];
   for (let i = 0; i < n; i++) {
-    node.push((await timeProcess(['-e', '0'], env)).ms);
-    const r = await timeProcess([BIN, 'ci', 'acquire', '--json', '--no-refill', '--pool', pool], env);
+    node.push((await timeNode(['-e', '0'], env)).ms);
+    const r = await timeNode([BIN, 'ci', 'acquire', '--json', '--no-refill', '--pool', pool], env);
     if (r.code !== 0 || !JSON.parse(r.stdout).warm) throw new Error(`ci acquire: ${r.code} ${r.stderr}`);
     acquire.push(r.ms);
-    version.push((await timeProcess([BIN, '--version'], env)).ms);
+    version.push((await timeNode([BIN, '--version'], env)).ms);
   }
   return { acquire, node, version };
 }
@@ -104,7 +87,7 @@ async function loadedPackages(pool: string): Promise<string[]> {
   const hook = join(dir, 'ci-load-hook.js');
   const out = join(dir, 'ci-loaded.json');
   writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`);
-  const r = await timeProcess([BIN, 'ci', 'acquire', '--json', '--no-refill', '--pool', pool], { ...cliEnv({ RECRUIT_DB_ENV: 'test' }), NODE_OPTIONS: `--require=${hook}` });
+  const r = await timeNode([BIN, 'ci', 'acquire', '--json', '--no-refill', '--pool', pool], { ...cliEnv({ RECRUIT_DB_ENV: 'test' }), NODE_OPTIONS: `--require=${hook}` });
   if (r.code !== 0) throw new Error(r.stderr);
   const files = JSON.parse(readFileSync(out, 'utf8')) as string[];
   return [...new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((x): x is string => Boolean(x)))].sort();
@@ -166,7 +149,7 @@ const { openPool } = require(${JSON.stringify(`${REPO}/dist/src/ci/index.js`)});
 async function workers(pool: string): Promise<{ ids: string[]; ms: number[]; warm: number; collisions: number; wallMs: number }> {
   const env = cliEnv({ RECRUIT_DB_ENV: 'test' });
   const t = performance.now();
-  const results = await Promise.all(Array.from({ length: WORKERS }, () => timeProcess(['-e', WORKER, pool], env)));
+  const results = await Promise.all(Array.from({ length: WORKERS }, () => timeNode(['-e', WORKER, pool], env)));
   const wallMs = performance.now() - t;
   const got = results.flatMap((r) => {
     if (r.code !== 0) throw new Error(`worker exited ${r.code}: ${r.stderr}`);
@@ -185,16 +168,6 @@ async function leasedInRecords(config: ReturnType<typeof ciConfig>, pool: string
   } finally {
     await control.close();
   }
-}
-
-function writeSection(body: string): string {
-  const file = join(REPO, 'BENCHMARKS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const section = `## ci\n\n${body.trim()}\n`;
-  const re = /^## ci\n[\s\S]*?(?=^## |(?![\s\S]))/m;
-  const next = re.test(current) ? current.replace(re, section + '\n') : `${current.replace(/\s*$/, '')}\n\n${section}`;
-  writeFileSync(file, next.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'));
-  return file;
 }
 
 async function main(): Promise<void> {
@@ -316,7 +289,7 @@ bucket settings, and the application's keys have no room for a prefix).
 - date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}
 - reproduce: \`npm run build && npm run bench:ci\`
 `;
-    const file = writeSection(body);
+    const file = writeBenchmarkSection('ci', body);
     log(`three-store hand-out ${f1(hAllMed)} ms vs up ${f0(upMed)} ms (${f0(upMed / hAllMed)}x); pg ${f1(hPgMed)} ms; cli +${f0(cliDelta)} ms; collisions ${wk.collisions} -> ${file}`);
   } finally {
     await pg.close();
