@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { Config } from '../config';
 import type { StoreName } from '../errors';
 import { packageVersion, ROOT } from '../paths';
-import { fileChecksum } from '../stores/migrator';
 import { listMigrationFiles, migrationsDirs } from '../stores/postgres/migrate';
+import { envDir } from './envfile';
 
 /**
  * What a template is keyed by. Everything that decides its content goes in: the migration files the
@@ -68,6 +68,59 @@ function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * sha256 of files, remembered across processes by inode, size, mtime and ctime: the kernel moves ctime
+ * on every write and no tool sets it back, so the same four mean the same bytes. A key reads ~250
+ * files; `ci acquire` computes one per call, and a stat costs a fraction of a read and a hash.
+ * File times tick coarsely (a few ms), so two writes in one tick can share them: as git does with
+ * "racily clean" entries, a file changed in the last two seconds is read every time, never remembered.
+ */
+const RACY_MS = 2000;
+
+export class FileHashes {
+  private readonly known: Record<string, [string, string]> = {};
+  private changed = false;
+
+  constructor(
+    private readonly store: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    try {
+      Object.assign(this.known, JSON.parse(readFileSync(store, 'utf8')));
+    } catch {
+      // No cache yet (or a broken one): every file is read.
+    }
+  }
+
+  of(path: string): string {
+    const st = statSync(path);
+    const stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    const hit = this.known[path];
+    if (hit && hit[0] === stamp) return hit[1];
+    const hash = sha256(readFileSync(path));
+    if (this.now() - Math.max(st.mtimeMs, st.ctimeMs) > RACY_MS) {
+      this.known[path] = [stamp, hash];
+      this.changed = true;
+    }
+    return hash;
+  }
+
+  save(): void {
+    if (!this.changed) return;
+    try {
+      mkdirSync(dirname(this.store), { recursive: true, mode: 0o700 });
+      const tmp = `${this.store}.${process.pid}`;
+      writeFileSync(tmp, JSON.stringify(this.known), { mode: 0o600 });
+      renameSync(tmp, this.store);
+      this.changed = false;
+    } catch {
+      // A cache that cannot be written only costs the next call its reads.
+    }
+  }
+}
+
+const fileHashes = (root: string) => new FileHashes(join(envDir(), `file-hashes-${sha256(root).slice(0, 12)}.json`));
+
 function walk(dir: string, rel: string, out: string[]): void {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -81,15 +134,16 @@ function walk(dir: string, rel: string, out: string[]): void {
 }
 
 /** sha256 over "path sha256" lines of the tool's own code, sources and compiled copies both. */
-export function codeHash(root = ROOT): string {
+export function codeHash(root = ROOT, hashes = fileHashes(root)): string {
   const lines: string[] = [];
   for (const base of ['', 'dist']) {
     for (const top of CODE_ROOTS) {
       const files: string[] = [];
       walk(join(root, base, top), top, files);
-      for (const f of files.sort()) lines.push(`${join(base, f)} ${sha256(readFileSync(join(root, base, f)))}`);
+      for (const f of files.sort()) lines.push(`${join(base, f)} ${hashes.of(join(root, base, f))}`);
     }
   }
+  hashes.save();
   return sha256(lines.join('\n'));
 }
 
@@ -115,18 +169,18 @@ export function mongoScriptsDir(env: NodeJS.ProcessEnv = process.env): string {
  * process would load: a stale build must not pass for the edited source, and the CLI (compiled) and a
  * test runner (TypeScript) compute the same key.
  */
-function pgMigrationsHash(): string {
+function pgMigrationsHash(hashes: FileHashes): string {
   const custom = migrationsDirs().custom;
   const lines = listMigrationFiles().map((f) => {
     const paths = new Set([f.sourcePath, f.loadPath]);
     if (!custom) paths.add(join(ROOT, 'dist', 'migrations', `${f.stem}.js`));
     // Named by file name and extension only: the same files in another folder are the same template.
-    return `${f.name} ${[...paths].filter((p) => existsSync(p)).map((p) => `${extname(p)}=${fileChecksum(p)}`).sort().join(' ')}`;
+    return `${f.name} ${[...paths].filter((p) => existsSync(p)).map((p) => `${extname(p)}=${hashes.of(p)}`).sort().join(' ')}`;
   });
   return sha256(lines.join('\n'));
 }
 
-function mongoMigrationsHash(env: NodeJS.ProcessEnv): string {
+function mongoMigrationsHash(env: NodeJS.ProcessEnv, hashes: FileHashes): string {
   const dir = mongoScriptsDir(env);
   const lines: string[] = [];
   const dirs = [dir];
@@ -138,7 +192,7 @@ function mongoMigrationsHash(env: NodeJS.ProcessEnv): string {
       continue;
     }
     for (const f of readdirSync(d).sort()) {
-      if (/\.(ts|js|cjs)$/.test(f) && !f.endsWith('.d.ts')) lines.push(`${f} ${fileChecksum(join(d, f))}`);
+      if (/\.(ts|js|cjs)$/.test(f) && !f.endsWith('.d.ts')) lines.push(`${f} ${hashes.of(join(d, f))}`);
     }
   }
   return sha256(lines.join('\n'));
@@ -168,9 +222,10 @@ export function templateKey(config: Config, spec: TemplateSpec, env: NodeJS.Proc
     servers: servers(config, stores),
     s3Layout: stores.includes('s3') && config.s3 ? { region: config.s3.region, webOrigins: [...config.s3.webOrigins], forcePathStyle: config.s3.forcePathStyle } : undefined,
   };
+  const hashes = fileHashes(ROOT);
   const migrations: KeyInputs['migrations'] = {};
-  if (stores.includes('postgres')) migrations.postgres = pgMigrationsHash();
-  if (stores.includes('mongo')) migrations.mongo = mongoMigrationsHash(env);
+  if (stores.includes('postgres')) migrations.postgres = pgMigrationsHash(hashes);
+  if (stores.includes('mongo')) migrations.mongo = mongoMigrationsHash(env, hashes);
   const inputs: KeyInputs = {
     pool: spec.pool,
     stores,
@@ -179,7 +234,7 @@ export function templateKey(config: Config, spec: TemplateSpec, env: NodeJS.Proc
     summary: spec.summaryPath ? { path: spec.summaryPath, sha256: sha256(readFileSync(spec.summaryPath)) } : 'shipped manifest',
     servers: lineageInputs.servers,
     s3Layout: lineageInputs.s3Layout,
-    tool: { version: packageVersion(), code: codeHash(), libraries: Object.fromEntries(LIBRARIES.map((l) => [l, installedVersion(l)])) },
+    tool: { version: packageVersion(), code: codeHash(ROOT, hashes), libraries: Object.fromEntries(LIBRARIES.map((l) => [l, installedVersion(l)])) },
     migrations,
   };
   const key = sha256(JSON.stringify(inputs));

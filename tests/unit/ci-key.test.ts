@@ -3,13 +3,14 @@
  * leases and the export lines. No store.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, parseDotenv, type Config } from '../../src/config';
 import { RecruitDbError } from '../../src/errors';
-import { codeHash, mongoScriptsDir, templateKey, type TemplateSpec } from '../../src/ci/key';
+import { codeHash, FileHashes, mongoScriptsDir, templateKey, type TemplateSpec } from '../../src/ci/key';
 import { parseDuration } from '../../src/ci/lease';
 import { assertOwnedName, checkPoolName, checkStackId, CONTROL_DB, isOwnedName, mongoUriWithDatabase, newStackId, pgUrlWithDatabase, stackNames, templateNames } from '../../src/ci/names';
 import { exportLines, stackConfig, stackEnv } from '../../src/ci/stack';
@@ -176,6 +177,33 @@ describe('template key', () => {
     }
     copyFileSync(join(root, 'src/stores/postgres/seed.ts'), join(root, 'src/stores/postgres/extra.ts'));
     expect(codeHash(root)).not.toBe(h);
+  });
+
+  it('remembers file hashes by stat, reads a file again once it was written, and never remembers a fresh one', () => {
+    const dir = emptyDir();
+    const store = join(dir, 'hashes.json');
+    const file = join(dir, 'x.ts');
+    writeFileSync(file, 'export const a = 1;\n');
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const later = () => Date.now() + 10_000;
+    const first = new FileHashes(store, later);
+    expect(first.of(file)).toBe(sha('export const a = 1;\n'));
+    first.save();
+    // An unchanged stat is answered from the store without reading (a planted value proves it).
+    const saved = JSON.parse(readFileSync(store, 'utf8'));
+    saved[file][1] = 'planted';
+    writeFileSync(store, JSON.stringify(saved));
+    expect(new FileHashes(store, later).of(file)).toBe('planted');
+    // A rewrite of the same size with the old mtime put back still moves ctime: read again.
+    const { mtime } = statSync(file);
+    writeFileSync(file, 'export const b = 2;\n');
+    utimesSync(file, mtime, mtime);
+    expect(new FileHashes(store, later).of(file)).toBe(sha('export const b = 2;\n'));
+    // With the real clock the file is seconds old at most: hashed, but not remembered.
+    const fresh = new FileHashes(join(dir, 'other.json'));
+    fresh.of(file);
+    fresh.save();
+    expect(existsSync(join(dir, 'other.json'))).toBe(false);
   });
 });
 
