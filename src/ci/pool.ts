@@ -155,7 +155,7 @@ export class CiPool {
     this.cachedKey = { at: Date.now(), key };
     this.clients = new Clients(config);
     this.leaseMs = opts.leaseMs ?? LIVE_LEASE_MS;
-    this.keepAlive = new KeepAlive((ids, ms) => this.control.renew(ids, ms), (err) => this.emit({ type: 'refill-error', error: String((err as Error)?.message ?? err) }));
+    this.keepAlive = new KeepAlive((ids, ms) => this.control.renew(ids, ms), (err) => this.emit({ type: 'renew-error', error: String((err as Error)?.message ?? err) }));
   }
 
   /** Checks the settings (nothing is written before they pass) and connects to the records. */

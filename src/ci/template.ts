@@ -31,7 +31,9 @@ export type CiEvent =
   | { type: 'template-built'; key: string; ms: number; phases: Record<string, number> }
   | { type: 'template-failed'; key: string; error: string }
   | { type: 'stack-created'; id: string; copyMs: Record<string, number> }
-  | { type: 'refill-error'; error: string };
+  | { type: 'refill-error'; error: string }
+  /** A lease could not be renewed (the server was unreachable): the stack may be reclaimed when it runs out. */
+  | { type: 'renew-error'; error: string };
 
 function waitedTooLong(ctx: TemplateContext): RecruitDbError {
   return new RecruitDbError({
