@@ -29,12 +29,15 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A worker process: takes a stack with a 3 s lease (kept alive while it lives), then starts warming more. */
+/**
+ * A worker process: takes a stack with a 3 s lease (kept alive while it lives), then starts warming
+ * more. Unseeded stacks: what gc must find is the same, and they copy faster.
+ */
 const WORKER = `
 const { loadConfig } = require(${JSON.stringify(`${REPO}/dist/src/config.js`)});
 const { openPool } = require(${JSON.stringify(`${REPO}/dist/src/ci/index.js`)});
 (async () => {
-  const pool = await openPool(loadConfig(), { pool: process.argv[1], leaseMs: 3000, refill: false });
+  const pool = await openPool(loadConfig(), { pool: process.argv[1], seed: false, leaseMs: 3000, refill: false });
   const stack = await pool.acquire();
   process.stdout.write(stack.id + '\\n');
   pool.warm(3).catch(() => undefined);
@@ -63,7 +66,7 @@ describe('ci gc', () => {
     const creating = before.stacks.filter((s) => s.state === 'creating').map((s) => s.id as string);
     expect(creating.length).toBeGreaterThan(0);
 
-    const p = await openPool(ciConfig(), { pool: name, refill: false });
+    const p = await openPool(ciConfig(), { pool: name, seed: false, refill: false });
     try {
       // Within the lease nothing is taken back: the worker might still be alive.
       expect((await gcPool(p)).stacks).toEqual([]);
