@@ -70,9 +70,11 @@ async function perStore<T>(config: Config, during: string, tasks: Partial<Record
   return out;
 }
 
+/** The choices each store's copy makes, open to the benchmark that made them. */
 export interface CopyTuning {
   pgStrategy?: 'FILE_COPY' | 'WAL_LOG';
   mongoIndexes?: 'before' | 'after';
+  mongoParallel?: boolean;
   s3Concurrency?: number;
 }
 
@@ -89,7 +91,7 @@ export async function copyStack(pg: Sql, clients: Clients, template: StoreNames,
     tasks.postgres = timed(async () => (await import('./stores/postgres')).cloneDatabase(pg, template.postgres!, stack.postgres!, tuning.pgStrategy));
   }
   if (stack.mongo) {
-    tasks.mongo = timed(async () => (await import('./stores/mongo')).copyDatabase(await clients.mongo(), template.mongo!, stack.mongo!, { indexes: tuning.mongoIndexes }));
+    tasks.mongo = timed(async () => (await import('./stores/mongo')).copyDatabase(await clients.mongo(), template.mongo!, stack.mongo!, { indexes: tuning.mongoIndexes, parallel: tuning.mongoParallel }));
   }
   if (stack.s3) {
     tasks.s3 = timed(async () => (await import('./stores/s3')).copyBucket(await clients.s3(), target, template.s3!, { concurrency: tuning.s3Concurrency }));
