@@ -30,14 +30,14 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * A worker process: takes a stack with a 3 s lease (kept alive while it lives), then starts warming
+ * A worker process: takes a stack with a 6 s lease (kept alive while it lives), then starts warming
  * more. Unseeded stacks: what gc must find is the same, and they copy faster.
  */
 const WORKER = `
 const { loadConfig } = require(${JSON.stringify(`${REPO}/dist/src/config.js`)});
 const { openPool } = require(${JSON.stringify(`${REPO}/dist/src/ci/index.js`)});
 (async () => {
-  const pool = await openPool(loadConfig(), { pool: process.argv[1], seed: false, leaseMs: 3000, refill: false });
+  const pool = await openPool(loadConfig(), { pool: process.argv[1], seed: false, leaseMs: 6000, refill: false });
   const stack = await pool.acquire();
   process.stdout.write(stack.id + '\\n');
   pool.warm(3).catch(() => undefined);
@@ -70,7 +70,9 @@ describe('ci gc', () => {
     try {
       // Within the lease nothing is taken back: the worker might still be alive.
       expect((await gcPool(p)).stacks).toEqual([]);
-      await sleep(3500);
+      // Then wait (by the server's clock) until every lease the worker held has run out.
+      const [{ left }] = await p.control.query<{ left: number }>(`SELECT extract(epoch FROM max(lease_until) - now()) * 1000 AS left FROM recruit_db_ci_stacks WHERE pool = $1 AND state <> 'ready'`, [name]);
+      await sleep(Math.max(0, Number(left)) + 250);
       const r = await gcPool(p);
       expect(r.stacks.map((s) => s.id).sort()).toEqual([id, ...creating].sort());
       for (const s of r.stacks) expect(s.reason).toBe('lease expired');
