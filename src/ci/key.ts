@@ -53,7 +53,8 @@ export interface KeyInputs {
   seed: SeedSpec | false;
   summary: { path: string; sha256: string } | 'shipped manifest';
   servers: Partial<Record<StoreName, string>>;
-  s3Layout?: { region: string; webOrigins: string[]; forcePathStyle: boolean };
+  /** The S3 settings but the bucket name, the endpoint (in servers) and the credentials. */
+  s3Layout?: Record<string, unknown>;
   tool: { version: string; code: string; libraries: Record<string, string> };
   migrations: Partial<Record<'postgres' | 'mongo', string>>;
 }
@@ -211,6 +212,16 @@ function servers(config: Config, stores: StoreName[]): Partial<Record<StoreName,
   return out;
 }
 
+/**
+ * Every S3 setting decides what the bootstrap writes (region, CORS origins, encryption...), so all of
+ * them go in — also ones added after this was written — but the bucket name, the endpoint (a server)
+ * and the credentials.
+ */
+function s3Layout(s3: NonNullable<Config['s3']>): Record<string, unknown> {
+  const { bucket: _b, endpoint: _e, accessKeyId: _a, secretAccessKey: _s, sessionToken: _t, ...layout } = s3;
+  return Object.fromEntries(Object.entries(layout).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 export function templateKey(config: Config, spec: TemplateSpec, env: NodeJS.ProcessEnv = process.env): TemplateKey {
   const stores = [...spec.stores];
   const lineageInputs = {
@@ -220,7 +231,7 @@ export function templateKey(config: Config, spec: TemplateSpec, env: NodeJS.Proc
     seed: spec.seed,
     summaryPath: spec.summaryPath ?? null,
     servers: servers(config, stores),
-    s3Layout: stores.includes('s3') && config.s3 ? { region: config.s3.region, webOrigins: [...config.s3.webOrigins], forcePathStyle: config.s3.forcePathStyle } : undefined,
+    s3Layout: stores.includes('s3') && config.s3 ? s3Layout(config.s3) : undefined,
   };
   const hashes = fileHashes(ROOT);
   const migrations: KeyInputs['migrations'] = {};

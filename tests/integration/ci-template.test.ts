@@ -3,7 +3,7 @@
  * file changes (and the old one collected), never used when half-built or failing its verify.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openPool, type CiEvent, type PoolOptions } from '../../src/ci';
 import { gcPool } from '../../src/ci/gc';
+import { CONTROL_DB, pgUrlWithDatabase } from '../../src/ci/names';
 import { liveContent } from '../../src/ci/content';
 import { RecruitDbError } from '../../src/errors';
 import { runVerify } from '../../src/verify/run';
@@ -114,10 +115,11 @@ describe('the CI template', () => {
       expect(stack.templateKey).toBe(newKey.key);
       expect(await pgOne<{ c: string | null }>(stack.config.postgres!.url, "SELECT obj_description('users'::regclass) AS c")).toEqual({ c: 'ci probe' });
       expect(await pgOne<{ c: string | null }>(oldStack.config.postgres!.url, "SELECT obj_description('users'::regclass) AS c")).toEqual({ c: null });
+      const scripts = readdirSync(process.env.RECRUIT_DB_MONGO_MIGRATIONS_DIR).filter((f) => f.endsWith('.js')).length;
       const mongo = new MongoClient(stack.config.mongo!.uri);
       try {
-        expect(await mongo.db(stack.config.mongo!.db).collection('changelog').countDocuments()).toBe(11);
-        expect(await mongo.db(oldStack.config.mongo!.db).collection('changelog').countDocuments()).toBe(10);
+        expect(await mongo.db(stack.config.mongo!.db).collection('changelog').countDocuments()).toBe(scripts);
+        expect(await mongo.db(oldStack.config.mongo!.db).collection('changelog').countDocuments()).toBe(scripts - 1);
       } finally {
         await mongo.close();
       }
@@ -167,18 +169,34 @@ describe('the CI template', () => {
     const p = await openPool(ciConfig(), { ...PG_ONLY, pool: name });
     expect(JSON.parse(status.stdout).current.key).toBe(p.key().key);
 
-    const child = spawn(process.execPath, [BIN, 'ci', 'warm', '--only', 'postgres', '--pool', name], { env, stdio: 'ignore' });
-    const exited = new Promise((r) => child.on('exit', r));
-    const deadline = Date.now() + 60_000;
+    const child = spawn(process.execPath, [BIN, 'ci', 'warm', '--only', 'postgres', '--pool', name], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let done = false;
+    const exited = new Promise((r) => child.on('exit', () => r((done = true))));
+    // Connections kept open and polled often: the build takes seconds, and it must be caught halfway.
+    const watch = new Client({ connectionString: pgUrlWithDatabase(ciConfig().postgres!.url, CONTROL_DB) });
+    await watch.connect();
     let halfBuilt = false;
-    while (!halfBuilt && Date.now() < deadline) {
-      const t = (await poolRecords(name)).templates[0];
-      halfBuilt = t?.state === 'building' && (await namesOnServers(name)).length > 0;
-      if (!halfBuilt) await new Promise((r) => setTimeout(r, 25));
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!halfBuilt && !done && Date.now() < deadline) {
+        const r = await watch
+          .query(
+            `SELECT t.state = 'building' AND EXISTS (SELECT 1 FROM pg_database WHERE datname = t.pg_database) AS ok
+               FROM recruit_db_ci_templates t WHERE t.pool = $1`,
+            [name],
+          )
+          .catch(() => ({ rows: [] as Array<{ ok: boolean }> }));
+        halfBuilt = Boolean(r.rows[0]?.ok);
+        if (!halfBuilt) await new Promise((res) => setTimeout(res, 10));
+      }
+    } finally {
+      await watch.end();
     }
     child.kill('SIGKILL');
     await exited;
-    expect(halfBuilt).toBe(true);
+    expect(halfBuilt, `the build was not caught halfway (child stderr: ${stderr.trim()})`).toBe(true);
     expect((await poolRecords(name)).templates.map((t) => t.state)).toEqual(['building']);
 
     const events: CiEvent[] = [];
