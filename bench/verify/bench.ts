@@ -7,21 +7,47 @@
  *
  * Writes the "verify" section of BENCHMARKS.md (other sections are left as they are).
  */
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { BIN, REPO } from '../../tests/helpers/cli';
 import { freshStores } from '../../tests/helpers/stores';
-import { median, timeNode, writeBenchmarkSection } from '../common';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
+
+interface Timed {
+  ms: number;
+  code: number | null;
+  stderr: string;
+  stdout: string;
+}
+
+function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr }));
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
 
 async function oneRound(i: number): Promise<{ migrate: number; verify: number }> {
   const { env, cleanup } = await freshStores('rdbbench');
   try {
-    const m = await timeNode([BIN, 'migrate'], env, REPO);
+    const m = await timeProcess(['migrate'], env);
     if (m.code !== 0) throw new Error(`migrate exited ${m.code}: ${m.stderr.trim().split('\n')[0]}`);
-    const v = await timeNode([BIN, 'verify'], env, REPO);
+    const v = await timeProcess(['verify'], env);
     // A verify that found drift or failed measured something else: refuse the figure.
     if (v.code !== 0) throw new Error(`verify exited ${v.code}: ${(v.stderr || v.stdout).trim().split('\n').slice(-1)[0]}`);
     process.stderr.write(`round ${i + 1}/${REPS}: migrate ${m.ms.toFixed(0)} ms, verify ${v.ms.toFixed(0)} ms\n`);
@@ -29,6 +55,17 @@ async function oneRound(i: number): Promise<{ migrate: number; verify: number }>
   } finally {
     await cleanup().catch(() => undefined);
   }
+}
+
+function writeSection(body: string): string {
+  const file = join(REPO, 'BENCHMARKS.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const section = `## verify\n\n${body.trim()}\n`;
+  // Replace only our own section (up to the next "## " heading); other engineers own the rest.
+  const re = /^## verify\n[\s\S]*?(?=^## |(?![\s\S]))/m;
+  const next = re.test(current) ? current.replace(re, section + '\n') : `${current.replace(/\s*$/, '')}\n\n${section}`;
+  writeFileSync(file, next.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'));
+  return file;
 }
 
 async function main(): Promise<void> {
@@ -58,7 +95,7 @@ verify / migrate: **${(ratio * 100).toFixed(1)} %** of the baseline.
 - date: ${date}
 - reproduce: \`npm run build && npm run bench:verify\` (\`BENCH_REPS=n\` for more repetitions)
 `;
-  const file = writeBenchmarkSection('verify', body);
+  const file = writeSection(body);
   process.stdout.write(`migrate median ${migrate.toFixed(0)} ms, verify median ${verify.toFixed(0)} ms, ratio ${(ratio * 100).toFixed(1)} % -> ${file}\n`);
 }
 
