@@ -62,6 +62,8 @@ export interface KeyInputs {
 /** Code whose change can change what a template holds. The CLI only parses and renders; it is left out. */
 const CODE_ROOTS = ['src', 'seeds', 's3-layout'];
 const SKIP_DIRS = new Set([join('src', 'cli')]);
+/** Type declarations, source maps and build bookkeeping change nothing that runs. */
+const SKIP_FILES = /(\.d\.ts|\.map|\.tsbuildinfo)$/;
 /** Libraries that write or generate the content. */
 const LIBRARIES = ['knex', 'pg', 'pg-copy-streams', 'mongodb', 'migrate-mongo', '@aws-sdk/client-s3', '@faker-js/faker'];
 
@@ -128,7 +130,7 @@ function walk(dir: string, rel: string, out: string[]): void {
     const r = join(rel, entry.name);
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(r)) walk(join(dir, entry.name), r, out);
-    } else if (/\.(ts|js|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+    } else if (entry.isFile() && !SKIP_FILES.test(entry.name)) {
       out.push(r);
     }
   }
@@ -171,13 +173,17 @@ export function mongoScriptsDir(env: NodeJS.ProcessEnv = process.env): string {
  * test runner (TypeScript) compute the same key.
  */
 function pgMigrationsHash(hashes: FileHashes): string {
-  const custom = migrationsDirs().custom;
-  const lines = listMigrationFiles().map((f) => {
+  const { custom, source } = migrationsDirs();
+  const files = listMigrationFiles();
+  const lines = files.map((f) => {
     const paths = new Set([f.sourcePath, f.loadPath]);
     if (!custom) paths.add(join(ROOT, 'dist', 'migrations', `${f.stem}.js`));
     // Named by file name and extension only: the same files in another folder are the same template.
     return `${f.name} ${[...paths].filter((p) => existsSync(p)).map((p) => `${extname(p)}=${hashes.of(p)}`).sort().join(' ')}`;
   });
+  // Whatever else the folder holds (a committed expected shape verify compares with) counts too.
+  const migrations = new Set(files.map((f) => f.sourcePath));
+  for (const f of otherFiles(source, migrations)) lines.push(`${f} ${hashes.of(join(source, f))}`);
   return sha256(lines.join('\n'));
 }
 
@@ -192,11 +198,18 @@ function mongoMigrationsHash(env: NodeJS.ProcessEnv, hashes: FileHashes): string
       lines.push(`${d} missing`);
       continue;
     }
-    for (const f of readdirSync(d).sort()) {
-      if (/\.(ts|js|cjs)$/.test(f) && !f.endsWith('.d.ts')) lines.push(`${f} ${hashes.of(join(d, f))}`);
-    }
+    for (const f of otherFiles(d, new Set())) lines.push(`${f} ${hashes.of(join(d, f))}`);
   }
   return sha256(lines.join('\n'));
+}
+
+/** The regular files of a folder, by name, except `skip` (full paths) and what SKIP_FILES leaves out. */
+function otherFiles(dir: string, skip: Set<string>): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !SKIP_FILES.test(e.name) && !skip.has(join(dir, e.name)))
+    .map((e) => e.name)
+    .sort();
 }
 
 function hostsOfMongo(uri: string): string {

@@ -3,9 +3,10 @@
  * file changes (and the old one collected), never used when half-built or failing its verify.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -55,11 +56,13 @@ async function pgOne<T>(url: string, sql: string): Promise<T> {
 }
 
 const copies: string[] = [];
-/** A copy of a migrations folder whose `../src` imports still resolve (a link to the real src beside it). */
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+/** A copy of a migrations folder whose imports still resolve (`../src` and packages: links beside it). */
 function tempCopy(from: string): string {
   const root = mkdtempSync(join(tmpdir(), 'rdb-ci-mig-'));
   copies.push(root);
   symlinkSync(join(from, '..', 'src'), join(root, 'src'));
+  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
   cpSync(from, join(root, 'migrations'), { recursive: true });
   return join(root, 'migrations');
 }
@@ -99,9 +102,13 @@ describe('the CI template', () => {
     const oldStack = await first.acquire();
     await first.warm(1);
 
-    // A shape-neutral change each store can show: a table comment, and one more MongoDB script.
-    writeFileSync(join(process.env.RECRUIT_DB_MIGRATIONS_DIR, '0099_ci_probe.ts'), "import type { Knex } from 'knex';\nexport async function up(knex: Knex) { await knex.raw(\"COMMENT ON TABLE users IS 'ci probe'\"); }\nexport async function down(knex: Knex) { await knex.raw('COMMENT ON TABLE users IS NULL'); }\n");
-    writeFileSync(join(process.env.RECRUIT_DB_MONGO_MIGRATIONS_DIR, '20991231000000-ci-probe.js'), "module.exports = { async up() {}, async down() {} };\n");
+    // An edit that changes each store's last migration file but not the shape it builds (so the new
+    // template still verifies against the committed contract): the recorded checksums show which file ran.
+    const pgFile = join(process.env.RECRUIT_DB_MIGRATIONS_DIR, readdirSync(process.env.RECRUIT_DB_MIGRATIONS_DIR).filter((f) => /^\d{4}_.*\.ts$/.test(f)).sort().at(-1)!);
+    const mongoFile = join(process.env.RECRUIT_DB_MONGO_MIGRATIONS_DIR, readdirSync(process.env.RECRUIT_DB_MONGO_MIGRATIONS_DIR).filter((f) => f.endsWith('.js')).sort().at(-1)!);
+    const before = { pg: sha(pgFile), mongo: sha(mongoFile) };
+    for (const f of [pgFile, mongoFile]) appendFileSync(f, '\n// ci probe: an edit of the file, not of the shape\n');
+    const after = { pg: sha(pgFile), mongo: sha(mongoFile) };
     const second = await openPool(ciConfig(), opts);
     try {
       const newKey = second.key();
@@ -113,13 +120,15 @@ describe('the CI template', () => {
       await fresh.close({ release: false });
       expect(events.map((e) => e.type)).toContain('template-built');
       expect(stack.templateKey).toBe(newKey.key);
-      expect(await pgOne<{ c: string | null }>(stack.config.postgres!.url, "SELECT obj_description('users'::regclass) AS c")).toEqual({ c: 'ci probe' });
-      expect(await pgOne<{ c: string | null }>(oldStack.config.postgres!.url, "SELECT obj_description('users'::regclass) AS c")).toEqual({ c: null });
-      const scripts = readdirSync(process.env.RECRUIT_DB_MONGO_MIGRATIONS_DIR).filter((f) => f.endsWith('.js')).length;
+      const pgName = basename(pgFile);
+      const recorded = (url: string) => pgOne<{ checksum: string }>(url, `SELECT checksum FROM recruit_db_migration_checksums WHERE name = '${pgName}'`);
+      expect(await recorded(stack.config.postgres!.url)).toEqual({ checksum: after.pg });
+      expect(await recorded(oldStack.config.postgres!.url)).toEqual({ checksum: before.pg });
       const mongo = new MongoClient(stack.config.mongo!.uri);
       try {
-        expect(await mongo.db(stack.config.mongo!.db).collection('changelog').countDocuments()).toBe(scripts);
-        expect(await mongo.db(oldStack.config.mongo!.db).collection('changelog').countDocuments()).toBe(scripts - 1);
+        const logged = async (db: string) => (await mongo.db(db).collection('changelog').findOne({ fileName: basename(mongoFile) }))?.checksum;
+        expect(await logged(stack.config.mongo!.db)).toBe(after.mongo);
+        expect(await logged(oldStack.config.mongo!.db)).toBe(before.mongo);
       } finally {
         await mongo.close();
       }
@@ -150,7 +159,7 @@ describe('the CI template', () => {
       const err = await p.acquire().catch((e) => e);
       expect(err).toBeInstanceOf(RecruitDbError);
       expect((err as RecruitDbError).exitCode).toBe(1);
-      expect((err as RecruitDbError).oneLine()).toMatch(/the CI template does not verify against the summary: 1 failure\(s\), first: postgres table undocumented unexpected/);
+      expect((err as RecruitDbError).oneLine()).toMatch(/^the CI template does not verify against the summary: \d+ failure\(s\), first: postgres \S+ \S+ unexpected \(hint: /);
       const records = await poolRecords(name);
       expect(records.templates.map((t) => t.state)).toEqual(['failed']);
       expect(records.stacks).toEqual([]);
