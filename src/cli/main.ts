@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors';
 import { packageVersion } from '../paths';
 import { redact } from '../secrets';
+import * as ci from './ci';
 import * as docs from './docs';
 import * as doctor from './doctor';
 import * as make from './make';
@@ -16,7 +17,7 @@ import * as up from './up';
 import * as verify from './verify';
 
 // Each command file registers itself; this file only knows the list and the global options.
-const COMMANDS = [up, migrate, rollback, status, make, seed, s3, verify, schema, docs, reset, doctor];
+const COMMANDS = [up, migrate, rollback, status, make, seed, s3, verify, schema, docs, reset, doctor, ci];
 
 export function buildProgram(): Command {
   const program = new Command('recruit-db')

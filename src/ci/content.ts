@@ -1,0 +1,42 @@
+import type { Config } from '../config';
+import type { StoreName } from '../errors';
+import type { SeedSpec } from './key';
+
+/**
+ * The one place the pool calls the seeder: `seed` fills a template and returns its content hash,
+ * `liveContent` reads what a store holds now. The seed engineer adds `asOf` to runSeed and the
+ * performance engineer changes how the post-seed hash is obtained; both changes land here only.
+ */
+export interface Content {
+  /** sha256 over the per-store hashes (seeds/index.ts ContentHash.hash). */
+  hash: string;
+  stores: Partial<Record<StoreName, string>>;
+}
+
+type Hashes = { hash: string } & Partial<Record<StoreName, { hash: string }>>;
+
+function toContent(h: Hashes, stores: StoreName[]): Content {
+  const out: Content = { hash: h.hash, stores: {} };
+  for (const s of stores) if (h[s]) out.stores[s] = h[s]!.hash;
+  return out;
+}
+
+/** Validates the seed inputs (unknown profile, bad seed) before anything is written. */
+export async function checkSeed(spec: SeedSpec): Promise<void> {
+  const { parseProfile, parseSeed } = await import('../../seeds/core');
+  parseProfile(spec.profile);
+  parseSeed(spec.seed);
+}
+
+export async function seed(config: Config, stores: StoreName[], spec: SeedSpec): Promise<Content> {
+  const { runSeed } = await import('../../seeds/index');
+  // asOf is passed through when given; a runSeed without the option ignores it.
+  const opts: Parameters<typeof runSeed>[1] & { asOf?: string } = { profile: spec.profile, seed: spec.seed, only: stores, truncate: false };
+  if (spec.asOf !== undefined) opts.asOf = spec.asOf;
+  return toContent(await runSeed(config, opts), stores);
+}
+
+export async function liveContent(config: Config, stores: StoreName[]): Promise<Content> {
+  const { contentHash } = await import('../../seeds/index');
+  return toContent(await contentHash(config, stores), stores);
+}

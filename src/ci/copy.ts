@@ -1,0 +1,119 @@
+import type { MongoClient } from 'mongodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { requireStore, type Config } from '../config';
+import { RecruitDbError, type StoreName } from '../errors';
+import type { StoreNames } from './names';
+import type { Sql } from './records';
+import { stackConfig } from './stack';
+
+/**
+ * Copying a template into a stack and dropping a stack, for the three stores at once (they are
+ * different servers: the stack takes as long as its slowest store, not the sum). Drivers load here,
+ * lazily, so a warm hand-out never pays for them.
+ */
+
+/** MongoDB and S3 clients for one process, opened on first use and kept. */
+export class Clients {
+  private mongoClient?: Promise<MongoClient>;
+  private s3Client?: Promise<S3Client>;
+
+  constructor(readonly config: Config) {}
+
+  mongo(): Promise<MongoClient> {
+    this.mongoClient ??= (async () => {
+      const { connectMongo } = await import('../stores/mongo/connect');
+      return connectMongo(requireStore(this.config, 'mongo'), this.config.timeoutMs);
+    })();
+    // A failed connect is not cached: the next call tries again.
+    this.mongoClient.catch(() => (this.mongoClient = undefined));
+    return this.mongoClient;
+  }
+
+  s3(): Promise<S3Client> {
+    this.s3Client ??= (async () => {
+      const { createS3Client } = await import('../stores/s3/connect');
+      return createS3Client(requireStore(this.config, 's3'), this.config.timeoutMs);
+    })();
+    return this.s3Client;
+  }
+
+  async close(): Promise<void> {
+    const [mongo, s3] = [this.mongoClient, this.s3Client];
+    this.mongoClient = this.s3Client = undefined;
+    await mongo?.then((c) => c.close()).catch(() => undefined);
+    await s3?.then((c) => c.destroy()).catch(() => undefined);
+  }
+}
+
+export type CopyMs = Partial<Record<StoreName, number>>;
+
+/** Turns a driver error into the store's one-line error, naming the step. */
+async function storeError(store: StoreName, config: Config, during: string, err: unknown): Promise<RecruitDbError> {
+  if (err instanceof RecruitDbError) return err;
+  let base: RecruitDbError;
+  if (store === 'postgres') base = (await import('../stores/postgres/connect')).pgError(err, config.postgres!, config.timeoutMs);
+  else if (store === 'mongo') base = (await import('../stores/mongo/connect')).mongoError(err, config.mongo!, config.timeoutMs);
+  else base = (await import('../stores/s3/connect')).s3Error(err, config.s3!, config.timeoutMs);
+  return new RecruitDbError({ code: base.code, store, message: `${during}: ${base.message}`, hint: base.hint, exitCode: base.exitCode, cause: err });
+}
+
+/** Runs one task per store concurrently; every task finishes before the first failure is thrown. */
+async function perStore<T>(config: Config, during: string, tasks: Partial<Record<StoreName, () => Promise<T>>>): Promise<Partial<Record<StoreName, T>>> {
+  const entries = Object.entries(tasks) as Array<[StoreName, () => Promise<T>]>;
+  const settled = await Promise.allSettled(entries.map(([, task]) => task()));
+  const out: Partial<Record<StoreName, T>> = {};
+  for (let i = 0; i < entries.length; i++) {
+    const r = settled[i];
+    if (r.status === 'rejected') throw await storeError(entries[i][0], config, during, r.reason);
+    out[entries[i][0]] = r.value;
+  }
+  return out;
+}
+
+/** The choices each store's copy makes, open to the benchmark that made them. */
+export interface CopyTuning {
+  pgStrategy?: 'FILE_COPY' | 'WAL_LOG';
+  mongoIndexes?: 'before' | 'after';
+  mongoParallel?: boolean;
+  s3Concurrency?: number;
+}
+
+/** Copies the template's objects into the stack's names; returns milliseconds per store. */
+export async function copyStack(pg: Sql, clients: Clients, template: StoreNames, stack: StoreNames, tuning: CopyTuning = {}): Promise<CopyMs> {
+  const target = stackConfig(clients.config, stack);
+  const timed = (work: () => Promise<unknown>) => async () => {
+    const t0 = performance.now();
+    await work();
+    return Math.round(performance.now() - t0);
+  };
+  const tasks: Partial<Record<StoreName, () => Promise<number>>> = {};
+  if (stack.postgres) {
+    tasks.postgres = timed(async () => (await import('./stores/postgres')).cloneDatabase(pg, template.postgres!, stack.postgres!, tuning.pgStrategy));
+  }
+  if (stack.mongo) {
+    tasks.mongo = timed(async () => (await import('./stores/mongo')).copyDatabase(await clients.mongo(), template.mongo!, stack.mongo!, { indexes: tuning.mongoIndexes, parallel: tuning.mongoParallel }));
+  }
+  if (stack.s3) {
+    tasks.s3 = timed(async () => (await import('./stores/s3')).copyBucket(await clients.s3(), target, template.s3!, { concurrency: tuning.s3Concurrency }));
+  }
+  return perStore(target, 'copying the template', tasks);
+}
+
+/** Drops whatever of `names` exists. Every name is checked to be one the pool creates before it goes. */
+export async function dropNames(pg: Sql, clients: Clients, names: StoreNames): Promise<void> {
+  const target = stackConfig(clients.config, names);
+  const tasks: Partial<Record<StoreName, () => Promise<void>>> = {};
+  if (names.postgres) tasks.postgres = async () => (await import('./stores/postgres')).dropDatabase(pg, names.postgres!);
+  if (names.mongo) tasks.mongo = async () => (await import('./stores/mongo')).dropDatabase(await clients.mongo(), names.mongo!);
+  if (names.s3) tasks.s3 = async () => (await import('./stores/s3')).dropBucket(await clients.s3(), names.s3!);
+  await perStore(target, 'dropping', tasks);
+}
+
+/** The names a record holds, as StoreNames. */
+export function namesOf(row: { pg_database: string | null; mongo_db: string | null; s3_bucket: string | null }): StoreNames {
+  const out: StoreNames = {};
+  if (row.pg_database) out.postgres = row.pg_database;
+  if (row.mongo_db) out.mongo = row.mongo_db;
+  if (row.s3_bucket) out.s3 = row.s3_bucket;
+  return out;
+}
