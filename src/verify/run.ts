@@ -3,7 +3,8 @@ import { requireStore, type Config } from '../config';
 import { RecruitDbError, type StoreName } from '../errors';
 import { MANIFEST, type Manifest } from '../summary/manifest';
 import { loadSummary, manifestWarnings, type DocWarning } from '../summary/parse';
-import { applyStrict, docReport, verdict as judge, verifyMongo, verifyPostgres, verifyS3, type StoreReport, type Verdict } from './compare';
+import { unfinishedSeedText, UNFINISHED_SEED_HINT, type StoreMeta } from '../stores/meta';
+import { applyStrict, docReport, totalsOf, verdict as judge, verifyMongo, verifyPostgres, verifyS3, type StoreReport, type Verdict } from './compare';
 
 export interface VerifyOptions {
   /** Stores to check; empty or undefined: all three. */
@@ -53,6 +54,14 @@ export async function runVerify(config: Config, opts: VerifyOptions = {}): Promi
   return { reports, verdict: judge(reports, strict), contract };
 }
 
+/** A seed that began and never finished leaves incomplete data: a failure, never "clean". */
+function withSeedRecord(report: StoreReport, meta: StoreMeta): StoreReport {
+  const r = meta.seed;
+  if (r?.state !== 'started') return report;
+  const items = [...report.items, { store: meta.store, group: 'Health', kind: 'health' as const, name: 'seed', status: 'different' as const, detail: `${unfinishedSeedText(meta.store, r)}; ${UNFINISHED_SEED_HINT}` }];
+  return { ...report, items, totals: totalsOf(items) };
+}
+
 async function checkStore(store: StoreName, config: Config, manifest: Manifest): Promise<StoreReport> {
   switch (store) {
     case 'postgres':
@@ -70,7 +79,8 @@ async function checkPostgres(config: Config, manifest: Manifest): Promise<StoreR
   const { introspectPostgres } = await import('../stores/postgres/introspect');
   const client = await connectPg(pg, config.timeoutMs);
   try {
-    return verifyPostgres(manifest, await introspectPostgres(client));
+    const { readPgMeta } = await import('../stores/postgres/meta');
+    return withSeedRecord(verifyPostgres(manifest, await introspectPostgres(client)), await readPgMeta(client));
   } catch (err) {
     throw err instanceof RecruitDbError ? err : pgError(err, pg, config.timeoutMs);
   } finally {
@@ -84,7 +94,8 @@ async function checkMongo(config: Config, manifest: Manifest): Promise<StoreRepo
   const { introspectMongo } = await import('../stores/mongo/introspect');
   const client = await connectMongo(mongo, config.timeoutMs);
   try {
-    return verifyMongo(manifest, await introspectMongo(client, mongo.db));
+    const { readMongoMeta } = await import('../stores/mongo/meta');
+    return withSeedRecord(verifyMongo(manifest, await introspectMongo(client, mongo.db)), await readMongoMeta(client.db(mongo.db)));
   } catch (err) {
     throw err instanceof RecruitDbError ? err : mongoError(err, mongo, config.timeoutMs);
   } finally {
@@ -98,7 +109,8 @@ async function checkS3(config: Config, manifest: Manifest): Promise<StoreReport>
   const { introspectS3 } = await import('../stores/s3/introspect');
   const client = createS3Client(s3, config.timeoutMs);
   try {
-    return verifyS3(manifest, await introspectS3(client, config), expectedHardening(config));
+    const { readS3Meta } = await import('../stores/s3/meta');
+    return withSeedRecord(verifyS3(manifest, await introspectS3(client, config), expectedHardening(config)), await readS3Meta(client, s3, config.timeoutMs));
   } catch (err) {
     throw err instanceof RecruitDbError ? err : s3Error(err, s3, config.timeoutMs);
   } finally {
