@@ -450,7 +450,11 @@ export function nextMongoStamp(dir: string, now = new Date()): string {
     .sort()
     .pop();
   const current = stamp(now);
-  return highest && highest >= current ? String(BigInt(highest) + 1n) : current;
+  if (!highest || highest < current) return current;
+  // One second after the newest, as a time (…235959 is followed by the next day's …000000).
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(highest)!;
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  return Number.isFinite(t) ? stamp(new Date(t + 1000)) : String(BigInt(highest) + 1n);
 }
 
 const MONGO_TEMPLATE = (name: string) => `import type { Db } from 'mongodb';
