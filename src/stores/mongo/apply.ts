@@ -145,11 +145,40 @@ export async function ensureIndex(db: CommandTarget, collection: string, index: 
   }
 }
 
-/** Everything one migration script does for one collection. */
-export async function applyCollection(db: CommandTarget, name: string): Promise<void> {
-  const def = collectionDef(name);
+/**
+ * An index the server's storage holds but its catalogue does not list: FerretDB (SQLite) killed
+ * in the middle of a createIndexes can leave one, and every later createIndexes of that name then
+ * fails with "index ... already exists" while listIndexes does not show it.
+ */
+function isOrphanedIndex(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  // 85/86 are MongoDB's own "same name, other options/keys": a real conflict, not an orphan.
+  return e?.code !== 85 && e?.code !== 86 && /index \S+ already exists/i.test(String(e?.message ?? ''));
+}
+
+async function applyOnce(db: CommandTarget, def: CollectionDef): Promise<void> {
   await ensureCollection(db, def);
   for (const index of def.indexes) await ensureIndex(db, def.name, index);
+}
+
+/**
+ * Everything one migration script does for one collection. A killed server's orphaned index is
+ * converged on the next run: an empty collection is dropped and created again (its storage, the
+ * orphan with it, goes); a collection holding documents is never dropped, and the error says why.
+ */
+export async function applyCollection(db: CommandTarget, name: string): Promise<void> {
+  const def = collectionDef(name);
+  try {
+    await applyOnce(db, def);
+  } catch (err) {
+    if (!isOrphanedIndex(err)) throw err;
+    const count = await db.command({ count: def.name });
+    if (Number(count.n ?? 0) > 0) {
+      throw Object.assign(new Error(`${def.name}: the server holds an index its catalogue does not list (left by a server killed while creating it), and the collection holds ${count.n} documents, so it is not re-created: ${String((err as Error).message)}`), { code: (err as { code?: unknown }).code });
+    }
+    await db.command({ drop: def.name });
+    await applyOnce(db, def);
+  }
 }
 
 /** The reverse: drops the collection (its indexes go with it) and its entries in the capability record. */

@@ -217,7 +217,8 @@ class MongoMigrator implements StoreMigrator {
   /** Down: interrupted rollbacks first (finishing them), then the selection, newest first. */
   private selectDown(entries: MigrationEntry[], opts: DownOptions): string[] {
     const interrupted = entries.filter((e) => e.state === 'interrupted').map((e) => e.name).reverse();
-    const applied = entries.filter(isApplied).map((e) => ({ name: e.name, runId: e.runId }));
+    // A half-reverted script still belongs to its run: a plain rollback finishes that run, no more.
+    const applied = entries.filter((e) => this.revertible(e)).map((e) => ({ name: e.name, runId: e.runId }));
     const hasSelector = opts.all || opts.steps !== undefined || opts.to !== undefined || opts.runId !== undefined;
     const runId = hasSelector ? opts.runId : applied.reduce<{ runId?: string; at: string } | undefined>((best, a) => {
       const at = this.runAt(a.runId);
@@ -225,6 +226,11 @@ class MongoMigrator implements StoreMigrator {
     }, undefined)?.runId;
     const picked = selectForDown(applied, { ...opts, runId }, (to) => this.resolveName(to, this.files(), '--to'));
     return [...interrupted, ...picked.filter((n) => !interrupted.includes(n))];
+  }
+
+  /** Whether a revert of this script is due: applied, or a revert of it was interrupted. */
+  private revertible(e: MigrationEntry): boolean {
+    return isApplied(e) || e.state === 'interrupted';
   }
 
   private runAt(runId: string | undefined): string {
@@ -261,7 +267,7 @@ class MongoMigrator implements StoreMigrator {
   async lastRun(): Promise<RunInfo | undefined> {
     const { entries } = await this.state();
     const runs = new Map<string, RunInfo>();
-    for (const e of entries.filter(isApplied)) {
+    for (const e of entries.filter((x) => this.revertible(x))) {
       const id = e.runId!;
       const run = runs.get(id) ?? { runId: id, at: this.runAt(id), names: [] };
       run.names.push(e.name);
