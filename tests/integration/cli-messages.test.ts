@@ -3,7 +3,7 @@
  * an ops person meet on the command line. Each case failed before its fix.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -77,6 +77,19 @@ describe('--only "" (11.7)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--only <stores>' argument '' is invalid\. names no store; use one or more of postgres, mongo, s3/);
     expect(await tableCount()).toBe(0);
+  });
+});
+
+describe('a huge --summary (11.7)', () => {
+  it('is refused by its size before it is read', () => {
+    const file = join(tmp('rdb-huge-'), 'SCHEMA_SUMMARY.md');
+    // Markdown text, so nothing but its size gives it away (a sparse file would look binary).
+    writeFileSync(file, '## PostgreSQL Tables\n' + '| users | a row of a much too long table |\n'.repeat(2 ** 20 / 2));
+    truncateSync(file, 234 * 2 ** 20);
+    // A small heap: reading the file whole (0.9 GB before) would crash this process instead of refusing.
+    const r = spawnSync(process.execPath, ['--max-old-space-size=96', BIN, 'verify', '--summary', file, '--only', 'postgres'], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^recruit-db: schema summary .*SCHEMA_SUMMARY\.md is 234 MiB, not a schema summary \(at most 4 MiB\)/);
   });
 });
 
