@@ -99,7 +99,11 @@ export async function withLease<V, T>(backend: LeaseBackend<V>, opts: LeaseOptio
     const mine = (): LeaseDoc => ({ token, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + opts.leaseMs) });
     if (await backend.create(mine())) break;
     const current = await backend.read();
-    if (!current) continue; // released between our create and our read: try again at once
+    if (!current) {
+      // Released between our create and our read: try again, but never spin.
+      await sleep(10);
+      continue;
+    }
     const expired = new Date(current.doc.expiresAt).getTime() < now.getTime();
     const dead = !expired && holderIsDead(current.doc.holder);
     if ((expired || dead) && (await backend.replace(current.version, mine()))) {

@@ -151,6 +151,13 @@ export async function withSeedLocks<T>(h: StoreHandles, stores: StoreName[], onN
     }
   }
   const lease = { what: 'seed', leaseMs: config.locks.mongoLeaseMs, waitMs: config.locks.waitMs, onWait };
+  if (store === 's3') {
+    // The lock lives in the bucket: a bucket not bootstrapped yet is "migrate first", said plainly.
+    const { headBucket } = await import('./stores/s3/connect');
+    if ((await headBucket(await h.s3(), config.s3!, config.timeoutMs)) !== 'exists') {
+      throw new RecruitDbError({ code: 'not-migrated', store: 's3', message: `bucket "${config.s3!.bucket}" does not exist or is not accessible`, hint: 'run recruit-db migrate first' });
+    }
+  }
   const r =
     store === 'mongo'
       ? await (await import('./stores/mongo/lock')).withMongoLock(await h.mongo(), 'seed', lease, next)
@@ -199,6 +206,12 @@ export async function recordedSeed(h: StoreHandles, opts: SeedOptions): Promise<
 export async function seedStores(config: Config, opts: SeedRunOptions): Promise<SeedResult | SeedPlan> {
   const stores = selected(opts.only);
   for (const s of stores) requireStore(config, s);
+  // Bad flags are refused before any store is contacted (and before waiting for a lock).
+  const { parseProfile, parseSeed } = await import('../seeds/core');
+  const { normaliseOverrides } = await import('../seeds/index');
+  const { shapeFor } = await import('../seeds/topology');
+  shapeFor(parseProfile(opts.profile), normaliseOverrides(opts.overrides));
+  parseSeed(opts.seed);
   return withHandles(config, async (h) => {
     refuseProduction(config, await h.metas(stores), opts.allowProduction, 'seed');
     if (opts.dryRun) return planSeed(h, opts);
@@ -253,6 +266,17 @@ async function planSeed(h: StoreHandles, opts: SeedRunOptions): Promise<SeedPlan
   return seedCounts(opts, stores, embedding);
 }
 
+/** Units and bytes of what a generator yields, without keeping any of it. */
+function tally<T>(name: string, items: Iterable<T>, size: (item: T) => number): SeedPlanItem {
+  let units = 0;
+  let bytes = 0;
+  for (const item of items) {
+    units++;
+    bytes += size(item);
+  }
+  return { name, units, bytes };
+}
+
 /** Generates what a seed of `stores` would write, and counts it (no store involved). */
 export async function seedCounts(opts: SeedOptions, stores: StoreName[], embedding: 'pgvector' | 'array'): Promise<SeedPlan> {
   const { parseProfile, parseSeed } = await import('../seeds/core');
@@ -267,30 +291,12 @@ export async function seedCounts(opts: SeedOptions, stores: StoreName[], embeddi
   const ctx = genContext(topo, embedding);
   if (stores.includes('postgres')) {
     const { copyLine } = await import('./stores/postgres/seed');
-    const items = pgTables().map((spec) => {
-      let units = 0;
-      let bytes = 0;
-      for (const row of spec.rows(ctx)) {
-        units++;
-        bytes += Buffer.byteLength(copyLine(row));
-      }
-      return { name: spec.table, units, bytes };
-    });
-    out.plan.postgres = total(items);
+    out.plan.postgres = total(pgTables().map((spec) => tally(spec.table, spec.rows(ctx), (row) => Buffer.byteLength(copyLine(row)))));
   }
   if (stores.includes('mongo')) {
     const { BSON } = await import('mongodb');
     const { mongoCollections } = await import('../seeds/mongo');
-    const items = mongoCollections().map((spec) => {
-      let units = 0;
-      let bytes = 0;
-      for (const doc of spec.docs(ctx)) {
-        units++;
-        bytes += BSON.calculateObjectSize(doc);
-      }
-      return { name: spec.name, units, bytes };
-    });
-    out.plan.mongo = total(items);
+    out.plan.mongo = total(mongoCollections().map((spec) => tally(spec.name, spec.docs(ctx), (doc) => BSON.calculateObjectSize(doc))));
   }
   if (stores.includes('s3')) {
     const { allAssets } = await import('../seeds/assets');

@@ -24,9 +24,15 @@ export function parseSteps(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-/** The live progress line (TTY) or one line per finished phase (elsewhere), on stderr. */
-export function progressFor(ctx: CommandContext<unknown>): Promise<ProgressView> {
-  return new ProgressView(ctx.out, Boolean((ctx.globals as GlobalOptions & { quiet?: boolean }).quiet)).ready();
+/** Runs `work` with the live progress line (TTY) or one line per finished phase (elsewhere), on stderr. */
+export async function withProgress<T>(ctx: CommandContext<unknown>, work: (progress: ProgressView) => Promise<T>): Promise<T> {
+  const progress = await new ProgressView(ctx.out, Boolean((ctx.globals as GlobalOptions & { quiet?: boolean }).quiet)).ready();
+  try {
+    return await work(progress);
+  } finally {
+    // Before anything else is printed: the reply's text, or the error line.
+    progress.stop();
+  }
 }
 
 /** Each store that failed gets its one line on stderr; the first is the envelope's error. */
@@ -102,14 +108,10 @@ Examples:
         const steps = parseSteps(o.steps);
         applyMigrationsDir(o.migrationsDir);
         const { runMigrate } = await import('../migrations');
-        const progress = await progressFor(ctx);
-        try {
-          const run = await runMigrate(ctx.config(), { stores: selectedStores(o.only), to: o.to, steps, dryRun: o.dryRun, acceptChanged: o.acceptChanged, onProgress: progress.handle });
-          progress.stop();
-          return runReply(ctx, run);
-        } finally {
-          progress.stop();
-        }
+        const run = await withProgress(ctx, (progress) =>
+          runMigrate(ctx.config(), { stores: selectedStores(o.only), to: o.to, steps, dryRun: o.dryRun, acceptChanged: o.acceptChanged, onProgress: progress.handle }),
+        );
+        return runReply(ctx, run);
       }),
     );
 }

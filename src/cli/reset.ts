@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ResetResult, ResetTargets } from '../up';
 import { action, type CommandContext } from './context';
-import { progressFor } from './migrate';
+import { reportOutcomes, withProgress } from './migrate';
 import type { Output } from './output';
 import { renderUp, upFlags, upOptions, upReply } from './up';
 
@@ -49,21 +49,16 @@ Example:
       const { runReset } = await import('../up');
       const typed = ctx as unknown as Parameters<typeof upOptions>[0];
       const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY) && !ctx.opts.yes && !ctx.out.json;
-      const progress = await progressFor(ctx);
-      try {
-        const result = await runReset(ctx.config(), upOptions(typed, progress.handle, progress.seed), interactive ? (t) => (progress.stop(), ask(ctx.out, t)) : undefined);
-        progress.stop();
-        const reply = upReply(ctx, result, () => {
-          renderDropped(ctx, result);
-          renderUp(ctx, result);
-        });
-        const dropErrors = result.dropped.filter((d) => d.error);
-        for (const d of dropErrors) ctx.out.error(`recruit-db: ${d.store}: ${d.error!.message}${d.error!.hint ? ` (hint: ${d.error!.hint})` : ''}`);
-        if (!reply.error && dropErrors.length) reply.error = { store: dropErrors[0].store, code: dropErrors[0].error!.code, message: dropErrors[0].error!.message, hint: dropErrors[0].error!.hint ?? null };
-        return reply;
-      } finally {
-        progress.stop();
-      }
+      const result = await withProgress(ctx, (progress) =>
+        runReset(ctx.config(), upOptions(typed, progress.handle, progress.seed), interactive ? (t) => (progress.stop(), ask(ctx.out, t)) : undefined),
+      );
+      const reply = upReply(ctx, result, () => {
+        renderDropped(ctx, result);
+        renderUp(ctx, result);
+      });
+      const dropError = reportOutcomes(ctx, result.dropped);
+      reply.error ??= dropError;
+      return reply;
     }),
   );
 }

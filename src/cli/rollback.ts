@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { StoreName } from '../errors';
 import { action } from './context';
-import { applyMigrationsDir, migrationsDirOption, parseSteps, progressFor, runReply } from './migrate';
+import { applyMigrationsDir, migrationsDirOption, parseSteps, runReply, withProgress } from './migrate';
 import { onlyOption } from './options';
 
 interface RollbackOpts {
@@ -50,14 +50,10 @@ Examples:
         const steps = parseSteps(o.steps);
         applyMigrationsDir(o.migrationsDir);
         const { runRollback } = await import('../migrations');
-        const progress = await progressFor(ctx);
-        try {
-          const run = await runRollback(ctx.config(), { stores: o.only?.length ? o.only : undefined, steps, to: o.to, all: o.all, dryRun: o.dryRun, allowProduction: o.allowProduction, onProgress: progress.handle });
-          progress.stop();
-          return runReply(ctx, run);
-        } finally {
-          progress.stop();
-        }
+        const run = await withProgress(ctx, (progress) =>
+          runRollback(ctx.config(), { stores: o.only?.length ? o.only : undefined, steps, to: o.to, all: o.all, dryRun: o.dryRun, allowProduction: o.allowProduction, onProgress: progress.handle }),
+        );
+        return runReply(ctx, run);
       }),
     );
 }

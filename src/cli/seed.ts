@@ -3,7 +3,7 @@ import type { SeedResult } from '../../seeds/index';
 import { EXIT, type StoreName } from '../errors';
 import type { SeedPlan } from '../seedrun';
 import { action, type CommandContext } from './context';
-import { progressFor } from './migrate';
+import { withProgress } from './migrate';
 import { onlyOption, selectedStores } from './options';
 import { table } from './output';
 
@@ -78,9 +78,8 @@ Examples:
         const { seedStores } = await import('../seedrun');
         const o = ctx.opts;
         const started = Date.now();
-        const progress = await progressFor(ctx);
-        try {
-          const result = await seedStores(ctx.config(), {
+        const result = await withProgress(ctx, (progress) =>
+          seedStores(ctx.config(), {
             profile: o.profile,
             seed: o.seed,
             only: selectedStores(o.only),
@@ -91,13 +90,10 @@ Examples:
             onProgress: progress.seed,
             onPhase: progress.handle,
             onNotice: progress.handle,
-          });
-          progress.stop();
-          if ('dryRun' in result) return { exitCode: EXIT.OK, data: { ...result }, text: () => renderSeedPlan(ctx, result) };
-          return { exitCode: EXIT.OK, data: { ...result }, text: () => renderSeed(ctx, result, started) };
-        } finally {
-          progress.stop();
-        }
+          }),
+        );
+        if ('dryRun' in result) return { exitCode: EXIT.OK, data: { ...result }, text: () => renderSeedPlan(ctx, result) };
+        return { exitCode: EXIT.OK, data: { ...result }, text: () => renderSeed(ctx, result, started) };
       }),
     );
 }

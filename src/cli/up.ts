@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { usageError, type StoreName } from '../errors';
 import type { ResetResult, UpOptions, UpResult } from '../up';
 import { action, type CommandContext, type Reply } from './context';
-import { progressFor, reportOutcomes } from './migrate';
+import { reportOutcomes, withProgress } from './migrate';
 import { onlyOption, selectedStores } from './options';
 import { table } from './output';
 import { renderSeedPlan } from './seed';
@@ -108,14 +108,8 @@ Examples:
   ).action(
     action<UpFlags>(async (ctx) => {
       const { runUp } = await import('../up');
-      const progress = await progressFor(ctx);
-      try {
-        const result = await runUp(ctx.config(), upOptions(ctx, progress.handle, progress.seed));
-        progress.stop();
-        return upReply(ctx, result, () => renderUp(ctx, result));
-      } finally {
-        progress.stop();
-      }
+      const result = await withProgress(ctx, (progress) => runUp(ctx.config(), upOptions(ctx, progress.handle, progress.seed)));
+      return upReply(ctx, result, () => renderUp(ctx, result));
     }),
   );
 }

@@ -26,7 +26,8 @@ export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: str
 export function startCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): { child: ChildProcess; done: Promise<CliResult> } {
   const started = Date.now();
   const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), 'rdb-cli-'));
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `node -- BIN`, as the bin's shebang runs it: Node reads none of the tool's own flags (--env-file).
+  const child = spawn(process.execPath, ['--', BIN, ...args], { cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const done = new Promise<CliResult>((resolvePromise, reject) => {
     let stdout = '';
     let stderr = '';

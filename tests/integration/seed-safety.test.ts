@@ -106,6 +106,18 @@ describe('concurrent seeds on the same targets (11.4)', () => {
   });
 });
 
+describe('the seed lock of a bucket that does not exist yet', () => {
+  it('is "migrate first" at once, not a wait', async () => {
+    const f = await freshStores('rdbnobucket');
+    cleanups.push(f.cleanup);
+    const r = await runCli(['seed', '--only', 's3'], { env: f.env, timeoutMs: 30_000 });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^recruit-db: s3: bucket "\S+" does not exist or is not accessible \(hint: run recruit-db migrate first\)$/);
+    expect(r.ms).toBeLessThan(15_000);
+  });
+});
+
 describe('truncation deletes only what a seed wrote (11.8)', () => {
   it('seed --truncate and reset keep an upload no seed wrote', async () => {
     const { config, env } = await migrated('rdbkeep');

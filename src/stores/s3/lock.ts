@@ -9,7 +9,11 @@ import { META_PREFIX } from './meta';
  * `If-None-Match: *` to take it, `If-Match: <etag>` to take over or renew it (AWS S3 and moto
  * implement both). A server that ignores the conditions is caught by reading the lock back.
  */
-const refused = (err: unknown) => ['PreconditionFailed', 'ConditionalRequestConflict', 'NoSuchKey', 'NotFound'].includes(errorName(err) ?? '') || [404, 409, 412].includes((err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0);
+const status = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0;
+/** Someone else's write won the condition. */
+const lost = (err: unknown) => ['PreconditionFailed', 'ConditionalRequestConflict'].includes(errorName(err) ?? '') || [409, 412].includes(status(err));
+/** The lock object is not there (a missing bucket is not this: it is an error). */
+const noLock = (err: unknown) => errorName(err) === 'NoSuchKey' || (status(err) === 404 && errorName(err) !== 'NoSuchBucket');
 
 export function s3LeaseBackend(client: S3Client, s3: S3Config, name: string): LeaseBackend<string> {
   const Key = `${META_PREFIX}${name}.lock`;
@@ -21,7 +25,7 @@ export function s3LeaseBackend(client: S3Client, s3: S3Config, name: string): Le
       const raw = JSON.parse(await r.Body!.transformToString('utf8')) as LeaseDoc;
       return { doc: { ...raw, acquiredAt: new Date(raw.acquiredAt), expiresAt: new Date(raw.expiresAt) }, version: r.ETag ?? '' };
     } catch (err) {
-      if (refused(err)) return undefined;
+      if (noLock(err)) return undefined;
       throw err;
     }
   };
@@ -29,7 +33,7 @@ export function s3LeaseBackend(client: S3Client, s3: S3Config, name: string): Le
     try {
       await put(doc, cond);
     } catch (err) {
-      if (refused(err)) return false;
+      if (lost(err)) return false;
       throw err;
     }
     return (await read())?.doc.token === doc.token;
