@@ -5,8 +5,11 @@ import { EXIT, RecruitDbError } from '../../errors';
 /**
  * Session advisory locks (migration, seed): held on the caller's own connection, so a process that
  * dies takes its lock with it and nobody ever unlocks by hand. A held lock is waited for at most
- * `waitMs` (lock_timeout bounds pg_advisory_lock like any other lock wait); then the run fails
- * naming the holder, instead of waiting silently for ever.
+ * `waitMs`, then the run fails naming the holder, instead of waiting silently for ever.
+ *
+ * The wait polls pg_try_advisory_lock rather than blocking in pg_advisory_lock: a session blocked
+ * inside a statement holds a snapshot, and CREATE INDEX CONCURRENTLY in the holder's migration
+ * waits for every older snapshot, while this session waits for the holder.
  */
 /** Any fixed bigint: every recruit-db migrate/rollback on a database serialises on it. */
 export const MIGRATE_LOCK_KEY = 7_302_914_551;
@@ -21,7 +24,6 @@ export interface AdvisoryLockOptions {
   onWait?: (text: string) => void;
 }
 
-const LOCK_NOT_AVAILABLE = '55P03';
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10}s`;
 
 export async function advisoryLockHolder(client: Client, key: number): Promise<{ pid: number; running_s: number | null } | undefined> {
@@ -50,14 +52,9 @@ export async function acquireAdvisoryLock(client: Client, pg: PostgresConfig, op
   const started = Date.now();
   if (opts.waitMs > 0) {
     opts.onWait?.(`another ${opts.what} run holds the lock on ${pg.database}${describe(await advisoryLockHolder(client, opts.key))}; waiting up to ${seconds(opts.waitMs)}`);
-    try {
-      await client.query(`SELECT set_config('lock_timeout', $1, false)`, [`${opts.waitMs}ms`]);
-      await client.query('SELECT pg_advisory_lock($1)', [opts.key]);
-      return;
-    } catch (err) {
-      if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
-    } finally {
-      await client.query('RESET lock_timeout').catch(() => undefined);
+    while (Date.now() - started < opts.waitMs) {
+      await new Promise((r) => setTimeout(r, Math.min(200, Math.max(1, opts.waitMs - (Date.now() - started)))));
+      if ((await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [opts.key])).rows[0].ok) return;
     }
   }
   const holder = await advisoryLockHolder(client, opts.key);
