@@ -4,6 +4,7 @@ import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { assertNotProduction, requireStore, type Config } from '../src/config';
 import { RecruitDbError, usageError, type StoreName } from '../src/errors';
+import type { OnProgress } from '../src/progress';
 import { assetType, checkAsset, uniquePrefixes } from '../s3-layout';
 import { parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
 import { allAssets, countAssets } from './assets';
@@ -39,6 +40,10 @@ export interface SeedOptions {
   /** `{ users: 500 }` or the CLI's raw `['users=500,jobs=20']`. */
   overrides?: Record<string, number> | string[];
   onProgress?: (p: SeedProgress) => void;
+  /** Phases as they start and end (each store's load, the read-back content hash); see src/progress.ts. */
+  onPhase?: OnProgress;
+  /** Called after every check passed and before the first write (src/seedrun.ts records the seed there). */
+  beforeWrite?: (stores: StoreName[]) => Promise<void>;
 }
 
 export interface StoreHash {
@@ -102,7 +107,7 @@ class Connections {
     const s3 = requireStore(this.config, 's3');
     if (!this.s3) {
       const { createS3Client, headBucket } = await import('../src/stores/s3/connect');
-      this.s3 = createS3Client(s3, this.config.timeoutMs);
+      this.s3 = createS3Client(s3, this.config.timeoutMs, this.config.uploadTimeoutMs);
       const state = await headBucket(this.s3, s3, this.config.timeoutMs);
       if (state !== 'exists') {
         throw new RecruitDbError({ code: 'not-migrated', store: 's3', message: `bucket "${s3.bucket}" ${state === 'missing' ? 'does not exist' : 'is not accessible'}`, hint: 'run recruit-db migrate first' });
@@ -178,7 +183,7 @@ export async function truncateStore(config: Config, store: StoreName, opts: { al
 // Seeding
 // ---------------------------------------------------------------------------------------------
 
-function normaliseOverrides(o: SeedOptions['overrides']): Record<string, number> {
+export function normaliseOverrides(o: SeedOptions['overrides']): Record<string, number> {
   if (!o) return {};
   if (Array.isArray(o)) return parseOverrides(o, [...OVERRIDABLE, 'users']);
   return parseOverrides(Object.entries(o).map(([k, v]) => `${k}=${v}`), [...OVERRIDABLE, 'users']);
@@ -214,6 +219,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         );
       }
     }
+    await opts.beforeWrite?.(stores);
     if (opts.truncate) for (const store of stores) await truncate(c, store);
 
     const timings: SeedResult['timings'] = {};
@@ -227,6 +233,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     if (stores.includes('postgres')) {
       const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
       const t0 = Date.now();
+      opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'start' });
       const total = estimatePg(ctx);
       let done = 0;
       try {
@@ -236,6 +243,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
           (table, n) => progress({ store: 'postgres', name: table, done: (done += n), total: Math.max(total, done) }),
         );
         timings.postgres = { units: Object.values(counts).reduce((a, b) => a + b, 0), ms: Date.now() - t0 };
+        opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'end', done: timings.postgres.units, unit: 'rows' });
       } catch (err) {
         throw seedPgError(err, config);
       }
@@ -248,6 +256,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const specs = mongoCollections();
       const total = specs.reduce((a, s) => a + s.count(ctx), 0);
       const t0 = Date.now();
+      opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'start' });
       let done = 0;
       try {
         for (const spec of specs) await insertAll(db, spec.name, spec.docs(ctx), (n) => progress({ store: 'mongo', name: spec.name, done: (done += n), total }));
@@ -257,6 +266,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         throw new RecruitDbError({ code: e.code, store: 'mongo', message: `inserting seed documents failed: ${e.message}`, hint: 'the documents written so far stay; rerun with --truncate', cause: err });
       }
       timings.mongo = { units: done, ms: Date.now() - t0 };
+      opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'end', done, unit: 'documents' });
     }
 
     if (stores.includes('s3')) {
@@ -264,6 +274,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const client = await c.s3Client();
       const total = countAssets(topo);
       const t0 = Date.now();
+      opts.onPhase?.({ store: 's3', phase: 'load', state: 'start' });
       let done = 0;
       const items = (function* () {
         for (const a of allAssets(topo)) {
@@ -282,9 +293,12 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       })();
       await uploadAll(client, config.s3!, config.timeoutMs, items, (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
       timings.s3 = { units: done, ms: Date.now() - t0 };
+      opts.onPhase?.({ store: 's3', phase: 'load', state: 'end', done, unit: 'objects' });
     }
 
+    opts.onPhase?.({ phase: 'content hash (read-back)', state: 'start' });
     const hashed = await hashStores(c, stores);
+    opts.onPhase?.({ phase: 'content hash (read-back)', state: 'end', done: stores.length, unit: 'stores' });
     return { profile, seed, stores, truncated: Boolean(opts.truncate), ...hashed, elapsedMs: Date.now() - started, timings };
   });
 }

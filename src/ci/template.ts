@@ -1,6 +1,5 @@
 import type { Config } from '../config';
 import { RecruitDbError } from '../errors';
-import { migrateAll } from '../up';
 import { checkSeed, liveContent, seed } from './content';
 import { dropNames, namesOf, type Clients } from './copy';
 import type { TemplateKey, TemplateSpec } from './key';
@@ -43,6 +42,14 @@ function waitedTooLong(ctx: TemplateContext): RecruitDbError {
   });
 }
 
+/** Every store of the template migrated in one run; the first store that failed is thrown as its error. */
+async function migrate(config: Config, stores: TemplateSpec['stores']): Promise<void> {
+  const { runMigrate } = await import('../migrations');
+  const run = await runMigrate(config, { stores });
+  const failed = run.outcomes.find((o) => o.error);
+  if (failed?.error) throw new RecruitDbError({ ...failed.error, store: failed.store });
+}
+
 async function build(ctx: TemplateContext, session: Control, previous: TemplateRow | undefined): Promise<TemplateRow> {
   const { spec, key } = ctx;
   const names = templateNames(spec.pool, key.short, spec.stores);
@@ -70,7 +77,7 @@ async function build(ctx: TemplateContext, session: Control, previous: TemplateR
     const pgStore = await import('./stores/postgres');
     if (names.postgres) await pgStore.createDatabase(session.sql, names.postgres);
     const config = stackConfig(ctx.base, names);
-    await migrateAll(config, spec.stores);
+    await migrate(config, spec.stores);
     phase('migrate');
     const content = spec.seed ? await seed(config, spec.stores, spec.seed) : await liveContent(config, spec.stores);
     phase('seed');

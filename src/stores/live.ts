@@ -5,6 +5,7 @@
  */
 import { requireStore, type Config } from '../config';
 import { RecruitDbError, type StoreName } from '../errors';
+import type { StoreMeta } from './meta';
 import type { BucketSettings } from './s3/introspect';
 import type { BucketOwner, MongoShape, PgShape } from './shapes';
 
@@ -15,12 +16,22 @@ export interface LiveShapes {
   s3: { bucket: BucketSettings; owner?: BucketOwner };
 }
 
-/** What a caller makes of each store's shape, run once that store is read and its client closed. */
-export type LiveUse<R extends Partial<Record<StoreName, unknown>>> = { [S in keyof R]: S extends StoreName ? (shape: LiveShapes[S]) => R[S] | Promise<R[S]> : never };
+/**
+ * What a caller makes of each store's shape, run once that store is read and its client closed;
+ * `meta` is the store's stamp (environment, seed record) when `LiveOptions.meta` asked for it.
+ */
+export type LiveUse<R extends Partial<Record<StoreName, unknown>>> = { [S in keyof R]: S extends StoreName ? (shape: LiveShapes[S], meta?: StoreMeta) => R[S] | Promise<R[S]> : never };
 
 export interface LiveOptions {
   /** Whether the bucket's owner is worth the STS round trip, given its settings (read while the client is open). */
   s3Owner?: (bucket: BucketSettings) => boolean;
+  /** Also read each store's stamp (src/stores/meta.ts) through the same client. */
+  meta?: boolean;
+}
+
+interface Reading<S extends StoreName> {
+  shape: LiveShapes[S];
+  meta?: StoreMeta;
 }
 
 /**
@@ -34,9 +45,10 @@ export async function readLiveShapes<R extends Partial<Record<StoreName, unknown
   for (const s of stores) requireStore(config, s);
   const settled = await Promise.allSettled(
     stores.map(async (s) => {
-      const read = READ[s] as (config: Config, opts: LiveOptions) => Promise<unknown>;
-      const then = use[s as keyof R] as (shape: unknown) => unknown;
-      return then(await read(config, opts));
+      const read = READ[s] as (config: Config, opts: LiveOptions) => Promise<Reading<StoreName>>;
+      const then = use[s as keyof R] as (shape: unknown, meta?: StoreMeta) => unknown;
+      const { shape, meta } = await read(config, opts);
+      return then(shape, meta);
     }),
   );
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -59,18 +71,24 @@ async function reading<C, T>(client: C, close: (c: C) => unknown, translate: (er
   }
 }
 
-const READ: { [S in StoreName]: (config: Config, opts: LiveOptions) => Promise<LiveShapes[S]> } = {
-  async postgres(config) {
+const READ: { [S in StoreName]: (config: Config, opts: LiveOptions) => Promise<Reading<S>> } = {
+  async postgres(config, opts) {
     const pg = requireStore(config, 'postgres');
     const { connectPg, pgError } = await import('./postgres/connect');
     const { introspectPostgres } = await import('./postgres/introspect');
-    return reading(await connectPg(pg, config.timeoutMs), (c) => c.end(), (err) => pgError(err, pg, config.timeoutMs), introspectPostgres);
+    return reading(await connectPg(pg, config.timeoutMs), (c) => c.end(), (err) => pgError(err, pg, config.timeoutMs), async (client) => {
+      const shape = await introspectPostgres(client);
+      return { shape, meta: opts.meta ? await (await import('./postgres/meta')).readPgMeta(client) : undefined };
+    });
   },
-  async mongo(config) {
+  async mongo(config, opts) {
     const mongo = requireStore(config, 'mongo');
     const { connectMongo, mongoError } = await import('./mongo/connect');
     const { introspectMongo } = await import('./mongo/introspect');
-    return reading(await connectMongo(mongo, config.timeoutMs), (c) => c.close(), (err) => mongoError(err, mongo, config.timeoutMs), (c) => introspectMongo(c, mongo.db));
+    return reading(await connectMongo(mongo, config.timeoutMs), (c) => c.close(), (err) => mongoError(err, mongo, config.timeoutMs), async (client) => {
+      const shape = await introspectMongo(client, mongo.db);
+      return { shape, meta: opts.meta ? await (await import('./mongo/meta')).readMongoMeta(client.db(mongo.db)) : undefined };
+    });
   },
   async s3(config, opts) {
     const s3 = requireStore(config, 's3');
@@ -78,7 +96,9 @@ const READ: { [S in StoreName]: (config: Config, opts: LiveOptions) => Promise<L
     const { bucketOwner, readBucket } = await import('./s3/introspect');
     return reading(createS3Client(s3, config.timeoutMs), (c) => c.destroy(), (err) => s3Error(err, s3, config.timeoutMs), async (client) => {
       const bucket = await readBucket(client, s3, config.timeoutMs);
-      return opts.s3Owner?.(bucket) ? { bucket, owner: await bucketOwner(client, s3, config.timeoutMs) } : { bucket };
+      const owner = opts.s3Owner?.(bucket) ? await bucketOwner(client, s3, config.timeoutMs) : undefined;
+      const meta = opts.meta ? await (await import('./s3/meta')).readS3Meta(client, s3, config.timeoutMs) : undefined;
+      return { shape: owner ? { bucket, owner } : { bucket }, meta };
     });
   },
 };

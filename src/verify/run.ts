@@ -4,7 +4,8 @@ import { readLiveShapes, type LiveUse } from '../stores/live';
 import type { DesiredBucket } from '../stores/s3/migrate';
 import { MANIFEST, type Manifest } from '../summary/manifest';
 import { loadSummary, manifestWarnings, type DocWarning } from '../summary/parse';
-import { applyStrict, docReport, verdict as judge, type ExpectedShape, type StoreReport, type Verdict, type VerifyItem } from './compare';
+import { unfinishedSeedText, UNFINISHED_SEED_HINT, type StoreMeta } from '../stores/meta';
+import { applyStrict, docReport, totalsOf, verdict as judge, type ExpectedShape, type StoreReport, type Verdict, type VerifyItem } from './compare';
 import { loadExpectedShape } from './expected';
 
 export interface VerifyOptions {
@@ -53,6 +54,8 @@ export async function runVerify(config: Config, opts: VerifyOptions = {}): Promi
   const byStore = await readLiveShapes(config, judges(stores, manifest, desired), {
     // Only a judgement that hangs on the owner pays for the STS round trip.
     s3Owner: (bucket) => Boolean(needsOwner?.(bucket, desired!)),
+    // The seed record: a seed that never finished is a failure item, never "clean".
+    meta: true,
   });
 
   const strict = Boolean(opts.strict);
@@ -80,26 +83,37 @@ export async function driftForStatus(config: Config, only?: StoreName[]): Promis
     .filter((r): r is StoreReport & { store: StoreName } => r.store !== 'summary')
     .map((r) => ({
       store: r.store,
-      items: r.items.filter((i) => i.status !== 'ok' && i.status !== 'warning' && !(i.kind === 'migrations' && i.name === 'pending')),
+      // Pending migrations and an unfinished seed are status's own lines, not drift.
+      items: r.items.filter((i) => i.status !== 'ok' && i.status !== 'warning' && !(i.kind === 'migrations' && i.name === 'pending') && !isSeedItem(i)),
     }));
+}
+
+const isSeedItem = (i: VerifyItem) => i.kind === 'health' && i.name === 'seed';
+
+/** A seed that began and never finished leaves incomplete data: a failure, never "clean". */
+function withSeedRecord(report: StoreReport, meta: StoreMeta | undefined): StoreReport {
+  const r = meta?.seed;
+  if (r?.state !== 'started') return report;
+  const items = [...report.items, { store: meta!.store, group: 'Health', kind: 'health' as const, name: 'seed', status: 'different' as const, detail: `${unfinishedSeedText(meta!.store, r)}; ${UNFINISHED_SEED_HINT}` }];
+  return { ...report, items, totals: totalsOf(items) };
 }
 
 /** How each selected store's live shape is judged (the judging modules load only for the stores selected). */
 function judges(stores: StoreName[], manifest: Manifest, desired: DesiredBucket | undefined): LiveUse<Partial<Record<StoreName, StoreReport>>> {
   const all: LiveUse<Record<StoreName, StoreReport>> = {
-    postgres: async (shape) => {
+    postgres: async (shape, meta) => {
       const { listMigrationFiles } = await import('../stores/postgres/migrate');
       const { verifyPostgres } = await import('./postgres');
-      return verifyPostgres(manifest, shape, withFiles('postgres', () => listMigrationFiles().map((f) => f.stem)));
+      return withSeedRecord(verifyPostgres(manifest, shape, withFiles('postgres', () => listMigrationFiles().map((f) => f.stem))), meta);
     },
-    mongo: async (shape) => {
+    mongo: async (shape, meta) => {
       const { mongoScripts } = await import('./mongo-sim');
       const { verifyMongo } = await import('./mongo');
-      return verifyMongo(manifest, shape, withFiles('mongo', () => mongoScripts().map((s) => s.name)));
+      return withSeedRecord(verifyMongo(manifest, shape, withFiles('mongo', () => mongoScripts().map((s) => s.name))), meta);
     },
-    s3: async ({ bucket, owner }) => {
+    s3: async ({ bucket, owner }, meta) => {
       const { verifyS3 } = await import('./s3');
-      return verifyS3(manifest, bucket, desired!, owner);
+      return withSeedRecord(verifyS3(manifest, bucket, desired!, owner), meta);
     },
   };
   return Object.fromEntries(stores.map((s) => [s, all[s]])) as LiveUse<Partial<Record<StoreName, StoreReport>>>;

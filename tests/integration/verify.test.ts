@@ -215,7 +215,7 @@ describe('verify on a clean migrated set (PostgreSQL 15 without pgvector, Ferret
     expect(r.stderr).toMatch(/^recruit-db: not a schema summary: no "## PostgreSQL Tables", .* section.* found in .*README\.md \(hint: pass the path of the schema summary/);
     const missing = await runCli(['verify', '--summary', join(dir, 'nope.md'), '--json'], { env: set.env });
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout)).toEqual({ version: 1, error: { store: null, code: 'usage', message: expect.stringMatching(/nope\.md not found/), hint: expect.any(String) } });
+    expect(JSON.parse(missing.stdout)).toEqual({ version: 1, command: 'verify', ok: false, exitCode: 2, error: { store: null, code: 'usage', message: expect.stringMatching(/nope\.md not found/), hint: expect.any(String) } });
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -234,7 +234,7 @@ describe('verify on a clean migrated set (PostgreSQL 15 without pgvector, Ferret
     const s3env = { ...set.env, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1' };
     const j = await runCli(['verify', '--json', '--timeout', '3'], { env: s3env });
     expect(j.code).toBe(2);
-    expect(JSON.parse(j.stdout)).toEqual({ version: 1, error: { store: 's3', code: 'unreachable', message: 'connection refused at http://127.0.0.1:1', hint: expect.any(String) } });
+    expect(JSON.parse(j.stdout)).toEqual({ version: 1, command: 'verify', ok: false, exitCode: 2, error: { store: 's3', code: 'unreachable', message: 'connection refused at http://127.0.0.1:1', hint: expect.any(String) } });
     expect(j.stderr.trim().split('\n'), j.stderr).toHaveLength(1);
     expectNoSecrets(j, s3env);
   });

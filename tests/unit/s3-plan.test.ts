@@ -60,7 +60,7 @@ describe('planBootstrap', () => {
     s.publicAccessBlock = { ...s.publicAccessBlock!, restrictPublicBuckets: false };
     s.lifecycleRules = s.lifecycleRules!.map((r) => (r.NoncurrentVersionExpiration ? { ...r, NoncurrentVersionExpiration: { NoncurrentDays: 1 } } : r));
     s.corsRules = [{ ...s.corsRules![0], AllowedOrigins: ['https://evil.example'] }];
-    s.tags = { app: 'recruit-db', env: 'production' };
+    s.tags = { app: 'someone-else', env: 'test' };
     s.ownership = 'ObjectWriter';
     expect(actions(s)).toMatchObject({
       ownership: 'update',
@@ -144,7 +144,16 @@ describe('merging with what others put on the bucket', () => {
     const otherCors = { AllowedOrigins: ['https://admin.example.com'], AllowedMethods: ['GET'] };
     const cors = mergedCors(desired, [otherCors, { ID: 'recruit-db-browser-uploads', AllowedOrigins: ['http://old'], AllowedMethods: ['GET'] }]);
     expect(cors).toEqual([otherCors, desired.corsRule]);
-    expect(mergedTags(desired, { owner: 'team', env: 'old' })).toEqual({ owner: 'team', env: 'test', app: 'recruit-db' });
+    expect(mergedTags(desired, { owner: 'team', app: 'old' })).toEqual({ owner: 'team', env: 'test', app: 'recruit-db' });
+  });
+
+  it('never re-tags the env of a bucket bootstrapped for another environment (its store stamp)', () => {
+    const s = matching();
+    s.tags = { app: 'recruit-db', env: 'production' };
+    const tags = planBootstrap(desired, s).find((i) => i.kind === 'tags')!;
+    expect(tags.action).toBe('unchanged');
+    expect(tags.detail).toMatch(/env kept: the bucket was bootstrapped for production, the configuration says test/);
+    expect(mergedTags(desired, { owner: 'team', env: 'production' })).toEqual({ owner: 'team', env: 'production', app: 'recruit-db' });
   });
 });
 

@@ -159,6 +159,7 @@ export async function ensureIndex(db: CommandTarget, collection: string, index: 
 }
 
 /**
+/**
  * What each first-release script does for its collection: the FROZEN first-release definition
  * (release1.ts), whatever the current definitions are. Later scripts call applyDefinition or
  * changeIndexes with the definitions of their own release.
@@ -169,8 +170,38 @@ export async function applyCollection(db: CommandTarget, name: string): Promise<
   await applyDefinition(db, def);
 }
 
-/** Creates the collection (or updates its validator) and every index of `def`. */
+/**
+ * An index the server's storage holds but its catalogue does not list: FerretDB (SQLite) killed
+ * in the middle of a createIndexes can leave one, and every later createIndexes of that name then
+ * fails with "index ... already exists" while listIndexes does not show it.
+ */
+function isOrphanedIndex(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  // 85/86 are MongoDB's own "same name, other options/keys": a real conflict, not an orphan.
+  return e?.code !== 85 && e?.code !== 86 && /index \S+ already exists/i.test(String(e?.message ?? ''));
+}
+
+/**
+ * Creates the collection (or updates its validator) and every index of `def`. A killed server's
+ * orphaned index is converged on the next run: an empty collection is dropped and created again
+ * (its storage, the orphan with it, goes); a collection holding documents is never dropped, and
+ * the error says why.
+ */
 export async function applyDefinition(db: CommandTarget, def: CollectionDef): Promise<void> {
+  try {
+    await applyOnce(db, def);
+  } catch (err) {
+    if (!isOrphanedIndex(err)) throw err;
+    const count = await db.command({ count: def.name });
+    if (Number(count.n ?? 0) > 0) {
+      throw Object.assign(new Error(`${def.name}: the server holds an index its catalogue does not list (left by a server killed while creating it), and the collection holds ${count.n} documents, so it is not re-created: ${String((err as Error).message)}`), { code: (err as { code?: unknown }).code });
+    }
+    await db.command({ drop: def.name });
+    await applyOnce(db, def);
+  }
+}
+
+async function applyOnce(db: CommandTarget, def: CollectionDef): Promise<void> {
   await ensureCollection(db, def);
   for (const index of def.indexes) await ensureIndex(db, def.name, index);
 }

@@ -55,4 +55,6 @@ export const INTERNAL = {
   changelog: 'changelog',
   lock: 'recruit_db_lock',
   capabilities: 'recruit_db_capabilities',
+  /** The store stamp (src/stores/mongo/meta.ts). */
+  meta: 'recruit_db_meta',
 } as const;

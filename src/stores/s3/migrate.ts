@@ -16,8 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { HARDENING, bucketEncryption, bucketTags, corsMatches, describeEncryption, encryptionMatches, findOurCors, tlsOnlyStatement, uniquePrefixes, usesTls } from '../../../s3-layout';
 import { DEFAULT_WEB_ORIGIN, requireStore, type Config, type S3Config } from '../../config';
-import { EXIT, RecruitDbError } from '../../errors';
-import type { MigrateResult, MigrationStatus, StoreMigrator } from '../migrator';
+import { RecruitDbError } from '../../errors';
 import type { Capability, S3Encryption, S3PolicyStatement, S3Shape } from '../shapes';
 import { assertValidBucketName, createS3Client, errorName, isNotImplemented, observeServer, s3Error, s3Target, serverLabel } from './connect';
 import { canonicalStatement, readBucket, toShape, unsupported, type BucketSettings, type PublicAccessBlock, type S3Feature } from './introspect';
@@ -189,8 +188,16 @@ export function mergedCors(desired: DesiredBucket, actual: CORSRule[] = []): COR
   return [...actual.filter((r) => r !== ourRule), ...(desired.corsRule ? [desired.corsRule] : [])];
 }
 
+/**
+ * The tags to hold: ours over the others, except a live `env` tag, which is the bucket's store
+ * stamp and is never re-tagged (a bucket bootstrapped for production stays production).
+ */
+export function keptTags(desired: DesiredBucket, actual: Record<string, string> = {}): Record<string, string> {
+  return actual.env ? { ...desired.tags, env: actual.env } : desired.tags;
+}
+
 export function mergedTags(desired: DesiredBucket, actual: Record<string, string> = {}): Record<string, string> {
-  return { ...actual, ...desired.tags };
+  return { ...actual, ...keptTags(desired, actual) };
 }
 
 const describePab = (p: PublicAccessBlock) =>
@@ -247,9 +254,11 @@ export function planBootstrap(desired: DesiredBucket, actual: BucketSettings): B
   add('cors', 'cors', corsAction, corsDetail);
 
   const tags = actual.tags ?? {};
-  const wrongTags = Object.entries(desired.tags).filter(([k, val]) => tags[k] !== val);
-  const tagsAction: ItemAction = !exists || wrongTags.length === Object.keys(desired.tags).length ? 'create' : wrongTags.length ? 'update' : 'unchanged';
-  add('tags', 'tags', tagsAction, Object.entries(desired.tags).map(([k, val]) => `${k}=${val}`).join(' '));
+  const wanted = keptTags(desired, tags);
+  const wrongTags = Object.entries(wanted).filter(([k, val]) => tags[k] !== val);
+  const tagsAction: ItemAction = !exists || wrongTags.length === Object.keys(wanted).length ? 'create' : wrongTags.length ? 'update' : 'unchanged';
+  const kept = wanted.env !== desired.tags.env ? ` (env kept: the bucket was bootstrapped for ${wanted.env}, the configuration says ${desired.tags.env})` : '';
+  add('tags', 'tags', tagsAction, Object.entries(wanted).map(([k, val]) => `${k}=${val}`).join(' ') + kept);
 
   // Last of the settings: a deny is the one write that could shut out the writes after it.
   if (desired.policyStatements.length) {
@@ -480,53 +489,4 @@ export async function s3Status(config: Config, opts: { client?: S3Client } = {})
   } finally {
     if (!opts.client) client.destroy();
   }
-}
-
-// ---- the StoreMigrator `migrate`, `rollback` and `status` drive ----
-
-export async function openS3Migrator(config: Config): Promise<StoreMigrator> {
-  const s3 = requireStore(config, 's3');
-  const client = createS3Client(s3, config.timeoutMs);
-  const target = `${s3Target(s3)}/${s3.bucket}`;
-  return {
-    store: 's3',
-    async status(): Promise<MigrationStatus> {
-      const st = await s3Status(config, { client });
-      return {
-        store: 's3',
-        target,
-        // An item the server cannot hold is neither applied nor pending: it is a capability.
-        entries: st.items.filter((i) => i.state !== 'unsupported').map((i) => ({ name: i.name, state: i.state === 'ok' ? 'applied' : 'pending' })),
-        capabilities: st.capabilities,
-        notes: st.items.filter((i) => i.state === 'drift').map((i) => `${i.name} differs from the layout${i.detail ? `: ${i.detail}` : ''}`),
-      };
-    },
-    async up(opts): Promise<MigrateResult> {
-      const r = await bootstrapS3(config, { dryRun: opts.dryRun, client });
-      const changed = r.items.filter((i) => i.action === 'create' || i.action === 'update');
-      return {
-        store: 's3',
-        direction: 'up',
-        done: opts.dryRun ? [] : changed.map((i) => i.name),
-        plan: opts.dryRun ? changed.map((i) => `${i.action} ${i.name}${i.detail ? ` (${i.detail})` : ''}`) : undefined,
-        capabilities: r.capabilities,
-        notes: [
-          ...(opts.to ? ['the S3 layout has no versions: --to does not apply to it, the whole layout was considered'] : []),
-          ...(r.changed ? [] : ['bucket already matches the layout: no changes']),
-        ],
-      };
-    },
-    async down(): Promise<MigrateResult> {
-      throw new RecruitDbError({
-        code: 'not-reversible',
-        store: 's3',
-        message: `refusing to roll back the S3 bootstrap of bucket "${s3.bucket}": buckets hold user data, and the bootstrap is not rolled back`,
-        hint: 'use `recruit-db reset` to empty a non-production environment, or exclude S3 with --only postgres,mongo',
-        exitCode: EXIT.USAGE,
-      });
-    },
-    async close(): Promise<void> {
-      client.destroy();
-    },
-  };
 }
