@@ -131,17 +131,16 @@ See docs/ci.md.`,
     .action(
       action<TemplateFlags & { size?: string; refill?: boolean }>(async (ctx) => {
         const o = ctx.opts;
-        await withPool(ctx, { refill: false }, async (pool) => {
+        return withPool(ctx, { refill: false }, async (pool) => {
           if (o.refill) {
-            await pool.refill();
-            return;
+            const created = await pool.refill();
+            return { exitCode: EXIT.OK, data: { pool: pool.spec.pool, refill: true, created } };
           }
           const size = o.size === undefined ? (await pool.status()).size : Number(o.size);
           const r = await ctx.out.spin(`warming pool ${pool.spec.pool}`, () => pool.warm(size));
-          if (ctx.out.json) ctx.out.data({ version: 1, command: 'ci warm', ok: true, pool: pool.spec.pool, ...r });
-          else ctx.out.line(`ci warm: pool ${pool.spec.pool}, template ${r.template.key.slice(0, 10)} ${r.template.built ? `built in ${r.template.buildMs} ms` : 'ready'}; ${r.created} stack(s) copied, ${r.available} of ${r.size} ready`);
+          const text = () => ctx.out.line(`ci warm: pool ${pool.spec.pool}, template ${r.template.key.slice(0, 10)} ${r.template.built ? `built in ${r.template.buildMs} ms` : 'ready'}; ${r.created} stack(s) copied, ${r.available} of ${r.size} ready`);
+          return { exitCode: EXIT.OK, data: { pool: pool.spec.pool, ...r }, text };
         });
-        return EXIT.OK;
       }),
     );
 
@@ -170,31 +169,28 @@ Example:
         const { exportLines } = await import('../ci/stack');
         const stack = await withPool(ctx, { leaseMs, keepAlive: false, refill: false }, (pool) => pool.acquire({ refill: false }));
         const envFile = writeEnvFile(stack.id, exportLines(stack.env), ctx.opts.envOut);
-        if (ctx.out.json) {
-          ctx.out.data({
-            version: 1,
-            command: 'ci acquire',
-            ok: true,
-            lease: stack.id,
-            leaseUntil: stack.leaseUntil,
-            warm: stack.warm,
-            handoutMs: stack.handoutMs,
-            pool: stack.pool,
-            templateKey: stack.templateKey,
-            contentHash: stack.contentHash,
-            stores: stack.stores,
-            names: stack.names,
-            envFile,
-            env: stack.env,
-          });
-        } else {
+        // Detached: it tops the pool up after this process has printed and exited.
+        if (ctx.opts.refill && stack.refillNeeded) await startRefill(ctx);
+        const data = {
+          lease: stack.id,
+          leaseUntil: stack.leaseUntil,
+          warm: stack.warm,
+          handoutMs: stack.handoutMs,
+          pool: stack.pool,
+          templateKey: stack.templateKey,
+          contentHash: stack.contentHash,
+          stores: stack.stores,
+          names: stack.names,
+          envFile,
+          env: stack.env,
+        };
+        const text = () => {
           const shown: Record<string, string> = { RECRUIT_DB_CI_LEASE: stack.id, RECRUIT_DB_CI_ENV_FILE: envFile };
           for (const k of ['MONGODB_DB', 'S3_BUCKET'] as const) if (stack.env[k]) shown[k] = stack.env[k];
           ctx.out.line(exportLines(shown));
           ctx.out.line(`. "$RECRUIT_DB_CI_ENV_FILE"  # DATABASE_URL, MONGODB_URI and the rest, credentials included`);
-        }
-        if (ctx.opts.refill && stack.refillNeeded) await startRefill(ctx);
-        return EXIT.OK;
+        };
+        return { exitCode: EXIT.OK, data, text };
       }),
     );
 
@@ -208,9 +204,7 @@ Example:
         const { removeEnvFile } = await import('../ci/envfile');
         await releaseLease(ctx.config(), id);
         removeEnvFile(id);
-        if (ctx.out.json) ctx.out.data({ version: 1, command: 'ci release', ok: true, lease: id });
-        else ctx.out.line(`ci release: stack ${id} dropped`);
-        return EXIT.OK;
+        return { exitCode: EXIT.OK, data: { lease: id }, text: () => ctx.out.line(`ci release: stack ${id} dropped`) };
       }),
     );
 
@@ -226,15 +220,14 @@ Example:
         const { gcPool } = await import('../ci/gc');
         const r = await withPool(ctx, { refill: false }, (pool) => ctx.out.spin('collecting', () => gcPool(pool, { all: ctx.opts.all, maxIdleMs })));
         const failed = r.kept.some((k) => k.error);
-        if (ctx.out.json) ctx.out.data({ version: 1, command: 'ci gc', ok: !failed, ...r });
-        else {
+        const text = () => {
           ctx.out.line(`ci gc: pool ${r.pool}: dropped ${r.stacks.length} stack(s) and ${r.templates.length} template(s)`);
           for (const s of r.stacks) ctx.out.line(`  stack ${s.id}: ${s.reason}`);
           for (const t of r.templates) ctx.out.line(`  template ${t.key.slice(0, 10)}: ${t.reason}`);
           for (const k of r.kept) ctx.out.line(`  kept ${k.what}: ${k.reason}`);
           for (const u of r.unknown) ctx.out.line(`  left alone (no record, not created through this pool): ${u}`);
-        }
-        return failed ? EXIT.DRIFT : EXIT.OK;
+        };
+        return { exitCode: failed ? EXIT.DRIFT : EXIT.OK, data: { ...r }, text };
       }),
     );
 
@@ -244,19 +237,17 @@ Example:
     .action(
       action<TemplateFlags>(async (ctx) => {
         const s = await withPool(ctx, { refill: false }, (pool) => pool.status());
-        if (ctx.out.json) {
-          ctx.out.data({ version: 1, command: 'ci status', ok: true, ...s });
-          return EXIT.OK;
-        }
-        ctx.out.line(`ci status: pool ${s.pool}, size ${s.size}, current template ${s.current.short}`);
-        const rows = [['template', 'state', 'stores', 'build', 'ready', 'leased', 'creating', 'dropping', 'content']];
-        for (const t of s.templates) {
-          rows.push([`${t.short}${t.current ? ' *' : ''}`, t.state, t.stores.join(','), t.buildMs === null ? '-' : `${t.buildMs} ms`, String(t.stacks.ready), String(t.stacks.leased), String(t.stacks.creating), String(t.stacks.dropping), t.contentHash?.slice(0, 12) ?? (t.error ?? '-')]);
-        }
-        ctx.out.line(table(rows));
-        const expired = s.stacks.filter((x) => x.expired && x.state !== 'ready');
-        if (expired.length) ctx.out.line(`${expired.length} stack(s) past their lease: \`recruit-db ci gc\` takes them back`);
-        return EXIT.OK;
+        const text = () => {
+          ctx.out.line(`ci status: pool ${s.pool}, size ${s.size}, current template ${s.current.short}`);
+          const rows = [['template', 'state', 'stores', 'build', 'ready', 'leased', 'creating', 'dropping', 'content']];
+          for (const t of s.templates) {
+            rows.push([`${t.short}${t.current ? ' *' : ''}`, t.state, t.stores.join(','), t.buildMs === null ? '-' : `${t.buildMs} ms`, String(t.stacks.ready), String(t.stacks.leased), String(t.stacks.creating), String(t.stacks.dropping), t.contentHash?.slice(0, 12) ?? (t.error ?? '-')]);
+          }
+          ctx.out.line(table(rows));
+          const expired = s.stacks.filter((x) => x.expired && x.state !== 'ready');
+          if (expired.length) ctx.out.line(`${expired.length} stack(s) past their lease: \`recruit-db ci gc\` takes them back`);
+        };
+        return { exitCode: EXIT.OK, data: { ...s }, text };
       }),
     );
 }

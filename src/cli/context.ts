@@ -66,7 +66,7 @@ export function commandName(cmd: Command): string {
  * turns whatever it throws into one line on stderr, the envelope under --json, and the documented
  * exit code. Only the CLI decides exit codes; the library returns results.
  */
-export function action<O>(handler: (ctx: CommandContext<O>, ...args: string[]) => Promise<Reply | ExitCode>) {
+export function action<O>(handler: (ctx: CommandContext<O>, ...args: string[]) => Promise<Reply>) {
   return async (...raw: unknown[]): Promise<void> => {
     const cmd = raw[raw.length - 1] as Command;
     const globals = cmd.optsWithGlobals() as GlobalOptions;
@@ -82,11 +82,6 @@ export function action<O>(handler: (ctx: CommandContext<O>, ...args: string[]) =
     const positional = raw.slice(0, -2).filter((a): a is string => typeof a === 'string');
     try {
       const reply = await handler(ctx, ...positional);
-      // A bare exit code: a command that still prints its own output (to be moved to a Reply).
-      if (typeof reply === 'number') {
-        process.exitCode = reply;
-        return;
-      }
       if (out.json) out.data(envelope(ctx.command, reply.exitCode, reply.data, reply.error));
       else reply.text?.();
       process.exitCode = reply.exitCode;

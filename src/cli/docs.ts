@@ -33,26 +33,24 @@ Examples:
         const result = await out.spin(opts.check ? 'checking docs' : 'generating docs', () =>
           runDocs({ out: opts.out, check: Boolean(opts.check), live: Boolean(opts.live), config: () => ctx.config() }),
         );
-        const code = opts.check && !result.clean ? EXIT.DRIFT : EXIT.OK;
-        if (out.json) {
-          out.data({ version: 1, command: 'docs', ok: code === EXIT.OK, exitCode: code, ...result });
-          return code;
-        }
-        const { missing, changed, extra } = result.diff;
-        if (opts.check) {
-          for (const f of changed) out.line(`changed  ${f}`);
-          for (const f of missing) out.line(`missing  ${f}`);
-          for (const f of extra) out.line(`stale    ${f}`);
-          out.line(
-            result.clean
-              ? `docs: ${result.out} is current (${result.files} files, from the ${result.source})`
-              : `docs: ${result.out} is out of date: ${changed.length} changed, ${missing.length} missing, ${extra.length} stale (run \`recruit-db docs\` and commit the result)`,
-          );
-        } else {
-          const touched = missing.length + changed.length + extra.length;
-          out.line(`docs: ${result.files} files in ${result.out} from the ${result.source} (${touched ? `${missing.length} new, ${changed.length} updated, ${extra.length} removed` : 'unchanged'})`);
-        }
-        return code;
+        const exitCode = opts.check && !result.clean ? EXIT.DRIFT : EXIT.OK;
+        const text = () => {
+          const { missing, changed, extra } = result.diff;
+          if (opts.check) {
+            for (const f of changed) out.line(`changed  ${f}`);
+            for (const f of missing) out.line(`missing  ${f}`);
+            for (const f of extra) out.line(`stale    ${f}`);
+            out.line(
+              result.clean
+                ? `docs: ${result.out} is current (${result.files} files, from the ${result.source})`
+                : `docs: ${result.out} is out of date: ${changed.length} changed, ${missing.length} missing, ${extra.length} stale (run \`recruit-db docs\` and commit the result)`,
+            );
+          } else {
+            const touched = missing.length + changed.length + extra.length;
+            out.line(`docs: ${result.files} files in ${result.out} from the ${result.source} (${touched ? `${missing.length} new, ${changed.length} updated, ${extra.length} removed` : 'unchanged'})`);
+          }
+        };
+        return { exitCode, data: { ...result }, text };
       }),
     );
 }

@@ -42,18 +42,15 @@ Examples:
           progress: out.json ? undefined : (line) => out.error(line),
         });
         const stale = Boolean(opts.check) && results.some((r) => r.changed);
-        const code = stale ? EXIT.DRIFT : EXIT.OK;
-        if (out.json) {
-          out.data({ version: 1, command: 'schema dump', ok: code === EXIT.OK, exitCode: code, check: Boolean(opts.check), stores: results });
-          return code;
-        }
-        for (const r of results) {
-          const state = opts.check ? (r.changed ? 'differs from a fresh dump' : 'up to date') : r.written ? 'written' : 'unchanged';
-          out.line(`${r.store}: ${r.file} ${state} (${r.entries} entries; checked against ${r.checkedAgainst.join(', ')})`);
-          for (const l of r.diff ?? []) out.line(`  ${l}`);
-        }
-        if (stale) out.line('expected shapes are stale: run `recruit-db schema dump` and commit the result');
-        return code;
+        const text = () => {
+          for (const r of results) {
+            const state = opts.check ? (r.changed ? 'differs from a fresh dump' : 'up to date') : r.written ? 'written' : 'unchanged';
+            out.line(`${r.store}: ${r.file} ${state} (${r.entries} entries; checked against ${r.checkedAgainst.join(', ')})`);
+            for (const l of r.diff ?? []) out.line(`  ${l}`);
+          }
+          if (stale) out.line('expected shapes are stale: run `recruit-db schema dump` and commit the result');
+        };
+        return { exitCode: stale ? EXIT.DRIFT : EXIT.OK, data: { check: Boolean(opts.check), stores: results }, text };
       }),
     );
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropPool, uniquePool } from '../helpers/ci';
 import { runCli, type CliResult } from '../helpers/cli';
 import { freshStores } from '../helpers/stores';
 
@@ -86,6 +87,32 @@ describe('every command, on success, prints the envelope with its result', () =>
     const make = envelope(await json(['make', 'add_thing', '--migrations-dir', dir]), 'make');
     expect(make).toMatchObject({ store: 'postgres', name: '0002_add_thing.ts' });
   });
+
+  it('schema dump and docs', async () => {
+    const dump = envelope(await json(['schema', 'dump', '--check', '--only', 's3']), 'schema dump');
+    expect(dump).toMatchObject({ check: true, stores: [{ store: 's3', changed: false, written: false }] });
+    const docs = envelope(await json(['docs', '--check']), 'docs');
+    expect(docs).toMatchObject({ clean: true, source: 'committed expected shape' });
+  });
+
+  describe('ci', () => {
+    const pool = uniquePool('json');
+    afterAll(async () => dropPool(pool, { stores: ['postgres'], seed: false }));
+
+    it('warm, acquire, status, release, gc', async () => {
+      const ci = (args: string[]) => json(['ci', ...args, '--pool', pool, '--only', 'postgres', '--no-seed']);
+      const warm = envelope(await ci(['warm', '--size', '1']), 'ci warm');
+      expect(warm).toMatchObject({ pool, size: 1, available: 1, template: { built: true } });
+      const acquire = envelope(await ci(['acquire', '--no-refill']), 'ci acquire');
+      expect(acquire).toMatchObject({ pool, warm: true, stores: ['postgres'] });
+      const status = envelope(await ci(['status']), 'ci status');
+      expect((status.stacks as Array<{ id: string; state: string }>).find((x) => x.id === acquire.lease)).toMatchObject({ state: 'leased' });
+      const release = envelope(await json(['ci', 'release', String(acquire.lease)]), 'ci release');
+      expect(release.lease).toBe(acquire.lease);
+      const gc = envelope(await ci(['gc', '--all']), 'ci gc');
+      expect(gc).toMatchObject({ pool, kept: [] });
+    });
+  });
 });
 
 describe('every command, on failure, prints the envelope with the error', () => {
@@ -102,6 +129,13 @@ describe('every command, on failure, prints the envelope with the error', () => 
     ['verify', ['verify', '--summary', '/nonexistent/summary.md'], {}, /not found/],
     ['up', ['up', '--profile', 'huge'], {}, /unknown profile/],
     ['reset', ['reset', '--yes'], { RECRUIT_DB_ENV: 'production' }, /refusing to reset/],
+    ['schema dump', ['schema', 'dump', '--check'], { RECRUIT_DB_ENV: 'production' }, /refusing to dump expected shapes against production/],
+    ['docs', ['docs', '--live'], refused, /connection refused/],
+    ['ci warm', ['ci', 'warm', '--size', '1'], { RECRUIT_DB_ENV: 'production' }, /refusing to run CI stacks against production/],
+    ['ci acquire', ['ci', 'acquire', '--lease', 'soon'], {}, /--lease must be a duration/],
+    ['ci release', ['ci', 'release', 'abcdefghij'], {}, /no CI stack with lease id abcdefghij/],
+    ['ci gc', ['ci', 'gc', '--max-idle', 'forever'], {}, /--max-idle must be a duration/],
+    ['ci status', ['ci', 'status'], refused, /connection refused/],
   ];
   it.each(cases)('%s', async (command, args, extra, message) => {
     const r = await json(args, extra);
