@@ -4,7 +4,7 @@
 import type { CORSRule, LifecycleRule } from '@aws-sdk/client-s3';
 import { describeEncryption, findOurCors } from '../../s3-layout';
 import { ruleName, s3Entries, type BucketSettings, type BucketView } from '../stores/s3/introspect';
-import type { DesiredBucket } from '../stores/s3/migrate';
+import { keptTags, type DesiredBucket } from '../stores/s3/migrate';
 import type { Capability } from '../stores/shapes';
 import { uniquePrefixes, type Manifest } from '../summary/manifest';
 import { describeDiff, diffEntries, showValue, type EntryDiff } from './deep';
@@ -85,7 +85,9 @@ export function verifyS3(manifest: Manifest, live: BucketSettings, desired: Desi
   const told = new Set<Capability>();
   const cap = (kind: string) => live.capabilities.find((c) => !c.supported && c.feature === S3_PART_FEATURE[kind]);
 
-  const diffs = diffEntries(s3Entries(desiredView(desired)), s3Entries(liveView(live, desired)));
+  // The bucket's env tag is its store stamp, kept by the bootstrap whatever the configuration says: expected as kept.
+  const held: DesiredBucket = { ...desired, tags: keptTags(desired, live.tags) };
+  const diffs = diffEntries(s3Entries(desiredView(held)), s3Entries(liveView(live, desired)));
   const diffsOf = (kind: string) => diffs.filter((d) => (d.expected ?? d.live!).part?.kind === kind);
   const ruleItem = (kind: string, d: EntryDiff, status: VerifyStatus = d.status, detail = describeDiff(d, 'the layout')) =>
     add(B, 'bucket-setting', `${kind} ${(d.expected ?? d.live!).part!.name}`, status, detail, {
@@ -180,7 +182,7 @@ export function verifyS3(manifest: Manifest, live: BucketSettings, desired: Desi
   else {
     const ourTags = diffsOf('tag').filter((d) => d.status !== 'unexpected');
     for (const d of ourTags) ruleItem('tag', d);
-    if (!ourTags.length) add(B, 'bucket-setting', 'tags', 'ok');
+    if (!ourTags.length) add(B, 'bucket-setting', 'tags', 'ok', held.tags.env !== desired.tags.env ? `env ${held.tags.env} kept (the store stamp; the configuration says ${desired.tags.env})` : undefined);
   }
 
   const markers = new Set(live.markers.map(withSlash));

@@ -201,6 +201,11 @@ describe('the production guard is the stores\' own record, not a label (12.3)', 
     const st = await runCli(['s3', 'status'], { env });
     expect(st.stdout).toMatch(/live tags: app=recruit-db env=production \(bootstrapped for production\)/);
     expect(JSON.parse((await runCli(['s3', 'status', '--json'], { env })).stdout).tags).toEqual({ app: 'recruit-db', env: 'production' });
+    // verify expects the env tag the bootstrap keeps: the bucket is not "tag env different".
+    const v = await runCli(['verify', '--only', 's3', '--json'], { env });
+    expect(v.code, v.stdout).toBe(0);
+    const items = (JSON.parse(v.stdout).stores as Array<{ store: string; items: Array<{ name: string; status: string; detail?: string }> }>).find((s) => s.store === 's3')!.items;
+    expect(items.filter((i) => i.name.startsWith('tag'))).toEqual([expect.objectContaining({ name: 'tags', status: 'ok', detail: 'env production kept (the store stamp; the configuration says development)' })]);
   });
 
   it('a database stamped production: rollback and seed are refused, --allow-production lets them through', async () => {
