@@ -28,12 +28,16 @@ export async function checkSeed(spec: SeedSpec): Promise<void> {
   parseSeed(spec.seed);
 }
 
+/**
+ * Seeds the template with its seed record (src/seedrun.ts), so every stack copied from it carries a
+ * finished seed in its store stamp: `status`, `verify` and `up` on a stack see a complete seed.
+ */
 export async function seed(config: Config, stores: StoreName[], spec: SeedSpec): Promise<Content> {
-  const { runSeed } = await import('../../seeds/index');
+  const { recordedSeed, withHandles } = await import('../seedrun');
   // asOf is passed through when given; a runSeed without the option ignores it.
-  const opts: Parameters<typeof runSeed>[1] & { asOf?: string } = { profile: spec.profile, seed: spec.seed, only: stores, truncate: false };
+  const opts: Parameters<typeof recordedSeed>[1] & { asOf?: string } = { profile: spec.profile, seed: spec.seed, only: stores, truncate: false };
   if (spec.asOf !== undefined) opts.asOf = spec.asOf;
-  return toContent(await runSeed(config, opts), stores);
+  return toContent(await withHandles(config, (h) => recordedSeed(h, opts)), stores);
 }
 
 export async function liveContent(config: Config, stores: StoreName[]): Promise<Content> {

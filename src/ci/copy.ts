@@ -2,6 +2,7 @@ import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { requireStore, type Config } from '../config';
 import { RecruitDbError, type StoreName } from '../errors';
+import { refuseProduction, type StoreMeta } from '../stores/meta';
 import type { StoreNames } from './names';
 import type { Sql } from './records';
 import { stackConfig } from './stack';
@@ -12,7 +13,16 @@ import { stackConfig } from './stack';
  * lazily, so a warm hand-out never pays for them.
  */
 
-/** MongoDB and S3 clients for one process, opened on first use and kept. */
+/** The pool never works on servers whose configured target says production (RECRUIT_DB_ENV or its store stamp). */
+export function refuseProductionStamp(config: Config, metas: StoreMeta[]): void {
+  refuseProduction(config, metas, false, 'run CI stacks against production', 'point recruit-db ci at test servers (RECRUIT_DB_ENV=test); the pool creates and drops databases and buckets');
+}
+
+/**
+ * MongoDB and S3 clients for one process, opened on first use and kept. Opening one first reads the
+ * stamp of the configured database or bucket (`config` is the caller's own target, not a stack's):
+ * one stamped production refuses the pool.
+ */
 export class Clients {
   private mongoClient?: Promise<MongoClient>;
   private s3Client?: Promise<S3Client>;
@@ -21,8 +31,17 @@ export class Clients {
 
   mongo(): Promise<MongoClient> {
     this.mongoClient ??= (async () => {
+      const mongo = requireStore(this.config, 'mongo');
       const { connectMongo } = await import('../stores/mongo/connect');
-      return connectMongo(requireStore(this.config, 'mongo'), this.config.timeoutMs);
+      const { readMongoMeta } = await import('../stores/mongo/meta');
+      const client = await connectMongo(mongo, this.config.timeoutMs);
+      try {
+        refuseProductionStamp(this.config, [await readMongoMeta(client.db(mongo.db))]);
+      } catch (err) {
+        await client.close().catch(() => undefined);
+        throw err;
+      }
+      return client;
     })();
     // A failed connect is not cached: the next call tries again.
     this.mongoClient.catch(() => (this.mongoClient = undefined));
@@ -31,10 +50,25 @@ export class Clients {
 
   s3(): Promise<S3Client> {
     this.s3Client ??= (async () => {
+      const s3 = requireStore(this.config, 's3');
       const { createS3Client } = await import('../stores/s3/connect');
-      return createS3Client(requireStore(this.config, 's3'), this.config.timeoutMs);
+      const { readS3Meta } = await import('../stores/s3/meta');
+      const client = createS3Client(s3, this.config.timeoutMs);
+      try {
+        refuseProductionStamp(this.config, [await readS3Meta(client, s3, this.config.timeoutMs)]);
+      } catch (err) {
+        client.destroy();
+        throw err;
+      }
+      return client;
     })();
+    this.s3Client.catch(() => (this.s3Client = undefined));
     return this.s3Client;
+  }
+
+  /** Opens the clients of `stores` now: their stamps are read before the first write to any of them. */
+  async open(stores: readonly StoreName[]): Promise<void> {
+    await Promise.all([stores.includes('mongo') ? this.mongo() : undefined, stores.includes('s3') ? this.s3() : undefined]);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { requireStore, type Config } from '../config';
 import { RecruitDbError, usageError, type StoreName } from '../errors';
-import { Clients, copyStack, dropNames, namesOf, type CopyTuning } from './copy';
+import { Clients, copyStack, dropNames, namesOf, refuseProductionStamp, type CopyTuning } from './copy';
 import { templateKey, type SeedSpec, type TemplateKey, type TemplateSpec } from './key';
 import { KeepAlive, LIVE_LEASE_MS } from './lease';
 import { checkPoolName, checkStackId, DEFAULT_POOL, newStackId, stackNames, type StoreNames } from './names';
@@ -83,10 +83,29 @@ function normaliseSeed(seed: PoolOptions['seed']): SeedSpec | false {
   return spec;
 }
 
-/** The pool creates and drops databases and buckets: never on a production target, whatever is passed. */
-function refuseProduction(config: Config): void {
-  if (config.env === 'production') {
-    throw usageError('refusing to run CI stacks against production (RECRUIT_DB_ENV=production): the pool creates and drops databases and buckets', 'point recruit-db ci at test servers (RECRUIT_DB_ENV=test)');
+/**
+ * The pool creates and drops databases and buckets: never on a production target, whatever is passed.
+ * PostgreSQL's store stamp is read here (its driver is loaded anyway); MongoDB's and S3's when the pool
+ * first connects to them (Clients), so a warm hand-out still loads no other driver.
+ */
+async function refuseProduction(config: Config): Promise<void> {
+  refuseProductionStamp(config, []);
+  const pg = config.postgres;
+  if (!pg) return;
+  const { connectPg } = await import('../stores/postgres/connect');
+  const { readPgMeta } = await import('../stores/postgres/meta');
+  let client: Awaited<ReturnType<typeof connectPg>>;
+  try {
+    client = await connectPg(pg, config.timeoutMs);
+  } catch (err) {
+    // A server without the configured database holds no stamp; the pool only needs the server.
+    if (err instanceof RecruitDbError && err.code === 'no-database') return;
+    throw err;
+  }
+  try {
+    refuseProductionStamp(config, [await readPgMeta(client)]);
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -108,10 +127,20 @@ export async function releaseStack(control: Control, clients: Clients, id: strin
 
 /** `ci release ID`: needs PostgreSQL (the records), and only the other stores the stack has. */
 export async function releaseLease(config: Config, id: string): Promise<void> {
-  refuseProduction(config);
+  refuseProductionStamp(config, []);
   checkStackId(id);
   const pg = requireStore(config, 'postgres');
-  const control = await openControl({ ...config, postgres: pg });
+  const refused = refuseProduction(config);
+  refused.catch(() => undefined);
+  const connecting = openControl({ ...config, postgres: pg }, refused);
+  connecting.catch(() => undefined);
+  try {
+    await refused;
+  } catch (err) {
+    await connecting.then((c) => c.close(), () => undefined);
+    throw err;
+  }
+  const control = await connecting;
   const clients = new Clients(config);
   try {
     await releaseStack(control, clients, id);
@@ -160,7 +189,7 @@ export class CiPool {
 
   /** Checks the settings (nothing is written before they pass) and connects to the records. */
   static async open(config: Config, opts: PoolOptions = {}): Promise<CiPool> {
-    refuseProduction(config);
+    refuseProductionStamp(config, []);
     checkPoolName(poolName(opts));
     const stores = opts.stores?.length ? opts.stores : ALL;
     for (const s of stores) if (!ALL.includes(s)) throw usageError(`unknown store "${s}"`, `use ${ALL.join(', ')}`);
@@ -168,12 +197,16 @@ export class CiPool {
     for (const s of stores) requireStore(config, s);
     if (opts.leaseMs !== undefined && !(opts.leaseMs >= 1000)) throw usageError(`the CI lease must be at least 1 s, got ${opts.leaseMs} ms`, 'e.g. --lease 30m');
     const base = { ...config, postgres: pg };
-    // The key is read from the files while the server sets up the connection.
-    const connecting = openControl(base);
+    // The key is read from the files while the server sets up both connections (the stamp's and the
+    // records'); the records' database is created, if it must be, only once the stamp has passed.
+    const refused = refuseProduction(base);
+    refused.catch(() => undefined);
+    const connecting = openControl(base, refused);
     connecting.catch(() => undefined);
     let key: TemplateKey;
     try {
       key = templateKey(base, poolSpec(opts));
+      await refused;
     } catch (err) {
       await connecting.then((c) => c.close(), () => undefined);
       throw err;

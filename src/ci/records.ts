@@ -415,13 +415,15 @@ export function controlPg(pg: PostgresConfig): PostgresConfig {
 }
 
 /** Connects to the control database, creating it and its tables on first use. */
-export async function openControl(config: Config & { postgres: PostgresConfig }): Promise<Control> {
+/** `before`: what must pass before the control database may be created (the production check). */
+export async function openControl(config: Config & { postgres: PostgresConfig }, before?: Promise<void>): Promise<Control> {
   const target = controlPg(config.postgres);
   let client: Client;
   try {
     client = await connectPg(target, config.timeoutMs);
   } catch (err) {
     if (!(err instanceof RecruitDbError) || err.code !== 'no-database') throw err;
+    await before;
     const admin = await connectPg(config.postgres, config.timeoutMs);
     try {
       await admin.query(`CREATE DATABASE ${CONTROL_DB}`);

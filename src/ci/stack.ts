@@ -35,6 +35,8 @@ export function stackEnv(config: Config, lease?: string): Record<string, string>
     if (s3.endpoint) env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
     env.S3_FORCE_PATH_STYLE = String(s3.forcePathStyle);
     env.RECRUIT_DB_WEB_ORIGINS = s3.webOrigins.join(',');
+    // The stack's bucket is encrypted with this key; verify expects it, so the stack's settings name it.
+    if (s3.kmsKeyId) env.RECRUIT_DB_S3_KMS_KEY_ID = s3.kmsKeyId;
     if (s3.accessKeyId) env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
     if (s3.secretAccessKey) env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
     if (s3.sessionToken) env.AWS_SESSION_TOKEN = s3.sessionToken;

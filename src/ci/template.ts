@@ -114,6 +114,8 @@ async function build(ctx: TemplateContext, session: Control, previous: TemplateR
  */
 export async function withTemplate<T>(ctx: TemplateContext, work: (template: TemplateRow, session: Control, built: boolean) => Promise<T>): Promise<T> {
   if (ctx.spec.seed) await checkSeed(ctx.spec.seed);
+  // Building and copying write to every store of the stack: each server's stamp is read first.
+  await ctx.clients.open(ctx.spec.stores);
   const { pool } = ctx.spec;
   const { key } = ctx.key;
   const session = await openControl(ctx.base);

@@ -12,10 +12,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openPool } from '../../src/ci';
 import { gcPool } from '../../src/ci/gc';
 import { RecruitDbError } from '../../src/errors';
+import { CREATE_META_SQL } from '../../src/stores/postgres/meta';
 import { createS3Client } from '../../src/stores/s3/connect';
 import { REPO, runCli } from '../helpers/cli';
 import { ciConfig, dropPool, namesOnServers, poolRecords, uniquePool } from '../helpers/ci';
-import { cliEnv } from '../helpers/stores';
+import { cliEnv, dropBucket, dropMongoDatabase, freshBucketName, freshMongoDbName, freshPgDatabase } from '../helpers/stores';
 
 const used: string[] = [];
 function pool(prefix: string): string {
@@ -138,6 +139,67 @@ describe('ci gc', () => {
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr).toMatch(/refusing to run CI stacks against production.*hint: point recruit-db ci at test servers/);
       expect(r.stdout).toBe('');
+    }
+    expect(await poolRecords(name)).toEqual({ templates: [], stacks: [] });
+    expect(await namesOnServers(name)).toEqual([]);
+  });
+
+  it("refuses servers whose configured target is stamped production (its store stamp), whatever RECRUIT_DB_ENV says", async () => {
+    const base = ciConfig();
+    const refusal = (store: string) => new RegExp(`refusing to run CI stacks against production: ${store} was bootstrapped for production \\(recorded in its store stamp\\), whatever RECRUIT_DB_ENV=test says`);
+
+    // PostgreSQL: the configured database's recruit_db_meta, read when the pool opens (ci acquire included).
+    const db = await freshPgDatabase('rdbcistamp');
+    const pgc = new Client({ connectionString: db.url });
+    await pgc.connect();
+    try {
+      await pgc.query(CREATE_META_SQL);
+      await pgc.query(`INSERT INTO recruit_db_meta (key, value) VALUES ('environment', '{"env":"production"}')`);
+    } finally {
+      await pgc.end();
+    }
+    const name = pool('stamp');
+    try {
+      const err = await openPool({ ...base, postgres: { ...base.postgres!, url: db.url, database: db.database } }, { pool: name, stores: ['postgres'], seed: false }).catch((e) => e);
+      expect(err).toBeInstanceOf(RecruitDbError);
+      expect((err as RecruitDbError).oneLine()).toMatch(refusal('postgres'));
+      const env = cliEnv({ DATABASE_URL: db.url });
+      for (const args of [['acquire', '--only', 'postgres', '--no-seed', '--pool', name], ['release', 'abcdefghij']]) {
+        const r = await runCli(['ci', ...args], { env });
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr, args.join(' ')).toMatch(refusal('postgres'));
+      }
+    } finally {
+      await db.drop();
+    }
+
+    // MongoDB and S3: the configured database's and bucket's stamps, read before a template is built or copied.
+    const mongoDb = freshMongoDbName('rdbcistamp');
+    const mongo = new MongoClient(base.mongo!.uri);
+    const bucket = freshBucketName('rdbcistamp');
+    const s3 = createS3Client(base.s3!, 10_000);
+    try {
+      await mongo.db(mongoDb).collection<{ _id: string; env: string }>('recruit_db_meta').insertOne({ _id: 'environment', env: 'production' });
+      const p = await openPool({ ...base, mongo: { ...base.mongo!, db: mongoDb } }, { pool: name, stores: ['postgres', 'mongo'], seed: false, refill: false });
+      try {
+        expect(String(await p.warm(1).catch((e) => (e as RecruitDbError).oneLine()))).toMatch(refusal('mongo'));
+      } finally {
+        await p.close();
+      }
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const { PutBucketTaggingCommand } = await import('@aws-sdk/client-s3');
+      await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: 'env', Value: 'production' }] } }));
+      const q = await openPool({ ...base, s3: { ...base.s3!, bucket } }, { pool: name, stores: ['postgres', 's3'], seed: false, refill: false });
+      try {
+        expect(String(await q.warm(1).catch((e) => (e as RecruitDbError).oneLine()))).toMatch(refusal('s3'));
+      } finally {
+        await q.close();
+      }
+    } finally {
+      await dropMongoDatabase(mongoDb).catch(() => undefined);
+      await mongo.close();
+      await dropBucket({ ...base, s3: { ...base.s3!, bucket } }, bucket).catch(() => undefined);
+      s3.destroy();
     }
     expect(await poolRecords(name)).toEqual({ templates: [], stacks: [] });
     expect(await namesOnServers(name)).toEqual([]);

@@ -11,6 +11,7 @@ import { openPool, type CiPool, type Stack } from '../../src/ci';
 import { liveContent } from '../../src/ci/content';
 import { RecruitDbError } from '../../src/errors';
 import { createS3Client } from '../../src/stores/s3/connect';
+import { readStamps } from '../../src/seedrun';
 import { runVerify } from '../../src/verify/run';
 import { ciConfig, dropPool, namesOnServers, poolRecords, uniquePool } from '../helpers/ci';
 
@@ -60,6 +61,10 @@ describe('a warm pool of three-store stacks', () => {
       const verified = await runVerify(s.config, {});
       expect(verified.verdict.exitCode, `stack ${s.id} verify`).toBe(0);
       expect((await liveContent(s.config, s.stores)).hash).toBe(templateHash);
+      // The template's store stamps come with it: the environment it was built for and a finished seed.
+      for (const meta of await readStamps(s.config, s.stores)) {
+        expect(meta, `stack ${s.id} ${meta.store}`).toMatchObject({ env: 'test', seed: { state: 'finished', seed: 1, profile: 'small' } });
+      }
     }
   });
 

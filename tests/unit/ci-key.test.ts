@@ -83,6 +83,12 @@ describe('stack settings', () => {
     const all = stackEnv(stackConfig(base, stackNames('main', 'abcdefghij', ['postgres', 'mongo', 's3'])));
     expect(all).toMatchObject({ MONGODB_DB: 'rdbci_main_s_abcdefghij', S3_BUCKET: 'rdbci-main-s-abcdefghij', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:5055', RECRUIT_DB_ENV: 'test' });
     expect(all.DATABASE_URL).toContain('/rdbci_main_s_abcdefghij?sslmode=disable');
+    expect(all.RECRUIT_DB_S3_KMS_KEY_ID).toBeUndefined();
+    // A KMS-encrypted bucket's stack names its key: verify on the stack expects that key, not SSE-S3.
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const kms = stackEnv(stackConfig({ ...base, s3: { ...base.s3!, kmsKeyId: key } }, stackNames('main', 'abcdefghij', ['postgres', 's3'])));
+    expect(kms.RECRUIT_DB_S3_KMS_KEY_ID).toBe(key);
+    expect(loadConfig({}, kms, emptyDir()).s3?.kmsKeyId).toBe(key);
   });
 
   it('export lines survive both a shell and recruit-db’s .env reader', () => {
