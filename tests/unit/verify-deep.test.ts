@@ -353,7 +353,13 @@ describe('s3 judged by effect', () => {
 
   it('a missing marker, our tag changed (foreign tags left alone), a server without a feature', () => {
     expect(brief(run((b) => (b.markers = b.markers.filter((m) => m !== 'certificates/'))))).toEqual([['prefix', 'certificates/', 'missing']]);
-    expect(brief(run((b) => (b.tags = { ...b.tags, env: 'production' })))).toEqual([['bucket-setting', 'tag env', 'different']]);
+    expect(brief(run((b) => (b.tags = { ...b.tags, app: 'someone-else' })))).toEqual([['bucket-setting', 'tag app', 'different']]);
+    // The env tag is the bucket's store stamp, never re-tagged by the bootstrap: verify expects the kept one ...
+    const kept = run((b) => (b.tags = { ...b.tags, env: 'production' }));
+    expect(brief(kept)).toEqual([]);
+    expect(kept.items.find((i) => i.name === 'tags')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^env production kept/) });
+    // ... and one the bucket lacks is still missing.
+    expect(brief(run((b) => (b.tags = Object.fromEntries(Object.entries(b.tags ?? {}).filter(([k]) => k !== 'env')))))).toEqual([['bucket-setting', 'tag env', 'missing']]);
     const r = run((b) => {
       b.versioning = undefined;
       b.capabilities = [{ store: 's3', feature: 'bucketVersioning', supported: false, server: 's3rver 3.7.1' }];
