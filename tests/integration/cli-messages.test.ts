@@ -146,7 +146,8 @@ describe('make (11.7, 12.10, issue 14)', () => {
     // Without --migrations-dir it is the TypeScript sources, never dist/.
     const { mongoSourceDir, nextMongoStamp } = await import('../../src/stores/mongo/migrate');
     expect(mongoSourceDir()).toBe(join(REPO, 'mongo-migrations'));
-    const newest = readdirSync(join(REPO, 'mongo-migrations')).sort().pop()!.slice(0, 14);
+    // The newest script, not the folder's last file (mongo-migrations/ also holds expected-shape.txt).
+    const newest = readdirSync(join(REPO, 'mongo-migrations')).filter((f) => /^\d{14}-/.test(f)).sort().pop()!.slice(0, 14);
     expect(nextMongoStamp(join(REPO, 'mongo-migrations')) > newest).toBe(true);
     const again = await runCli(['make', 'add-event-log-user-index', '--store', 'mongo', '--migrations-dir', dir], { env: cliEnv() });
     expect(again.code).toBe(2);
