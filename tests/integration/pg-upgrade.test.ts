@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli';
+import { runCli, startCli } from '../helpers/cli';
 import { cliEnv, freshPgDatabase } from '../helpers/stores';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -128,5 +128,31 @@ describe('upgrading a first-release PostgreSQL database', () => {
     const down = await runCli(['rollback', '--only', 'postgres'], { env });
     expect(down.code, down.stderr).toBe(0);
     expect(await query(url, `SELECT count(*)::int AS n FROM application_status_history`)).toEqual([{ n: 0 }]);
+  });
+
+  it('behind an open transaction on users: 0021 (CONCURRENTLY, outside a transaction) times out, is retried, and the upgrade completes', async () => {
+    const { url, env } = await firstReleaseDb('rdbupglock');
+    const to20 = await runCli(['migrate', '--only', 'postgres', '--to', '0020_smaller_rules'], { env });
+    expect(to20.code, to20.stderr).toBe(0);
+    // An application session mid-transaction: its snapshot makes CREATE INDEX CONCURRENTLY wait, and its
+    // lock on users makes ADD CONSTRAINT ... USING INDEX wait; both are lock waits that lock_timeout ends.
+    const app = new Client({ connectionString: url });
+    app.on('error', () => undefined);
+    await app.connect();
+    cleanups.push(() => app.end());
+    await app.query('BEGIN');
+    await app.query('SELECT count(*) FROM users');
+    const run = startCli(['migrate', '--only', 'postgres'], { env: { ...env, RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS: '500', RECRUIT_DB_MIGRATION_LOCK_RETRIES: '4' } });
+    run.child.stderr!.on('data', (d: Buffer) => {
+      if (/waiting for a table lock/.test(String(d))) app.query('COMMIT').catch(() => undefined);
+    });
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/postgres: waiting for a table lock: 0021_keys_and_indexes\.ts: lock timeout after 500 ms \(55P03\), attempt 1 of 5; retrying in 500 ms/);
+    expect(r.stdout).toMatch(/postgres: 0021_keys_and_indexes\.ts: lock timeout \(55P03\), applied on attempt [2-5]/);
+    // Re-run from the start, it finished every step: no index left invalid, every constraint validated.
+    expect(await query(url, `SELECT indexrelid::regclass::text AS i FROM pg_index WHERE NOT indisvalid`)).toEqual([]);
+    expect(await query(url, `SELECT conrelid::regclass::text AS t, conname FROM pg_constraint WHERE NOT convalidated`)).toEqual([]);
+    expect(await query(url, `SELECT name FROM knex_migrations WHERE name = '0021_keys_and_indexes.ts'`)).toHaveLength(1);
   });
 });

@@ -707,14 +707,17 @@ class PostgresMigrator implements StoreMigrator {
   }
 
   /**
-   * Runs one migration; a transactional one that timed out waiting for a lock (55P03) was rolled
-   * back whole, so it is retried, a bounded number of times with a growing pause. A migration
-   * outside a transaction is never retried: it may have done half its work.
+   * Runs one migration; one that timed out waiting for a lock (55P03) is retried, a bounded number
+   * of times with a growing pause. A transactional one was rolled back whole. One outside a
+   * transaction (CREATE INDEX CONCURRENTLY, 0021) kept what its steps did before the timeout, and is
+   * run again from the start, as the next migrate would run it after any failure (its row is written
+   * only once it finished): such migrations are written to be safe to run again (the make template,
+   * 0021). Without the retry, lock_timeout would turn 0021's wait behind a reader into a failure.
    */
   private async runWithRetry(knex: Knex, f: MigrationFile, direction: 'up' | 'down', batch: number, run: RunContext): Promise<void> {
     const mod = await loadMigration(f);
     const limits = migrationLimits(this.config);
-    const retriable = mod.config?.transaction !== false;
+    const outside = mod.config?.transaction === false;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.runOne(knex, f, mod, direction, batch, run.runId);
@@ -723,7 +726,7 @@ class PostgresMigrator implements StoreMigrator {
       } catch (err) {
         const lockTimeout = (err as { cause?: { code?: string } }).cause?.code === LOCK_NOT_AVAILABLE;
         if (!lockTimeout) throw err;
-        if (!retriable || attempt > limits.lockRetries) throw await this.lockTimeoutError(f, attempt, retriable, err);
+        if (attempt > limits.lockRetries) throw await this.lockTimeoutError(f, attempt, outside, err);
         const pause = Math.min(10_000, 500 * 2 ** (attempt - 1));
         run.onProgress?.({ store: 'postgres', phase: 'waiting for a table lock', state: 'notice', detail: `${f.name}: lock timeout after ${limits.lockTimeoutMs} ms (55P03), attempt ${attempt} of ${limits.lockRetries + 1}; retrying in ${pause} ms` });
         await sleep(pause);
@@ -731,7 +734,7 @@ class PostgresMigrator implements StoreMigrator {
     }
   }
 
-  private async lockTimeoutError(f: MigrationFile, attempts: number, retriable: boolean, err: unknown): Promise<RecruitDbError> {
+  private async lockTimeoutError(f: MigrationFile, attempts: number, outside: boolean, err: unknown): Promise<RecruitDbError> {
     const limits = migrationLimits(this.config);
     // The likeliest blocker: the oldest open transaction on this database.
     const oldest = await this.client
@@ -748,7 +751,7 @@ class PostgresMigrator implements StoreMigrator {
     return new RecruitDbError({
       code: 'lock-timeout',
       store: 'postgres',
-      message: `migration ${f.name} could not take a lock within ${limits.lockTimeoutMs} ms (55P03) ${retriable ? `in ${attempts} attempt${attempts === 1 ? '' : 's'}` : '(runs outside a transaction, so it is not retried: check for partial changes)'}; nothing of it was applied${retriable ? '' : ' inside a transaction'}${who}`,
+      message: `migration ${f.name} could not take a lock within ${limits.lockTimeoutMs} ms (55P03) in ${attempts} attempt${attempts === 1 ? '' : 's'}; ${outside ? 'it runs outside a transaction: the steps it finished are kept, and the next migrate runs it again from the start' : 'nothing of it was applied'}${who}`,
       hint: 'run it again when that session is done, or raise RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS / RECRUIT_DB_MIGRATION_LOCK_RETRIES',
       exitCode: EXIT.USAGE,
       cause: err,
@@ -871,7 +874,8 @@ const TEMPLATE = (name: string) => `import type { Knex } from 'knex';
  * Safe patterns on tables that already hold data (each in a migration of its own):
  *
  * - An index without blocking writes: CREATE INDEX CONCURRENTLY cannot run in a transaction, so
- *   that migration says so, and is not retried (make it safe to run again):
+ *   that migration says so. After a lock timeout or any failure it is run again from the start,
+ *   keeping what it did before, so make it safe to run again:
  *
  *     export const config = { transaction: false };
  *     export async function up(knex: Knex) {
