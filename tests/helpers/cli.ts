@@ -42,3 +42,20 @@ export function startCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: s
   });
   return { child, done };
 }
+
+/**
+ * Calls `then` once, the first time the running command's stderr (read as a whole, not chunk by
+ * chunk) matches `pattern`: e.g. to release the lock it says it waits for.
+ */
+export function onStderr(run: { child: ChildProcess }, pattern: RegExp, then: () => unknown): void {
+  let seen = '';
+  let fired = false;
+  run.child.stderr!.on('data', (d: Buffer) => {
+    seen += d;
+    if (fired || !pattern.test(seen)) return;
+    fired = true;
+    Promise.resolve()
+      .then(then)
+      .catch(() => undefined);
+  });
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli';
+import { onStderr, runCli, startCli } from '../helpers/cli';
 import { cliEnv, freshPgDatabase } from '../helpers/stores';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -72,9 +72,7 @@ describe('PostgreSQL migrations run with lock_timeout and statement_timeout (iss
     // Held until the first attempt (300 ms) has timed out and said so; a retry then gets through.
     const holder = await holdLock(db.url, 60_000);
     const run = startCli(['migrate', '--only', 'postgres'], { env: env({ RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS: '300', RECRUIT_DB_MIGRATION_LOCK_RETRIES: '4' }) });
-    run.child.stderr!.on('data', (d: Buffer) => {
-      if (/waiting for a table lock/.test(String(d))) holder.query('COMMIT').catch(() => undefined);
-    });
+    onStderr(run, /waiting for a table lock/, () => holder.query('COMMIT'));
     const r = await run.done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/postgres: waiting for a table lock: 0002_alter\.ts: lock timeout after 300 ms \(55P03\), attempt 1 of 5; retrying in 500 ms/);

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli';
+import { onStderr, runCli, startCli } from '../helpers/cli';
 import { cliEnv, freshPgDatabase } from '../helpers/stores';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -143,9 +143,7 @@ describe('upgrading a first-release PostgreSQL database', () => {
     await app.query('BEGIN');
     await app.query('SELECT count(*) FROM users');
     const run = startCli(['migrate', '--only', 'postgres'], { env: { ...env, RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS: '500', RECRUIT_DB_MIGRATION_LOCK_RETRIES: '4' } });
-    run.child.stderr!.on('data', (d: Buffer) => {
-      if (/waiting for a table lock/.test(String(d))) app.query('COMMIT').catch(() => undefined);
-    });
+    onStderr(run, /waiting for a table lock/, () => app.query('COMMIT'));
     const r = await run.done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/postgres: waiting for a table lock: 0021_keys_and_indexes\.ts: lock timeout after 500 ms \(55P03\), attempt 1 of 5; retrying in 500 ms/);
