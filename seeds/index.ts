@@ -4,12 +4,11 @@ import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { assertNotProduction, requireStore, type Config } from '../src/config';
 import { RecruitDbError, usageError, type StoreName } from '../src/errors';
+import type { OnProgress } from '../src/progress';
 import { assetType, checkAsset, uniquePrefixes } from '../s3-layout';
 import { isoDay, parseAsOf, parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
-import { allAssets, countAssets } from './assets';
-
+import { allAssets, assetMeta, countAssets } from './assets';
 import { fileFor } from './files';
-import { assetMeta } from './assets';
 import type { AuditResult } from './audit';
 import { mongoCollections } from './mongo';
 import { genContext, liveTables, pgTables, type GenContext } from './postgres';
@@ -50,6 +49,10 @@ export interface SeedOptions {
   /** Audit the loaded stores afterwards (the consistency rules of seeds/audit.ts). */
   check?: boolean;
   onProgress?: (p: SeedProgress) => void;
+  /** Phases as they start and end (each store's load, the read-back content hash); see src/progress.ts. */
+  onPhase?: OnProgress;
+  /** Called after every check passed and before the first write (src/seedrun.ts records the seed there). */
+  beforeWrite?: (stores: StoreName[]) => Promise<void>;
 }
 
 export interface StoreHash {
@@ -118,7 +121,7 @@ export class Connections {
     const s3 = requireStore(this.config, 's3');
     if (!this.s3) {
       const { createS3Client, headBucket } = await import('../src/stores/s3/connect');
-      this.s3 = createS3Client(s3, this.config.timeoutMs);
+      this.s3 = createS3Client(s3, this.config.timeoutMs, this.config.uploadTimeoutMs);
       const state = await headBucket(this.s3, s3, this.config.timeoutMs);
       if (state !== 'exists') {
         throw new RecruitDbError({ code: 'not-migrated', store: 's3', message: `bucket "${s3.bucket}" ${state === 'missing' ? 'does not exist' : 'is not accessible'}`, hint: 'run recruit-db migrate first' });
@@ -194,7 +197,7 @@ export async function truncateStore(config: Config, store: StoreName, opts: { al
 // Seeding
 // ---------------------------------------------------------------------------------------------
 
-function normaliseOverrides(o: SeedOptions['overrides']): Record<string, number> {
+export function normaliseOverrides(o: SeedOptions['overrides']): Record<string, number> {
   if (!o) return {};
   if (Array.isArray(o)) return parseOverrides(o, [...OVERRIDABLE, 'users']);
   return parseOverrides(Object.entries(o).map(([k, v]) => `${k}=${v}`), [...OVERRIDABLE, 'users']);
@@ -232,6 +235,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         );
       }
     }
+    await opts.beforeWrite?.(stores);
     if (opts.truncate) for (const store of stores) await truncate(c, store);
 
     const timings: SeedResult['timings'] = {};
@@ -246,6 +250,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     if (stores.includes('postgres')) {
       const { copyTables, liveColumns, seedPgError } = await import('../src/stores/postgres/seed');
       const t0 = Date.now();
+      opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'start' });
       const total = estimatePg(ctx);
       let done = 0;
       try {
@@ -257,6 +262,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         );
         written.postgres = counts;
         timings.postgres = { units: Object.values(counts).reduce((a, b) => a + b, 0), ms: Date.now() - t0 };
+        opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'end', done: timings.postgres.units, unit: 'rows' });
       } catch (err) {
         throw seedPgError(err, config);
       }
@@ -269,6 +275,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const specs = mongoCollections();
       const total = specs.reduce((a, s) => a + s.count(ctx), 0);
       const t0 = Date.now();
+      opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'start' });
       let done = 0;
       const counts: Record<string, number> = {};
       try {
@@ -280,6 +287,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       }
       written.mongo = counts;
       timings.mongo = { units: done, ms: Date.now() - t0 };
+      opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'end', done, unit: 'documents' });
     }
 
     if (stores.includes('s3')) {
@@ -287,6 +295,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const client = await c.s3Client();
       const total = countAssets(ctx.w);
       const t0 = Date.now();
+      opts.onPhase?.({ store: 's3', phase: 'load', state: 'start' });
       let done = 0;
       const perPrefix: Record<string, number> = Object.fromEntries(PREFIXES().map((p) => [p, 0]));
       const items = (function* () {
@@ -312,15 +321,25 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       });
       written.s3 = perPrefix;
       timings.s3 = { units: done, ms: Date.now() - t0 };
+      opts.onPhase?.({ store: 's3', phase: 'load', state: 'end', done, unit: 'objects' });
     }
 
     ctx.w.release();
     // The read-back hash is its own phase (and optional): it reads every stored row again.
-    const hashed: Partial<ContentHash> = opts.hash === false ? Object.fromEntries(stores.map((st) => [st, { counts: written[st] ?? {} }])) : await hashStores(c, stores, progress);
+    let hashed: Partial<ContentHash>;
+    if (opts.hash === false) hashed = Object.fromEntries(stores.map((st) => [st, { counts: written[st] ?? {} }]));
+    else {
+      opts.onPhase?.({ phase: 'content hash (read-back)', state: 'start' });
+      hashed = await hashStores(c, stores, progress);
+      opts.onPhase?.({ phase: 'content hash (read-back)', state: 'end', done: stores.length, unit: 'stores' });
+    }
     const result: SeedResult = { profile, seed, asOf: isoDay(asOf), stores, truncated: Boolean(opts.truncate), ...hashed, elapsedMs: 0, timings };
     if (opts.check) {
       const { audit } = await import('./audit');
+      opts.onPhase?.({ phase: 'check', state: 'start' });
       result.check = await audit(c, { asOf, stores, onProgress: (name, done, total) => progress({ store: stores[0], phase: 'check', name, done, total }) });
+      const violated = result.check.findings.filter((f) => f.violations > 0).length;
+      opts.onPhase?.({ phase: 'check', state: 'end', done: result.check.findings.length, unit: 'rules', detail: violated ? `${violated} rules violated` : 'no violation' });
     }
     result.elapsedMs = Date.now() - started;
     return result;

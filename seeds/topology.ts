@@ -184,6 +184,7 @@ export function shapeFor(profile: ProfileName, overrides: Record<string, number>
     const f = FANOUT[name];
     if (f) s[f.knob] = Math.max(1, Math.ceil(n / Math.max(1, f.parents(s))));
   }
+  if (entries.length) fitToParents(s, new Set(entries.map(([name]) => name)));
   checkShape(s);
   return s;
 }
@@ -208,6 +209,31 @@ export function enrollableOf(courses: number): number {
   return T * Math.floor((courses - Math.ceil(courses * 0.08)) / T);
 }
 
+const actingStudentsOf = (s: Shape) => s.students - pendingOf('students', s.students);
+
+type CountName = { [K in keyof Shape]: Shape[K] extends number ? K : never }[keyof Shape];
+
+/** Counts bounded by their parents' counts, in dependency order (enrollments before what needs them). */
+const LIMITS: ReadonlyArray<{ count: CountName; max: (s: Shape) => number; why?: string; fix: string }> = [
+  { count: 'skill_synonyms', max: (s) => s.skills * SYNONYM_SUFFIXES.length, fix: 'raise skills' },
+  { count: 'enrollments', max: (s) => actingStudentsOf(s) * Math.max(0, enrollableOf(s.courses) / T), why: 'a student takes each published course of their track at most once', fix: 'raise students or courses' },
+  { count: 'course_reviews', max: (s) => s.enrollments, why: 'only enrolled students review', fix: 'raise enrollments' },
+  { count: 'course_prerequisites', max: (s) => Math.max(0, s.courses - T), why: `course c requires course c-${T} of its track`, fix: 'raise courses' },
+  { count: 'webinar_registrations', max: (s) => s.webinars * userCount(s), why: 'one per user and webinar', fix: 'raise webinars' },
+  { count: 'applications', max: (s) => actingStudentsOf(s) * Math.floor(s.jobs / 2), why: 'a student applies to at most half the jobs', fix: 'raise students or jobs' },
+  { count: 'admin_match_recommendations', max: (s) => s.jobs * Math.floor(actingStudentsOf(s) / T), fix: 'raise students or jobs' },
+  { count: 'flashcard_progress', max: (s) => s.enrollments * s.flashcardsPerDeck, fix: 'raise enrollments' },
+];
+
+/**
+ * A profile's own counts shrink with the parents an override shrank (`--set users=10` gives a
+ * small seed, not a complaint about a table the user never named); counts the user set are kept
+ * and checked as given.
+ */
+function fitToParents(s: Shape, explicit: ReadonlySet<string>): void {
+  for (const l of LIMITS) if (!explicit.has(l.count)) s[l.count] = Math.max(0, Math.min(s[l.count], l.max(s)));
+}
+
 function checkShape(s: Shape): void {
   const need = (ok: boolean, what: string, fix: string) => {
     if (!ok) throw usageError(`these counts cannot be seeded: ${what}`, fix);
@@ -215,24 +241,16 @@ function checkShape(s: Shape): void {
   for (const k of ['students', 'companies', 'admins', 'instructors', 'mentors', 'courses', 'jobs', 'categories', 'badges', 'placement_packages', 'webinars'] as const) {
     need(s[k] >= 1, `${k} must be at least 1 (other tables point at it)`, `raise ${k}`);
   }
-  const actingStudents = s.students - pendingOf('students', s.students);
-  need(actingStudents >= T, `students must be at least ${T + 1} (one per skill track, besides those still unverified)`, `set students=${T + 1} or more`);
+  need(actingStudentsOf(s) >= T, `students must be at least ${T + 1} (one per skill track, besides those still unverified)`, `set students=${T + 1} or more`);
   need(s.skills >= T, `skills must be at least ${T} (one per skill track)`, `set skills=${T} or more`);
   need(s.categories >= T, `categories must be at least ${T} (one root per skill track)`, `set categories=${T} or more`);
   const perTrack = Math.floor(s.skills / T);
   need(s.skillsPerStudent <= perTrack && s.skillsPerCourse <= perTrack && s.skillsPerJob <= perTrack && s.skillsPerPortfolio <= perTrack, `at most ${perTrack} skills per student/course/job/portfolio with ${s.skills} skills`, 'raise skills');
-  need(s.skill_synonyms <= s.skills * SYNONYM_SUFFIXES.length, `at most ${s.skills * SYNONYM_SUFFIXES.length} skill_synonyms`, 'raise skills');
   need(s.preferencesPerUser <= 8, 'at most 8 notification_preferences per user (one per notification type)', 'lower notification_preferences');
   const enrollable = enrollableOf(s.courses);
   need(enrollable >= T, `courses must be at least ${Math.ceil((T + 1) / 0.92)} (published courses come in one cycle per skill track)`, 'raise courses');
-  const perStudent = enrollable / T;
-  need(s.enrollments <= actingStudents * perStudent, `at most ${actingStudents * perStudent} enrollments (a student takes the ${perStudent} published course(s) of their track at most once)`, 'raise students or courses');
-  need(s.enrollments >= 1 && s.course_reviews <= s.enrollments, 'course_reviews cannot exceed enrollments (only enrolled students review)', 'raise enrollments');
-  need(s.course_prerequisites <= s.courses - T, `at most ${s.courses - T} course_prerequisites (course c requires course c-${T} of its track)`, 'raise courses');
-  need(s.webinar_registrations <= s.webinars * userCount(s), 'too many webinar_registrations for the users and webinars', 'raise webinars');
-  need(s.applications <= actingStudents * Math.floor(s.jobs / 2), `at most ${actingStudents * Math.floor(s.jobs / 2)} applications (a student applies to at most half the jobs)`, 'raise students or jobs');
-  need(s.admin_match_recommendations <= s.jobs * Math.floor(actingStudents / T), `at most ${s.jobs * Math.floor(actingStudents / T)} admin_match_recommendations`, 'raise students or jobs');
-  need(s.flashcard_progress <= s.enrollments * s.flashcardsPerDeck, `at most ${s.enrollments * s.flashcardsPerDeck} flashcard_progress documents`, 'raise enrollments');
+  need(s.enrollments >= 1, 'enrollments must be at least 1', 'raise enrollments');
+  for (const l of LIMITS) need(s[l.count] <= l.max(s), `at most ${l.max(s)} ${l.count}${l.why ? ` (${l.why})` : ''}`, l.fix);
   need(s.learning_progress === 0 || s.enrollments >= 1, 'learning_progress needs enrollments', 'raise enrollments');
 }
 

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
+import type { SeedResult } from '../../seeds/index';
 import { EXIT, type StoreName } from '../errors';
 import type { AuditResult } from '../../seeds/audit';
+import type { SeedPlan } from '../seedrun';
 import { action, type CommandContext } from './context';
+import { withProgress } from './migrate';
 import { onlyOption, selectedStores } from './options';
-import { progressText, table } from './output';
+import { table } from './output';
 
 interface SeedFlags {
   profile?: string;
@@ -13,13 +16,14 @@ interface SeedFlags {
   set?: string[];
   truncate?: boolean;
   allowProduction?: boolean;
+  dryRun?: boolean;
   hash: boolean;
   check?: boolean;
   checkOnly?: boolean;
 }
 
 /** The audit as a table of the rules that found something, then one summary line. */
-function renderAudit(ctx: CommandContext<SeedFlags>, audit: AuditResult): void {
+function renderAudit(ctx: CommandContext<unknown>, audit: AuditResult): void {
   const failed = audit.findings.filter((f) => f.violations > 0);
   if (failed.length) {
     const rows = [['rule', 'store', 'violations', 'examples']];
@@ -31,6 +35,37 @@ function renderAudit(ctx: CommandContext<SeedFlags>, audit: AuditResult): void {
   ctx.out.line(`check as of ${audit.asOf}: ${audit.findings.length} rules, ${verdict} (${(audit.ms / 1000).toFixed(1)}s)`);
 }
 
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) (v /= 1000), i++;
+  return `${i ? v.toFixed(1) : v} ${units[i]}`;
+}
+
+export function renderSeedPlan(ctx: CommandContext<unknown>, plan: SeedPlan): void {
+  ctx.out.line(`dry run: nothing written; seed ${plan.seed}, profile ${plan.profile}${plan.truncate ? ', after emptying what earlier seeds wrote' : ''} would write:`);
+  const rows = [['store', 'table / collection / prefix', 'rows / docs / objects', 'bytes']];
+  for (const s of plan.stores) {
+    const p = plan.plan[s]!;
+    for (const i of p.items) rows.push([s, i.name, String(i.units), formatBytes(i.bytes)]);
+    rows.push([s, '(total)', String(p.units), formatBytes(p.bytes)]);
+  }
+  ctx.out.line(table(rows));
+}
+
+function renderSeed(ctx: CommandContext<unknown>, result: SeedResult, startedMs: number): void {
+  const rows = [['store', 'written', 'seconds', 'content hash']];
+  for (const s of result.stores) {
+    const h = result[s]!;
+    const n = Object.values(h.counts).reduce((a, b) => a + b, 0);
+    rows.push([s, String(n), ((result.timings[s]?.ms ?? 0) / 1000).toFixed(1), h.hash ? h.hash.slice(0, 16) : '-']);
+  }
+  ctx.out.line(table(rows));
+  ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} as of ${result.asOf} in ${((Date.now() - startedMs) / 1000).toFixed(1)}s${result.hash ? `; content hash ${result.hash.slice(0, 16)}` : ''}`);
+  if (result.check) renderAudit(ctx, result.check);
+}
+
 export function register(program: Command): void {
   program
     .command('seed')
@@ -40,48 +75,42 @@ export function register(program: Command): void {
     .option('--as-of <date>', 'the day the data is "as of" (YYYY-MM-DD, UTC; default today): history before it, scheduled things after')
     .addOption(onlyOption())
     .option('--set <table=count>', 'override a row count, e.g. --set users=500,jobs=20 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--truncate', 'empty the target first (TRUNCATE tables, delete documents and seeded objects)')
+    .option('--truncate', 'empty the target first (TRUNCATE tables, delete documents, delete the objects earlier seeds wrote)')
+    .option('--dry-run', 'count what would be written per table, collection and prefix (rows and bytes); write nothing')
     .option('--allow-production', 'allow seeding a production target')
     .option('--no-hash', 'skip reading the stores back for a content hash (faster)')
     .option('--check', 'after loading, audit the stores against the consistency rules (exit 1 on a violation)')
     .option('--check-only', 'write nothing: audit the stores as they are, for data as of --as-of')
     .addHelpText(
       'after',
-      '\nEvery seeded user logs in with the development password "recruit-dev-password".\n\nExamples:\n  $ recruit-db seed --profile small --seed 42 --as-of 2026-01-31 --only postgres,mongo\n  $ recruit-db seed --check-only --as-of 2026-01-31',
+      `
+Every check runs before the first write: a production target (the configuration, or a store
+bootstrapped for production), stores not migrated, stores that already hold data (unless --truncate).
+Seeds of the same stores take turns (a seed lock per store). Each store records that a seed started
+and that it finished (with its seed, profile and as-of day); a seed killed halfway is reported by up,
+status and verify, and \`up\` redoes it.
+--truncate removes only objects a seed wrote to S3 (it journals their keys); other uploads stay.
+Every seeded user logs in with the development password "recruit-dev-password".
+Exit codes: 0 seeded (and, with --check, no violation); 1 the seed data failed a constraint, or
+--check / --check-only found a violation; 2 usage or connection error, or refused.
+
+Examples:
+  $ recruit-db seed --profile small --seed 42 --as-of 2026-01-31 --only postgres,mongo
+  $ recruit-db seed --profile medium --dry-run
+  $ recruit-db seed --check-only --as-of 2026-01-31`,
     )
     .action(
       action<SeedFlags>(async (ctx) => {
-        const seeds = await import('../../seeds/index');
-        const config = ctx.config();
         const o = ctx.opts;
-        let spinner: { text: string; stop(): void } | undefined;
-        const started = Date.now();
-        if (ctx.out.interactive) {
-          const ora = (await import('ora')).default;
-          spinner = ora({ text: o.checkOnly ? 'checking' : 'seeding', stream: process.stderr }).start();
+        if (o.checkOnly) {
+          const { checkSeed } = await import('../../seeds/index');
+          const audit = await withProgress(ctx, (progress) => checkSeed(ctx.config(), { asOf: o.asOf, only: selectedStores(o.only), onProgress: progress.seed }));
+          return { exitCode: audit.violations ? EXIT.DRIFT : EXIT.OK, data: { check: audit }, text: () => renderAudit(ctx, audit) };
         }
-        let last = 0;
-        let phaseStart = Date.now();
-        let current = '';
-        const onProgress = spinner
-          ? (p: { store: StoreName; phase?: string; name: string; done: number; total: number }) => {
-              const phase = `${p.phase ?? 'write'}:${p.store}`;
-              if (phase !== current) (current = phase), (phaseStart = Date.now());
-              const now = Date.now();
-              if (now - last < 100) return;
-              last = now;
-              spinner!.text = p.phase === 'check' ? `checking: ${p.name} (${p.done + 1}/${p.total})` : progressText(p, now - phaseStart);
-            }
-          : undefined;
-        try {
-          if (o.checkOnly) {
-            const audit = await seeds.checkSeed(config, { asOf: o.asOf, only: selectedStores(o.only), onProgress });
-            spinner?.stop();
-            if (ctx.out.json) ctx.out.data({ version: 1, command: 'seed', ok: audit.violations === 0, check: audit });
-            else renderAudit(ctx, audit);
-            return audit.violations ? EXIT.DRIFT : EXIT.OK;
-          }
-          const result = await seeds.runSeed(config, {
+        const { seedStores } = await import('../seedrun');
+        const started = Date.now();
+        const result = await withProgress(ctx, (progress) =>
+          seedStores(ctx.config(), {
             profile: o.profile,
             seed: o.seed,
             asOf: o.asOf,
@@ -91,27 +120,15 @@ export function register(program: Command): void {
             allowProduction: o.allowProduction,
             hash: o.hash,
             check: o.check,
-            onProgress,
-          });
-          spinner?.stop();
-          const clean = !result.check || result.check.violations === 0;
-          if (ctx.out.json) {
-            ctx.out.data({ version: 1, ...result });
-          } else {
-            const rows = [['store', 'written', 'seconds', 'content hash']];
-            for (const s of result.stores) {
-              const h = result[s]!;
-              const n = Object.values(h.counts).reduce((a, b) => a + b, 0);
-              rows.push([s, String(n), ((result.timings[s]?.ms ?? 0) / 1000).toFixed(1), h.hash ? h.hash.slice(0, 16) : '-']);
-            }
-            ctx.out.line(table(rows));
-            ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} as of ${result.asOf} in ${((Date.now() - started) / 1000).toFixed(1)}s${result.hash ? `; content hash ${result.hash.slice(0, 16)}` : ''}`);
-            if (result.check) renderAudit(ctx, result.check);
-          }
-          return clean ? EXIT.OK : EXIT.DRIFT;
-        } finally {
-          spinner?.stop();
-        }
+            dryRun: o.dryRun,
+            onProgress: progress.seed,
+            onPhase: progress.handle,
+            onNotice: progress.handle,
+          }),
+        );
+        if ('dryRun' in result) return { exitCode: EXIT.OK, data: { ...result }, text: () => renderSeedPlan(ctx, result) };
+        const clean = !result.check || result.check.violations === 0;
+        return { exitCode: clean ? EXIT.OK : EXIT.DRIFT, data: { ...result }, text: () => renderSeed(ctx, result, started) };
       }),
     );
 }

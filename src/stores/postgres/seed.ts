@@ -141,7 +141,9 @@ async function dropDeferrable(client: Client, tables: string[]): Promise<Deferre
     [tables],
   );
   const idx = await client.query<{ sql: string; drop: string }>(
-    `SELECT pg_get_indexdef(i.indexrelid) AS sql, format('DROP INDEX %s', i.indexrelid::regclass) AS drop
+    // A partitioned table's index prints as "ON ONLY parent" (parent alone, left invalid); re-created
+    // without ONLY it is built on every partition again.
+    `SELECT regexp_replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ') AS sql, format('DROP INDEX %s', i.indexrelid::regclass) AS drop
        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relname = ANY($1)
         AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid)

@@ -1,0 +1,46 @@
+import type { Config } from '../config';
+import type { StoreName } from '../errors';
+import type { SeedSpec } from './key';
+
+/**
+ * The one place the pool calls the seeder: `seed` fills a template and returns its content hash,
+ * `liveContent` reads what a store holds now. The performance engineer changes how the post-seed
+ * hash is obtained; that change lands here only.
+ */
+export interface Content {
+  /** sha256 over the per-store hashes (seeds/index.ts ContentHash.hash). */
+  hash: string;
+  stores: Partial<Record<StoreName, string>>;
+}
+
+/** A seed's hashes are optional (`--no-hash`); the pool's seeds always read back, so they are there. */
+type Hashes = { hash?: string } & Partial<Record<StoreName, { hash?: string }>>;
+
+function toContent(h: Hashes, stores: StoreName[]): Content {
+  const out: Content = { hash: h.hash!, stores: {} };
+  for (const s of stores) if (h[s]) out.stores[s] = h[s]!.hash!;
+  return out;
+}
+
+/** Validates the seed inputs (unknown profile, bad seed) before anything is written. */
+export async function checkSeed(spec: SeedSpec): Promise<void> {
+  const { parseAsOf, parseProfile, parseSeed } = await import('../../seeds/core');
+  parseProfile(spec.profile);
+  parseSeed(spec.seed);
+  parseAsOf(spec.asOf);
+}
+
+/**
+ * Seeds the template with its seed record (src/seedrun.ts), so every stack copied from it carries a
+ * finished seed in its store stamp: `status`, `verify` and `up` on a stack see a complete seed.
+ */
+export async function seed(config: Config, stores: StoreName[], spec: SeedSpec): Promise<Content> {
+  const { recordedSeed, withHandles } = await import('../seedrun');
+  const opts = { profile: spec.profile, seed: spec.seed, only: stores, truncate: false, ...(spec.asOf !== undefined ? { asOf: spec.asOf } : {}) };
+  return toContent(await withHandles(config, (h) => recordedSeed(h, opts)), stores);
+}
+
+export async function liveContent(config: Config, stores: StoreName[]): Promise<Content> {
+  const { contentHash } = await import('../../seeds/index');
+  return toContent(await contentHash(config, stores), stores);
+}
