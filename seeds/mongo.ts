@@ -1,5 +1,5 @@
 import { ObjectId, UUID, type Document } from 'mongodb';
-import { collectionDef, dimensionsKey } from '../src/stores/mongo/collections';
+import { dimensionsKey } from '../src/stores/mongo/collections';
 import { DAY, HOUR, MIN, Rng, hash32, scoped, uuidFor } from './core';
 import { assetFor, hasResume } from './assets';
 import { application, job as jobFact } from './careers';
@@ -18,11 +18,9 @@ import { TTL_MARGIN, skillName, type World } from './world';
  * The TTL collections hold what a live system would still hold at as-of: each document is inside
  * its window (with a margin of TTL_MARGIN, so a store seeded with today's as-of keeps them).
  *
- * Two document shapes exist: the first schema release's, and the second's (a per-document
- * `expireAt` in the TTL collections, LRS-shaped xAPI statements with `_id` = the statement id as a
- * BSON UUID, event_log `_id` = the event id as a BSON UUID). `mongoShapes()` picks, per collection,
- * the one the collection definitions in src/stores/mongo/collections.ts describe: the switch flips
- * by itself when the second release's validators land there.
+ * The shapes are the second schema release's (the validators of src/stores/mongo/collections.ts): a
+ * per-document `expireAt` in the TTL collections, LRS-shaped xAPI statements with `_id` = the
+ * statement id as a BSON UUID, event_log `_id` = the event id as a BSON UUID.
  */
 
 export interface CollectionSpec {
@@ -31,31 +29,6 @@ export interface CollectionSpec {
   count(c: GenContext): number;
   docs(c: GenContext): Iterable<Document>;
 }
-
-export interface MongoShapes {
-  /** `{ _id: UUID, statement: {...}, userId, ... }` instead of the statement's fields at the top level. */
-  xapiLrs: boolean;
-  /** event_log `_id` is the event id as a BSON UUID (and there is no eventId field). */
-  eventUuid: boolean;
-  /** Collections whose documents carry a per-document `expireAt`. */
-  expireAt: ReadonlySet<string>;
-}
-
-const TTL_COLLECTIONS = ['user_sessions', 'search_logs', 'notification_queue', 'event_log'] as const;
-
-/** The shapes the collection definitions describe (see the module comment). */
-export function mongoShapes(): MongoShapes {
-  const props = (name: string) => (collectionDef(name).validator.$jsonSchema.properties ?? {}) as Record<string, { bsonType?: string | string[] }>;
-  const isUuid = (p: { bsonType?: string | string[] } | undefined) => Boolean(p && [p.bsonType].flat().some((t) => t === 'binData' || t === 'uuid'));
-  return {
-    xapiLrs: 'statement' in props('xapi_statements'),
-    eventUuid: isUuid(props('event_log')._id),
-    expireAt: new Set(TTL_COLLECTIONS.filter((n) => 'expireAt' in props(n))),
-  };
-}
-
-/** The second release's shapes everywhere (what the schema branch agreed on). */
-export const RELEASE2_SHAPES: MongoShapes = { xapiLrs: true, eventUuid: true, expireAt: new Set(TTL_COLLECTIONS) };
 
 const oid = (w: World, coll: string, i: number) => new ObjectId(uuidFor(w.seed, scoped('mongo', coll), i).replace(/-/g, '').slice(0, 24));
 const rngOf = (w: World, coll: string, i: number) => Rng.at(w.seed, scoped('mongo', coll), i);
@@ -152,7 +125,7 @@ const LMS = 'https://lms.example.com';
 const AUTHORITY = { objectType: 'Agent', name: 'Recruit LMS', account: { homePage: LMS, name: 'recruit-lms' } };
 
 /** One xAPI statement per learning event that xAPI records (lesson experienced/completed, quiz attempted/passed/failed). */
-function xapiDoc(c: GenContext, i: number, shapes: MongoShapes): Document | null {
+function xapiDoc(c: GenContext, i: number): Document | null {
   const w = c.w;
   const E = c.t.shape.enrollments;
   const e = i % E;
@@ -186,10 +159,7 @@ function xapiDoc(c: GenContext, i: number, shapes: MongoShapes): Document | null
     },
   };
   const links = { userId: pg(w, 'users', u), courseId: pg(w, 'courses', wk.s.course), lessonId: pg(w, 'lessons', st.lesson) };
-  if (shapes.xapiLrs) {
-    return { _id: new UUID(id), statement: { ...statement, timestamp: iso(ev.at), stored: iso(stored), authority: AUTHORITY, version: '1.0.3' }, ...links, timestamp: at(ev.at), stored: at(stored), voided: false };
-  }
-  return { _id: oid(w, 'xapi_statements', i), ...statement, timestamp: at(ev.at), stored: at(stored), authority: AUTHORITY, version: '1.0.3', voided: false, ...links };
+  return { _id: new UUID(id), statement: { ...statement, timestamp: iso(ev.at), stored: iso(stored), authority: AUTHORITY, version: '1.0.3' }, ...links, timestamp: at(ev.at), stored: at(stored), voided: false };
 }
 
 function flashcardDoc(c: GenContext, i: number): Document | null {
@@ -289,7 +259,7 @@ export function sessionDoc(w: World, i: number): SessionDoc | null {
   return { u, day, started, last, status: expired ? 'expired' : 'ended', ended: expired ? last + 30 * MIN : last + MIN };
 }
 
-function sessionDocument(c: GenContext, i: number, shapes: MongoShapes): Document | null {
+function sessionDocument(c: GenContext, i: number): Document | null {
   const w = c.w;
   const s = sessionDoc(w, i);
   if (!s) return null;
@@ -307,7 +277,7 @@ function sessionDocument(c: GenContext, i: number, shapes: MongoShapes): Documen
     userAgent: w.uaPool()[w.h('user_agent', s.u) % w.uaPool().length],
     device: deviceOf(w, s.u),
     pageViews: r.int(1, 120),
-    ...(shapes.expireAt.has('user_sessions') ? { expireAt: at(s.last + TTL.user_sessions) } : {}),
+    expireAt: at(s.last + TTL.user_sessions),
   };
 }
 
@@ -351,7 +321,7 @@ export function searchFact(w: World, i: number): SearchFact | null {
 
 const jobPublished = (w: World, j: number) => jobFact(w, j).published;
 
-function searchDocument(c: GenContext, i: number, shapes: MongoShapes): Document | null {
+function searchDocument(c: GenContext, i: number): Document | null {
   const w = c.w;
   const f = searchFact(w, i);
   if (!f) return null;
@@ -369,7 +339,7 @@ function searchDocument(c: GenContext, i: number, shapes: MongoShapes): Document
     clickedResults: f.clicked ? [{ resultId: pg(w, 'jobs', f.clicked.job), resultType: 'job', position: f.clicked.position, clickedAt: at(f.clicked.at) }] : [],
     responseTimeMs: r.int(5, 400),
     searchedAt: at(f.at),
-    ...(shapes.expireAt.has('search_logs') ? { expireAt: at(f.at + TTL.search_logs) } : {}),
+    expireAt: at(f.at + TTL.search_logs),
   };
 }
 
@@ -377,10 +347,9 @@ function searchDocument(c: GenContext, i: number, shapes: MongoShapes): Document
 // Notification queue and events: what a live system still holds
 // ---------------------------------------------------------------------------------------------
 
-function* queueDocs(c: GenContext, shapes: MongoShapes): Generator<Document> {
+function* queueDocs(c: GenContext): Generator<Document> {
   const w = c.w;
   const lo = windowStart(w, 'notification_queue');
-  const withExpire = shapes.expireAt.has('notification_queue');
   for (let n = 0; n < c.t.notifications; n++) {
     const f = notification(w, n);
     if (f.at < lo) continue;
@@ -420,7 +389,7 @@ function* queueDocs(c: GenContext, shapes: MongoShapes): Generator<Document> {
         createdAt: at(f.at),
         deliveredAt: delivered === null ? null : at(delivered),
         readAt: read === null ? null : at(read),
-        ...(withExpire && terminal !== null ? { expireAt: at(terminal + TTL.notification_queue) } : {}),
+        ...(terminal !== null ? { expireAt: at(terminal + TTL.notification_queue) } : {}),
       };
     }
   }
@@ -481,7 +450,7 @@ function* eventFacts(c: GenContext): Generator<EventFact> {
   }
 }
 
-function* eventDocs(c: GenContext, shapes: MongoShapes): Generator<Document> {
+function* eventDocs(c: GenContext): Generator<Document> {
   const w = c.w;
   let i = 0;
   for (const f of eventFacts(c)) {
@@ -490,14 +459,14 @@ function* eventDocs(c: GenContext, shapes: MongoShapes): Generator<Document> {
     const processed = status === 'processed' ? Math.min(f.occurredAt + (1 + (h % 30)) * 1000, w.asOf - 1000) : null;
     const { eventId, occurredAt, ...rest } = f;
     yield {
-      ...(shapes.eventUuid ? { _id: new UUID(eventId) } : { _id: oid(w, 'event_log', i), eventId }),
+      _id: new UUID(eventId),
       ...rest,
       version: 1,
       source: 'recruit-api',
       status,
       occurredAt: at(occurredAt),
       processedAt: processed === null ? null : at(processed),
-      ...(shapes.expireAt.has('event_log') && processed !== null ? { expireAt: at(processed + TTL.event_log) } : {}),
+      ...(processed !== null ? { expireAt: at(processed + TTL.event_log) } : {}),
     };
     i++;
   }
@@ -733,13 +702,13 @@ function* range(n: number, f: (i: number) => Document | null): Generator<Documen
   }
 }
 
-export function mongoCollections(shapes: MongoShapes = mongoShapes()): CollectionSpec[] {
+export function mongoCollections(): CollectionSpec[] {
   return [
     { name: 'learning_progress', count: (c) => c.t.shape.learning_progress, docs: (c) => range(c.t.shape.learning_progress, (i) => learningDoc(c, i)) },
-    { name: 'xapi_statements', count: (c) => c.t.shape.xapi_statements, docs: (c) => range(c.t.shape.xapi_statements, (i) => xapiDoc(c, i, shapes)) },
+    { name: 'xapi_statements', count: (c) => c.t.shape.xapi_statements, docs: (c) => range(c.t.shape.xapi_statements, (i) => xapiDoc(c, i)) },
     { name: 'flashcard_progress', count: (c) => c.t.shape.flashcard_progress, docs: (c) => range(c.t.shape.flashcard_progress, (i) => flashcardDoc(c, i)) },
     { name: 'analytics_aggregates', count: (c) => analyticsDays(c) * METRICS.length, docs: (c) => range(analyticsDays(c) * METRICS.length, (i) => analyticsDoc(c, i)) },
-    { name: 'user_sessions', count: (c) => c.t.shape.user_sessions, docs: (c) => range(c.t.shape.user_sessions, (i) => sessionDocument(c, i, shapes)) },
+    { name: 'user_sessions', count: (c) => c.t.shape.user_sessions, docs: (c) => range(c.t.shape.user_sessions, (i) => sessionDocument(c, i)) },
     {
       name: 'resume_analysis',
       count: (c) => {
@@ -749,9 +718,9 @@ export function mongoCollections(shapes: MongoShapes = mongoShapes()): Collectio
       },
       docs: (c) => range(c.t.shape.students, (s) => (hasResume(c.w, s) ? resumeDoc(c, s) : null)),
     },
-    { name: 'search_logs', count: (c) => c.t.shape.search_logs, docs: (c) => range(c.t.shape.search_logs, (i) => searchDocument(c, i, shapes)) },
-    { name: 'notification_queue', count: (c) => Math.round(c.t.notifications * 0.02), docs: (c) => queueDocs(c, shapes) },
-    { name: 'event_log', count: (c) => Math.round(c.t.shape.applications * 0.1), docs: (c) => eventDocs(c, shapes) },
+    { name: 'search_logs', count: (c) => c.t.shape.search_logs, docs: (c) => range(c.t.shape.search_logs, (i) => searchDocument(c, i)) },
+    { name: 'notification_queue', count: (c) => Math.round(c.t.notifications * 0.02), docs: (c) => queueDocs(c) },
+    { name: 'event_log', count: (c) => Math.round(c.t.shape.applications * 0.1), docs: (c) => eventDocs(c) },
     { name: 'course_engagement', count: (c) => c.t.shape.course_engagement, docs: (c) => range(c.t.shape.course_engagement, (i) => engagementDoc(c, i)) },
   ];
 }
