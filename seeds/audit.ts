@@ -464,8 +464,8 @@ function docChecks(): DocCheck[] {
   }
   const same = (a: unknown, b: number) => a instanceof Date && a.getTime() === b;
   const meaning = 'a per-document expireAt follows what the document means (sessions: last activity + 90 d; searches: + 180 d; finished notifications: + 7 d, queued ones none; processed events: + 30 d, others none)';
-  add({ rule: 'ttl-expire-at-meaning', what: meaning, collection: 'user_sessions', check: (docs) => docs.filter((d) => !same(d.expireAt, d.lastActivityAt.getTime() + 90 * DAY_MS)).map(idOf) });
-  add({ rule: 'ttl-expire-at-meaning', what: meaning, collection: 'search_logs', check: (docs) => docs.filter((d) => !same(d.expireAt, d.searchedAt.getTime() + 180 * DAY_MS)).map(idOf) });
+  add({ rule: 'ttl-expire-at-meaning', what: meaning, collection: 'user_sessions', check: (docs) => docs.filter((d) => d.expireAt !== undefined && !same(d.expireAt, d.lastActivityAt.getTime() + 90 * DAY_MS)).map(idOf) });
+  add({ rule: 'ttl-expire-at-meaning', what: meaning, collection: 'search_logs', check: (docs) => docs.filter((d) => d.expireAt !== undefined && !same(d.expireAt, d.searchedAt.getTime() + 180 * DAY_MS)).map(idOf) });
   add({
     rule: 'ttl-expire-at-meaning',
     what: meaning,
@@ -474,15 +474,17 @@ function docChecks(): DocCheck[] {
       docs
         .filter((d) => {
           // Finished entries expire 7 days after they finished (read, delivered; failed and cancelled
-          // ones keep no finish time, so at least 7 days after creation); queued ones never.
+          // ones keep no finish time, so at least 7 days after creation); queued ones never. Once the
+          // second release's shape is in use (an entry has expireAt), every finished one needs it.
           const open = d.status === 'queued' || d.status === 'sending';
-          if (open || d.expireAt === undefined) return open !== (d.expireAt === undefined);
+          if (d.expireAt === undefined) return false;
+          if (open) return true;
           const terminal = d.status === 'read' ? d.readAt : d.status === 'delivered' ? d.deliveredAt : null;
           return terminal ? !same(d.expireAt, terminal.getTime() + 7 * DAY_MS) : d.expireAt.getTime() < d.createdAt.getTime() + 7 * DAY_MS;
         })
         .map(idOf),
   });
-  add({ rule: 'ttl-expire-at-meaning', what: meaning, collection: 'event_log', check: (docs) => docs.filter((d) => (d.status === 'processed' ? !same(d.expireAt, d.processedAt.getTime() + 30 * DAY_MS) : d.expireAt !== undefined)).map(idOf) });
+  add({ rule: 'ttl-expire-at-meaning', what: meaning, collection: 'event_log', check: (docs) => docs.filter((d) => (d.status === 'processed' ? d.expireAt !== undefined && !same(d.expireAt, d.processedAt.getTime() + 30 * DAY_MS) : d.expireAt !== undefined)).map(idOf) });
 
   // Within-document sums; xAPI conformance as stored.
   add({
@@ -500,15 +502,15 @@ function docChecks(): DocCheck[] {
   });
   add({
     rule: 'xapi-conformant-as-stored',
-    what: 'xAPI statements as stored, LRS-shaped: the statement apart from the lookup fields, one actor identifier, authority set, version 1.0.3, ids and times matching',
+    what: 'xAPI statements as stored: one actor identifier, authority set, version 1.0.3, ids matching; LRS-shaped documents keep the statement apart from the lookup fields',
     collection: 'xapi_statements',
     check: (docs) =>
       docs
         .filter((d) => {
-          const s = d.statement;
-          if (!s) return true;
+          const s = d.statement ?? d;
           const ifis = ['mbox', 'mbox_sha1sum', 'openid', 'account'].filter((k) => s.actor?.[k] !== undefined).length;
           if (ifis !== 1 || !s.authority || s.version !== '1.0.3') return true;
+          if (!d.statement) return false;
           return String(d._id) !== s.id || typeof s.timestamp !== 'string' || typeof s.stored !== 'string' || new Date(s.timestamp).getTime() !== d.timestamp.getTime() || 'userId' in s;
         })
         .map(idOf),

@@ -10,7 +10,7 @@ import { isoDay, parseAsOf, parseOverrides, parseProfile, parseSeed, type Profil
 import { allAssets, assetMeta, countAssets } from './assets';
 import { fileFor } from './files';
 import type { AuditResult } from './audit';
-import { mongoCollections } from './mongo';
+import { liveShapes, mongoCollections } from './mongo';
 import { genContext, liveTables, pgTables, type GenContext } from './postgres';
 import { MONGO_COLLECTIONS, OVERRIDABLE, PG_TABLES, Topology, shapeFor } from './topology';
 
@@ -269,10 +269,12 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     }
 
     if (stores.includes('mongo')) {
-      const { insertAll } = await import('../src/stores/mongo/seed');
+      const { indexedFields, insertAll } = await import('../src/stores/mongo/seed');
       const { mongoError } = await import('../src/stores/mongo/connect');
       const db = await c.mongoDb();
-      const specs = mongoCollections();
+      // The documents take the shapes of the release the target is migrated to (see seeds/mongo.ts).
+      const fields = await indexedFields(db, MONGO_COLLECTIONS);
+      const specs = mongoCollections(liveShapes((name) => fields.get(name) ?? new Set()));
       const total = specs.reduce((a, s) => a + s.count(ctx), 0);
       const t0 = Date.now();
       opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'start' });

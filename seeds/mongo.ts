@@ -18,9 +18,12 @@ import { TTL_MARGIN, skillName, type World } from './world';
  * The TTL collections hold what a live system would still hold at as-of: each document is inside
  * its window (with a margin of TTL_MARGIN, so a store seeded with today's as-of keeps them).
  *
- * The shapes are the second schema release's (the validators of src/stores/mongo/collections.ts): a
- * per-document `expireAt` in the TTL collections, LRS-shaped xAPI statements with `_id` = the
- * statement id as a BSON UUID, event_log `_id` = the event id as a BSON UUID.
+ * Two document shapes exist: the first schema release's, and the second's (a per-document
+ * `expireAt` in the TTL collections, LRS-shaped xAPI statements with `_id` = the statement id as a
+ * BSON UUID, event_log `_id` = the event id as a BSON UUID). Generated without a store (tests, dry
+ * runs, benches) the documents take the current definitions' shapes (RELEASE2_SHAPES); a seed takes
+ * the target's (`liveShapes`), so a database the first release migrated is seeded as that release
+ * seeded it, and a plain migrate upgrades it (tests/integration/mongo-release2.test.ts).
  */
 
 export interface CollectionSpec {
@@ -28,6 +31,33 @@ export interface CollectionSpec {
   /** Documents the generator yields, when known without generating them (progress display). */
   count(c: GenContext): number;
   docs(c: GenContext): Iterable<Document>;
+}
+
+export interface MongoShapes {
+  /** `{ _id: UUID, statement: {...}, userId, ... }` instead of the statement's fields at the top level. */
+  xapiLrs: boolean;
+  /** event_log `_id` is the event id as a BSON UUID (and there is no eventId field). */
+  eventUuid: boolean;
+  /** Collections whose documents carry a per-document `expireAt`. */
+  expireAt: ReadonlySet<string>;
+}
+
+const TTL_COLLECTIONS = ['user_sessions', 'search_logs', 'notification_queue', 'event_log'] as const;
+
+/** The second release's shapes everywhere: what the current collection definitions describe. */
+export const RELEASE2_SHAPES: MongoShapes = { xapiLrs: true, eventUuid: true, expireAt: new Set(TTL_COLLECTIONS) };
+
+/**
+ * The shapes a live database's collections take, told by the fields their indexes cover (FerretDB
+ * keeps indexes, not validators): the second release indexes `statement.*` of xAPI statements and
+ * the TTL field `expireAt`, and drops event_log's index on `eventId` (its _id is the id).
+ */
+export function liveShapes(indexedFields: (collection: string) => ReadonlySet<string>): MongoShapes {
+  return {
+    xapiLrs: [...indexedFields('xapi_statements')].some((f) => f.startsWith('statement.')),
+    eventUuid: !indexedFields('event_log').has('eventId'),
+    expireAt: new Set(TTL_COLLECTIONS.filter((n) => indexedFields(n).has('expireAt'))),
+  };
 }
 
 const oid = (w: World, coll: string, i: number) => new ObjectId(uuidFor(w.seed, scoped('mongo', coll), i).replace(/-/g, '').slice(0, 24));
@@ -125,7 +155,7 @@ const LMS = 'https://lms.example.com';
 const AUTHORITY = { objectType: 'Agent', name: 'Recruit LMS', account: { homePage: LMS, name: 'recruit-lms' } };
 
 /** One xAPI statement per learning event that xAPI records (lesson experienced/completed, quiz attempted/passed/failed). */
-function xapiDoc(c: GenContext, i: number): Document | null {
+function xapiDoc(c: GenContext, i: number, shapes: MongoShapes): Document | null {
   const w = c.w;
   const E = c.t.shape.enrollments;
   const e = i % E;
@@ -159,7 +189,11 @@ function xapiDoc(c: GenContext, i: number): Document | null {
     },
   };
   const links = { userId: pg(w, 'users', u), courseId: pg(w, 'courses', wk.s.course), lessonId: pg(w, 'lessons', st.lesson) };
-  return { _id: new UUID(id), statement: { ...statement, timestamp: iso(ev.at), stored: iso(stored), authority: AUTHORITY, version: '1.0.3' }, ...links, timestamp: at(ev.at), stored: at(stored), voided: false };
+  if (shapes.xapiLrs) {
+    return { _id: new UUID(id), statement: { ...statement, timestamp: iso(ev.at), stored: iso(stored), authority: AUTHORITY, version: '1.0.3' }, ...links, timestamp: at(ev.at), stored: at(stored), voided: false };
+  }
+  // The first release's shape has no voided flag (its upgrade adds voided: false).
+  return { _id: oid(w, 'xapi_statements', i), ...statement, timestamp: at(ev.at), stored: at(stored), authority: AUTHORITY, version: '1.0.3', ...links };
 }
 
 function flashcardDoc(c: GenContext, i: number): Document | null {
@@ -259,7 +293,7 @@ export function sessionDoc(w: World, i: number): SessionDoc | null {
   return { u, day, started, last, status: expired ? 'expired' : 'ended', ended: expired ? last + 30 * MIN : last + MIN };
 }
 
-function sessionDocument(c: GenContext, i: number): Document | null {
+function sessionDocument(c: GenContext, i: number, shapes: MongoShapes): Document | null {
   const w = c.w;
   const s = sessionDoc(w, i);
   if (!s) return null;
@@ -277,7 +311,7 @@ function sessionDocument(c: GenContext, i: number): Document | null {
     userAgent: w.uaPool()[w.h('user_agent', s.u) % w.uaPool().length],
     device: deviceOf(w, s.u),
     pageViews: r.int(1, 120),
-    expireAt: at(s.last + TTL.user_sessions),
+    ...(shapes.expireAt.has('user_sessions') ? { expireAt: at(s.last + TTL.user_sessions) } : {}),
   };
 }
 
@@ -321,7 +355,7 @@ export function searchFact(w: World, i: number): SearchFact | null {
 
 const jobPublished = (w: World, j: number) => jobFact(w, j).published;
 
-function searchDocument(c: GenContext, i: number): Document | null {
+function searchDocument(c: GenContext, i: number, shapes: MongoShapes): Document | null {
   const w = c.w;
   const f = searchFact(w, i);
   if (!f) return null;
@@ -339,7 +373,7 @@ function searchDocument(c: GenContext, i: number): Document | null {
     clickedResults: f.clicked ? [{ resultId: pg(w, 'jobs', f.clicked.job), resultType: 'job', position: f.clicked.position, clickedAt: at(f.clicked.at) }] : [],
     responseTimeMs: r.int(5, 400),
     searchedAt: at(f.at),
-    expireAt: at(f.at + TTL.search_logs),
+    ...(shapes.expireAt.has('search_logs') ? { expireAt: at(f.at + TTL.search_logs) } : {}),
   };
 }
 
@@ -347,9 +381,10 @@ function searchDocument(c: GenContext, i: number): Document | null {
 // Notification queue and events: what a live system still holds
 // ---------------------------------------------------------------------------------------------
 
-function* queueDocs(c: GenContext): Generator<Document> {
+function* queueDocs(c: GenContext, shapes: MongoShapes): Generator<Document> {
   const w = c.w;
   const lo = windowStart(w, 'notification_queue');
+  const withExpire = shapes.expireAt.has('notification_queue');
   for (let n = 0; n < c.t.notifications; n++) {
     const f = notification(w, n);
     if (f.at < lo) continue;
@@ -366,7 +401,7 @@ function* queueDocs(c: GenContext): Generator<Document> {
       let read: number | null = null;
       let terminal: number | null = null;
       let error: string | undefined;
-      if (f.sentAt === null) (status = h % 2 ? 'sending' : 'queued'), (attempts = h % 2);
+      if (f.sentAt === null) (status = f.scheduledFor <= w.asOf && h % 2 ? 'sending' : 'queued'), (attempts = status === 'sending' ? 1 : 0);
       else if (channel !== 'in_app' && h % 100 < (channel === 'email' ? 5 : 8) && f.sentAt + 10 * MIN < w.asOf) {
         (status = 'failed'), (attempts = 3), (terminal = f.sentAt + 10 * MIN), (error = channel === 'email' ? 'mailbox unavailable' : 'device token expired');
       } else {
@@ -385,11 +420,11 @@ function* queueDocs(c: GenContext): Generator<Document> {
         payload: { title, body, link: `${LMS}/notifications/${pg(w, 'notifications', n)}` },
         attempts,
         ...(error ? { lastError: error } : {}),
-        scheduledFor: at(f.at),
+        scheduledFor: at(f.scheduledFor),
         createdAt: at(f.at),
         deliveredAt: delivered === null ? null : at(delivered),
         readAt: read === null ? null : at(read),
-        ...(terminal !== null ? { expireAt: at(terminal + TTL.notification_queue) } : {}),
+        ...(withExpire && terminal !== null ? { expireAt: at(terminal + TTL.notification_queue) } : {}),
       };
     }
   }
@@ -450,7 +485,7 @@ function* eventFacts(c: GenContext): Generator<EventFact> {
   }
 }
 
-function* eventDocs(c: GenContext): Generator<Document> {
+function* eventDocs(c: GenContext, shapes: MongoShapes): Generator<Document> {
   const w = c.w;
   let i = 0;
   for (const f of eventFacts(c)) {
@@ -459,14 +494,14 @@ function* eventDocs(c: GenContext): Generator<Document> {
     const processed = status === 'processed' ? Math.min(f.occurredAt + (1 + (h % 30)) * 1000, w.asOf - 1000) : null;
     const { eventId, occurredAt, ...rest } = f;
     yield {
-      _id: new UUID(eventId),
+      ...(shapes.eventUuid ? { _id: new UUID(eventId) } : { _id: oid(w, 'event_log', i), eventId }),
       ...rest,
       version: 1,
       source: 'recruit-api',
       status,
       occurredAt: at(occurredAt),
       processedAt: processed === null ? null : at(processed),
-      ...(processed !== null ? { expireAt: at(processed + TTL.event_log) } : {}),
+      ...(shapes.expireAt.has('event_log') && processed !== null ? { expireAt: at(processed + TTL.event_log) } : {}),
     };
     i++;
   }
@@ -702,13 +737,13 @@ function* range(n: number, f: (i: number) => Document | null): Generator<Documen
   }
 }
 
-export function mongoCollections(): CollectionSpec[] {
+export function mongoCollections(shapes: MongoShapes = RELEASE2_SHAPES): CollectionSpec[] {
   return [
     { name: 'learning_progress', count: (c) => c.t.shape.learning_progress, docs: (c) => range(c.t.shape.learning_progress, (i) => learningDoc(c, i)) },
-    { name: 'xapi_statements', count: (c) => c.t.shape.xapi_statements, docs: (c) => range(c.t.shape.xapi_statements, (i) => xapiDoc(c, i)) },
+    { name: 'xapi_statements', count: (c) => c.t.shape.xapi_statements, docs: (c) => range(c.t.shape.xapi_statements, (i) => xapiDoc(c, i, shapes)) },
     { name: 'flashcard_progress', count: (c) => c.t.shape.flashcard_progress, docs: (c) => range(c.t.shape.flashcard_progress, (i) => flashcardDoc(c, i)) },
     { name: 'analytics_aggregates', count: (c) => analyticsDays(c) * METRICS.length, docs: (c) => range(analyticsDays(c) * METRICS.length, (i) => analyticsDoc(c, i)) },
-    { name: 'user_sessions', count: (c) => c.t.shape.user_sessions, docs: (c) => range(c.t.shape.user_sessions, (i) => sessionDocument(c, i)) },
+    { name: 'user_sessions', count: (c) => c.t.shape.user_sessions, docs: (c) => range(c.t.shape.user_sessions, (i) => sessionDocument(c, i, shapes)) },
     {
       name: 'resume_analysis',
       count: (c) => {
@@ -718,9 +753,9 @@ export function mongoCollections(): CollectionSpec[] {
       },
       docs: (c) => range(c.t.shape.students, (s) => (hasResume(c.w, s) ? resumeDoc(c, s) : null)),
     },
-    { name: 'search_logs', count: (c) => c.t.shape.search_logs, docs: (c) => range(c.t.shape.search_logs, (i) => searchDocument(c, i)) },
-    { name: 'notification_queue', count: (c) => Math.round(c.t.notifications * 0.02), docs: (c) => queueDocs(c) },
-    { name: 'event_log', count: (c) => Math.round(c.t.shape.applications * 0.1), docs: (c) => eventDocs(c) },
+    { name: 'search_logs', count: (c) => c.t.shape.search_logs, docs: (c) => range(c.t.shape.search_logs, (i) => searchDocument(c, i, shapes)) },
+    { name: 'notification_queue', count: (c) => Math.round(c.t.notifications * 0.02), docs: (c) => queueDocs(c, shapes) },
+    { name: 'event_log', count: (c) => Math.round(c.t.shape.applications * 0.1), docs: (c) => eventDocs(c, shapes) },
     { name: 'course_engagement', count: (c) => c.t.shape.course_engagement, docs: (c) => range(c.t.shape.course_engagement, (i) => engagementDoc(c, i)) },
   ];
 }

@@ -375,7 +375,9 @@ export interface NotificationFact {
   user: number;
   type: NotificationType;
   at: number;
-  /** null while still in the queue (the last minutes before as-of). */
+  /** When it is to go out: `at`, or for a reminder scheduled later, a time after as-of. */
+  scheduledFor: number;
+  /** null while still in the queue (the last minutes before as-of, or scheduled for later). */
   sentAt: number | null;
   readAt: number | null;
 }
@@ -392,18 +394,20 @@ export function notification(w: World, n: number): NotificationFact {
   const A = w.asOf;
   if (w.status(user) === 'pending_verification') {
     const at = Math.min(w.born(user) + MIN + k * 3 * DAY, A - 2 * MIN);
-    return { n, user, type: 'system_announcement', at, sentAt: at + 5000, readAt: null };
+    return { n, user, type: 'system_announcement', at, scheduledFor: at, sentAt: at + 5000, readAt: null };
   }
   const types = TYPES_BY_KIND[w.kind(user)];
   const type = types[w.h('notification_type', n) % types.length];
   const lo = w.born(user) + HOUR;
   const recent = k === per - 1 && w.h('notification_recent', user) % 10 < 6;
   const at = w.when(recent ? Math.max(lo, A - 5 * DAY) : lo, A - MIN, 'notification_at', n) + (w.h('notification_sec', n) % 60) * 1000;
-  const sentAt = at > A - 3 * MIN ? null : at + (1 + (w.h('notification_sent', n) % 20)) * 1000;
+  // Some users' latest notification is a reminder the platform sends later: still queued at as-of.
+  const scheduledFor = recent && w.h('notification_scheduled', user) % 8 === 0 ? A + (1 + (w.h('notification_scheduled_for', n) % 47)) * HOUR : at;
+  const sentAt = scheduledFor > A || at > A - 3 * MIN ? null : at + (1 + (w.h('notification_sent', n) % 20)) * 1000;
   let readAt: number | null = null;
   if (sentAt !== null && preference(w, user, type).inApp && w.h('notification_read', n) % 10 < 7) {
     const hi = w.actHi(user);
     if (hi - sentAt > 2 * MIN) readAt = w.when(sentAt + MIN, hi, 'notification_read_at', n);
   }
-  return { n, user, type, at, sentAt, readAt };
+  return { n, user, type, at, scheduledFor, sentAt, readAt };
 }

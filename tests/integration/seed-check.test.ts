@@ -4,7 +4,8 @@
  * MongoDB and between the two. Also: the read-back hash is a progress phase of its own, and
  * --no-hash skips it.
  */
-import { MongoClient, UUID, type Document } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import { MongoClient, ObjectId, UUID, type Document } from 'mongodb';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
@@ -94,12 +95,12 @@ describe('seed --check on a small seed, and planted contradictions', () => {
     await db.collection('course_engagement').updateOne({}, { $inc: { 'totals.views': 1 } });
     await db.collection('analytics_aggregates').updateOne({ metric: 'new_users' }, { $inc: { value: 1 } });
     const longAgo = Date.parse(AS_OF) - 200 * 86_400_000;
-    await db.collection('user_sessions').updateOne({ _id: session!._id }, { $set: { lastActivityAt: new Date(longAgo), expireAt: new Date(longAgo + 90 * 86_400_000) } });
-    // The same fact logged again under a new event id.
-    const events = db.collection<{ _id: UUID } & Document>('event_log');
+    await db.collection('user_sessions').updateOne({ _id: session!._id }, { $set: { lastActivityAt: new Date(longAgo), ...(session!.expireAt ? { expireAt: new Date(longAgo + 90 * 86_400_000) } : {}) } });
+    // The same fact logged again under a new event id (whichever shape the ids have).
+    const events = db.collection<{ _id: ObjectId | UUID } & Document>('event_log');
     const event = (await events.findOne({}))!;
-    await events.insertOne({ ...event, _id: new UUID() });
-    await db.collection('xapi_statements').updateOne({}, { $unset: { 'statement.authority': '' } });
+    await events.insertOne({ ...event, _id: event._id instanceof ObjectId ? new ObjectId() : new UUID(), ...(event.eventId ? { eventId: randomUUID() } : {}) });
+    await db.collection('xapi_statements').updateOne({}, { $unset: { authority: '', 'statement.authority': '' } });
     expect(unread).toBeDefined();
 
     const r = await checkSeed(config, { asOf: AS_OF });

@@ -2,23 +2,26 @@
  * The MongoDB documents of the second schema release, generated without a store: LRS-shaped xAPI
  * statements pass Learning Locker's conformance-tested validator as stored, TTL documents carry an
  * expireAt that follows their meaning and is after as-of, event ids are the documents' BSON UUID
- * _ids. And the documents pass the collection definitions' validators.
+ * _ids. A seed takes the shapes of the release its target is migrated to (told by the indexes), and
+ * the documents of either release pass that release's validators.
  */
 import { Binary, type Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import validateStatement from '@learninglocker/xapi-validation';
-import { collectionDef } from '../../src/stores/mongo/collections';
+import type { CollectionDef } from '../../src/stores/mongo/collections';
+import { RELEASE_1 } from '../../src/stores/mongo/release1';
+import { RELEASE_2 } from '../../src/stores/mongo/release2';
 import { formatViolations, validateDocument } from '../../src/stores/mongo/jsonschema';
 import { genContext } from '../../seeds/postgres';
-import { mongoCollections } from '../../seeds/mongo';
+import { RELEASE2_SHAPES, liveShapes, mongoCollections } from '../../seeds/mongo';
 import { Topology, shapeFor } from '../../seeds/topology';
 
 const AS_OF = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
 
-function documents(): Record<string, Document[]> {
+function documents(shapes = RELEASE2_SHAPES): Record<string, Document[]> {
   const ctx = genContext(new Topology(3, shapeFor('small')), 'array', AS_OF);
-  return Object.fromEntries(mongoCollections().map((spec) => [spec.name, [...spec.docs(ctx)]]));
+  return Object.fromEntries(mongoCollections(shapes).map((spec) => [spec.name, [...spec.docs(ctx)]]));
 }
 
 const uuidText = (b: Binary) => {
@@ -99,15 +102,24 @@ describe('MongoDB documents, second schema release', () => {
   });
 });
 
-describe('MongoDB documents against the collection definitions (src/stores/mongo/collections.ts)', () => {
-  it('pass their validators, and keep their TTL documents inside the windows', () => {
-    const all = documents();
-    const windows: Record<string, [string, number]> = { user_sessions: ['lastActivityAt', 90], search_logs: ['searchedAt', 180], notification_queue: ['createdAt', 7], event_log: ['occurredAt', 30] };
-    for (const [name, list] of Object.entries(all)) {
-      const def = collectionDef(name);
-      for (const d of list) expect(validateDocument(def.validator, d), `${name}: ${formatViolations(validateDocument(def.validator, d))}`).toEqual([]);
-      const w = windows[name];
-      if (w) for (const d of list) expect(d[w[0]].getTime() + w[1] * DAY, name).toBeGreaterThan(AS_OF);
-    }
+describe('MongoDB documents in the shapes of the release a target is migrated to', () => {
+  const indexed = (defs: readonly CollectionDef[]) => (name: string) => new Set((defs.find((d) => d.name === name)?.indexes ?? []).flatMap((i) => Object.keys(i.key)));
+
+  it('the shapes follow the fields the indexes of each release cover', () => {
+    expect(liveShapes(indexed(RELEASE_2))).toEqual(RELEASE2_SHAPES);
+    expect(liveShapes(indexed(RELEASE_1))).toEqual({ xapiLrs: false, eventUuid: false, expireAt: new Set() });
   });
+
+  for (const [release, defs] of [['first', RELEASE_1], ['second', RELEASE_2]] as const) {
+    it(`pass the ${release} release's validators, and keep their TTL documents inside the windows`, () => {
+      const docs = documents(liveShapes(indexed(defs)));
+      const windows: Record<string, [string, number]> = { user_sessions: ['lastActivityAt', 90], search_logs: ['searchedAt', 180], notification_queue: ['createdAt', 7], event_log: ['occurredAt', 30] };
+      for (const [name, list] of Object.entries(docs)) {
+        const def = defs.find((d) => d.name === name)!;
+        for (const d of list) expect(validateDocument(def.validator, d), `${name}: ${formatViolations(validateDocument(def.validator, d))}`).toEqual([]);
+        const w = windows[name];
+        if (w) for (const d of list) expect(d[w[0]].getTime() + w[1] * DAY, name).toBeGreaterThan(AS_OF);
+      }
+    });
+  }
 });
