@@ -75,17 +75,22 @@ export async function everyStore<T>(stores: StoreName[], fn: (store: StoreName) 
   return new Map(stores.map((s, i) => [s, (settled[i] as PromiseFulfilledResult<T>).value]));
 }
 
-/** The execute phase: each plan applied in the same run; one outcome per store. */
+/**
+ * The execute phase: every plan applied at once, each under its own store's lock, in the same run.
+ * The stores share nothing but the run id, so one failing (a migration error, a lost connection, a
+ * timeout naming its store) never stops the others: each finishes its own work and the outcomes
+ * come back in plan order (store order), whatever order the stores finished in.
+ */
 export async function execute(migrators: Map<StoreName, StoreMigrator>, plans: StorePlan[], runId: string, onProgress?: OnProgress): Promise<StoreOutcome<MigrateResult>[]> {
-  const outcomes: StoreOutcome<MigrateResult>[] = [];
-  for (const plan of plans) {
-    try {
-      outcomes.push({ store: plan.store, result: await migrators.get(plan.store)!.apply(plan, { runId, onProgress }) });
-    } catch (err) {
-      outcomes.push({ store: plan.store, error: outcomeError(err) });
-    }
-  }
-  return outcomes;
+  return Promise.all(
+    plans.map(async (plan): Promise<StoreOutcome<MigrateResult>> => {
+      try {
+        return { store: plan.store, result: await migrators.get(plan.store)!.apply(plan, { runId, onProgress }) };
+      } catch (err) {
+        return { store: plan.store, error: outcomeError(err) };
+      }
+    }),
+  );
 }
 
 function oneStoreFor(flag: string, stores: StoreName[]): void {
