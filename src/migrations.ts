@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { EXIT, RecruitDbError, usageError, type ExitCode, type StoreName } from './errors';
 import type { OnProgress } from './progress';
 import { refuseProduction, type StoreMeta } from './stores/meta';
+import type { StoreDrift } from './verify/run';
 import { newRunId, openMigrator, type DownOptions, type MigrateResult, type MigrationStatus, type StoreMigrator, type StorePlan, type UpOptions } from './stores/migrator';
 
 /**
@@ -181,21 +182,41 @@ export interface StoreStatus extends MigrationStatus {
   meta: StoreMeta;
 }
 
-/** `status`: read-only, so one unreachable store does not hide the others. */
-export async function runStatus(config: Config, stores: StoreName[]): Promise<{ outcomes: StoreOutcome<StoreStatus>[]; exitCode: ExitCode }> {
-  const outcomes = await Promise.all(
-    stores.map(async (store): Promise<StoreOutcome<StoreStatus>> => {
+export interface StatusRun {
+  outcomes: StoreOutcome<StoreStatus>[];
+  /** With `drift`: what verify finds wrong with each store that answered (see driftForStatus). */
+  drift: StoreDrift[];
+  exitCode: ExitCode;
+}
+
+/**
+ * `status`: read-only, so one unreachable store does not hide the others. The stores are read
+ * concurrently, and each store's drift check (a verify of that store alone) starts as soon as its
+ * own status is in, without waiting for the slower stores.
+ */
+export async function runStatus(config: Config, stores: StoreName[], opts: { drift?: boolean } = {}): Promise<StatusRun> {
+  const read = await Promise.all(
+    stores.map(async (store): Promise<{ outcome: StoreOutcome<StoreStatus>; drift?: StoreDrift }> => {
       let m: StoreMigrator | undefined;
+      let result: StoreStatus;
       try {
         m = await openMigrator(store, config);
         const [status, meta] = await Promise.all([m.status(), m.meta()]);
-        return { store, result: { ...status, meta } };
+        result = { ...status, meta };
       } catch (err) {
-        return { store, error: outcomeError(err) };
+        return { outcome: { store, error: outcomeError(err) } };
       } finally {
         await m?.close().catch(() => undefined);
       }
+      if (!opts.drift) return { outcome: { store, result } };
+      try {
+        const { driftForStatus } = await import('./verify/run');
+        return { outcome: { store, result }, drift: (await driftForStatus(config, [store]))[0] };
+      } catch (err) {
+        return { outcome: { store, error: outcomeError(err) } };
+      }
     }),
   );
-  return { outcomes, exitCode: worst(outcomes) };
+  const outcomes = read.map((r) => r.outcome);
+  return { outcomes, drift: read.flatMap((r) => (r.drift ? [r.drift] : [])), exitCode: worst(outcomes) };
 }
