@@ -110,7 +110,7 @@ describe('one store fails while the others apply (S3 stops answering once its bo
     const gate = await writeGatedHttpProxy(config.s3!.endpoint!);
     cleanups.push(() => gate.close());
     // Planning reads S3 (answered), so the command passes pre-flight; the gate is never released.
-    const failing = { ...env, AWS_ENDPOINT_URL_S3: gate.url, RECRUIT_DB_TIMEOUT: '1', RECRUIT_DB_UPLOAD_TIMEOUT: '1' };
+    const failing = { ...env, AWS_ENDPOINT_URL_S3: gate.url, RECRUIT_DB_TIMEOUT: '2', RECRUIT_DB_UPLOAD_TIMEOUT: '2' };
     const r = await runCli(['migrate', '--json'], { env: failing, timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(2);
     expect(gate.held()).toBeGreaterThan(0);
