@@ -85,7 +85,9 @@ function settleJob(w: World, j: number): JobFact {
   else if (p.closes! <= w.asOf) (status = 'closed'), (changed = p.closes!);
   else if (p.pausedAt !== null) (status = 'paused'), (changed = p.pausedAt);
   else (status = 'active'), (changed = p.published);
-  return { ...p, filledAt, status, changed };
+  // The plan object becomes the fact (a JobFact is a plan plus these): the plan table and the job
+  // table share 40,000 objects in the large profile instead of holding a copy each.
+  return Object.assign(p, { filledAt, status, changed });
 }
 
 /** The window in which the job takes applications (before hires are counted), or null. */
