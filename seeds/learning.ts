@@ -1,4 +1,4 @@
-import { DAY, HOUR, MIN, Rng, flat, scoped } from './core';
+import { DAY, HOUR, MIN, Rng, scoped } from './core';
 import { covering, RATING_WEIGHTS } from './domain';
 import { lastOne, type World } from './world';
 
@@ -112,11 +112,14 @@ export interface QuestionFact {
 }
 
 /** Question facts (and ids, the keys of attempt answers), computed once per question. */
-function questionTable(w: World): { facts: QuestionFact[]; ids: string[] } {
+function questionTable(w: World): { facts: QuestionFact[]; ids: string } {
   return w.once(buildQuestions);
 }
-function buildQuestions(w: World): { facts: QuestionFact[]; ids: string[] } {
+/** Question i's id in the packed id string of `questionTable`. */
+const questionId = (ids: string, i: number) => ids.slice(36 * i, 36 * i + 36);
+function buildQuestions(w: World): { facts: QuestionFact[]; ids: string } {
   const facts: QuestionFact[] = [];
+  // Ids are packed into one string (36 characters each), not kept as 150,000 strings of their own.
   const ids: string[] = [];
   // A fact is one of a few dozen (type, keys, correct, points) combinations: 150,000 questions of the
   // large profile share them instead of holding an object and arrays each (~15 MB of heap).
@@ -127,9 +130,9 @@ function buildQuestions(w: World): { facts: QuestionFact[]; ids: string[] } {
     let shared = interned.get(key);
     if (shared === undefined) interned.set(key, (shared = f));
     facts.push(shared);
-    ids.push(flat(w.id('quiz_questions', i)));
+    ids.push(w.id('quiz_questions', i));
   }
-  return { facts, ids };
+  return { facts, ids: ids.join('') };
 }
 
 export function question(w: World, i: number): QuestionFact {
@@ -474,7 +477,7 @@ export function answersJson(w: World, e: number, a: AttemptStep): string {
   for (let j = 0; j < n; j++) {
     const f = facts[a.quiz * n + j];
     const v = a.right & (1 << j) ? rightAnswer(f) : wrongAnswer(f, r);
-    out += `${j ? ',' : ''}"${ids[a.quiz * n + j]}":${typeof v === 'string' ? `"${v}"` : `[${v.map((x) => `"${x}"`).join(',')}]`}`;
+    out += `${j ? ',' : ''}"${questionId(ids, a.quiz * n + j)}":${typeof v === 'string' ? `"${v}"` : `[${v.map((x) => `"${x}"`).join(',')}]`}`;
   }
   return out + '}';
 }
