@@ -8,13 +8,12 @@
  *   and an error caught in a savepoint stays caught.
  * Drives the compiled CLI: run `npm run build` first.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
+import { queryUrl, schemaDump } from '../helpers/pg';
 import { cliEnv, freshPgDatabase } from '../helpers/stores';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -28,21 +27,7 @@ async function database(prefix: string): Promise<{ url: string; env: NodeJS.Proc
   return { url: db.url, env: cliEnv({ DATABASE_URL: db.url }) };
 }
 
-async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
-const schemaDump = (url: string) =>
-  execFileSync('pg_dump', ['--schema-only', '--no-owner', url], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => !/^\\(un)?restrict /.test(l))
-    .join('\n');
 
 /** Indexes 0021 builds, on tables of both releases. */
 const INDEXES_0021 = ['users_email_unique', 'payments_id_payment_type_unique', 'jobs_search_gin', 'notifications_unread_index', 'students_user_id_user_type_unique'];
@@ -52,8 +37,8 @@ const INDEXES_0021 = ['users_email_unique', 'payments_id_payment_type_unique', '
  * it ran in one transaction; CREATE INDEX CONCURRENTLY commits each index in transactions of its own.
  */
 async function writers(url: string): Promise<{ indexes: string[]; record: string }> {
-  const idx = await query<{ x: string }>(url, `SELECT DISTINCT xmin::text AS x FROM pg_class WHERE relkind = 'i' AND relname IN (${INDEXES_0021.map((n) => `'${n}'`).join(', ')})`);
-  const [rec] = await query<{ x: string }>(url, `SELECT xmin::text AS x FROM knex_migrations WHERE name = '0021_keys_and_indexes.ts'`);
+  const idx = await queryUrl<{ x: string }>(url, `SELECT DISTINCT xmin::text AS x FROM pg_class WHERE relkind = 'i' AND relname IN (${INDEXES_0021.map((n) => `'${n}'`).join(', ')})`);
+  const [rec] = await queryUrl<{ x: string }>(url, `SELECT xmin::text AS x FROM knex_migrations WHERE name = '0021_keys_and_indexes.ts'`);
   return { indexes: idx.map((r) => r.x), record: rec.x };
 }
 
@@ -65,7 +50,7 @@ describe('0021 on an empty database and on one with data (postgres)', () => {
       const r = await runCli(['migrate', '--only', 'postgres', '--to', '0020_smaller_rules'], { env: db.env });
       expect(r.code, r.stderr).toBe(0);
     }
-    await query(held.url, `INSERT INTO categories (name, slug) VALUES ('Data', 'data')`);
+    await queryUrl(held.url, `INSERT INTO categories (name, slug) VALUES ('Data', 'data')`);
     for (const db of [empty, held]) {
       const r = await runCli(['migrate', '--only', 'postgres'], { env: db.env });
       expect(r.code, r.stderr).toBe(0);
@@ -78,10 +63,10 @@ describe('0021 on an empty database and on one with data (postgres)', () => {
     expect(safe.indexes).not.toContain(safe.record);
 
     expect(schemaDump(empty.url)).toEqual(schemaDump(held.url));
-    expect(await query(held.url, `SELECT slug FROM categories`)).toEqual([{ slug: 'data' }]);
+    expect(await queryUrl(held.url, `SELECT slug FROM categories`)).toEqual([{ slug: 'data' }]);
     for (const db of [empty, held]) {
-      expect(await query(db.url, `SELECT conname FROM pg_constraint WHERE NOT convalidated`)).toEqual([]);
-      expect(await query(db.url, `SELECT indexrelid::regclass::text AS i FROM pg_index WHERE NOT indisvalid`)).toEqual([]);
+      expect(await queryUrl(db.url, `SELECT conname FROM pg_constraint WHERE NOT convalidated`)).toEqual([]);
+      expect(await queryUrl(db.url, `SELECT indexrelid::regclass::text AS i FROM pg_index WHERE NOT indisvalid`)).toEqual([]);
     }
   });
 });
@@ -123,9 +108,9 @@ ${noDown}`,
     });
     const r = await runCli(['migrate', '--only', 'postgres'], { env: { ...db.env, RECRUIT_DB_MIGRATIONS_DIR: dir } });
     expect(r.code, r.stderr).toBe(0);
-    expect(await query(db.url, 'SELECT plain, bound FROM seen_result')).toEqual([{ plain: 'seen', bound: 1 }]);
-    expect(await query(db.url, 'SELECT code FROM caught_t')).toEqual([{ code: '42P01' }]);
-    expect(await query(db.url, `SELECT to_regclass('before_t') IS NOT NULL AS ok`)).toEqual([{ ok: true }]);
+    expect(await queryUrl(db.url, 'SELECT plain, bound FROM seen_result')).toEqual([{ plain: 'seen', bound: 1 }]);
+    expect(await queryUrl(db.url, 'SELECT code FROM caught_t')).toEqual([{ code: '42P01' }]);
+    expect(await queryUrl(db.url, `SELECT to_regclass('before_t') IS NOT NULL AS ok`)).toEqual([{ ok: true }]);
   });
 
   it('a failing statement among batched DDL fails its own migration, in the server words, with nothing of it applied', async () => {
@@ -144,8 +129,8 @@ ${noDown}`,
     const r = await runCli(['migrate', '--only', 'postgres'], { env: { ...db.env, RECRUIT_DB_MIGRATIONS_DIR: dir } });
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toMatch(/migration 0002_bad\.ts failed: relation "no_such_table" does not exist \(nothing of it was applied\)/);
-    const tables = await query<{ t: string }>(db.url, `SELECT relname AS t FROM pg_class WHERE relname IN ('good_t', 'half_t', 'after_t') ORDER BY 1`);
+    const tables = await queryUrl<{ t: string }>(db.url, `SELECT relname AS t FROM pg_class WHERE relname IN ('good_t', 'half_t', 'after_t') ORDER BY 1`);
     expect(tables.map((x) => x.t)).toEqual(['good_t']);
-    expect(await query(db.url, `SELECT name FROM knex_migrations ORDER BY id`)).toEqual([{ name: '0001_good.ts' }]);
+    expect(await queryUrl(db.url, `SELECT name FROM knex_migrations ORDER BY id`)).toEqual([{ name: '0001_good.ts' }]);
   });
 });
