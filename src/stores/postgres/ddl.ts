@@ -712,18 +712,21 @@ export async function batchDdl<T>(trx: Knex, work: () => Promise<T>): Promise<T>
 /**
  * `sql` with its $n bindings written in as literals, so it can join a multi-statement simple query;
  * undefined when that is not plainly safe (a binding that is not a string, number or boolean, a
- * dollar-quoted body, a $n the bindings do not cover).
+ * dollar-quoted body, a $n the bindings do not cover). Each becomes a quoted literal of its text,
+ * which is what pg sends for it anyway (untyped text): the server infers its type from the context
+ * in both cases.
  */
 function inlined(sql: string, bindings: readonly unknown[] | undefined): string | undefined {
   if (!bindings?.length) return sql;
   if (/\$[a-z_]*\$/i.test(sql)) return undefined;
-  if (!bindings.every((b) => typeof b === 'string' || typeof b === 'boolean' || (typeof b === 'number' && Number.isFinite(b)))) return undefined;
+  const texts = bindings.map((b) => (typeof b === 'string' || typeof b === 'boolean' || (typeof b === 'number' && Number.isFinite(b)) ? String(b) : undefined));
+  if (texts.some((t) => t === undefined || t.includes('\0'))) return undefined;
   let ok = true;
   const out = sql.replace(/'(?:[^']|'')*'|\$(\d+)/g, (m, n?: string) => {
     if (n === undefined) return m;
-    const b = bindings[Number(n) - 1];
-    if (b === undefined) ok = false;
-    return typeof b === 'string' ? literal(b) : String(b);
+    const t = texts[Number(n) - 1];
+    if (t === undefined) ok = false;
+    return literal(t ?? '');
   });
   return ok ? out : undefined;
 }
