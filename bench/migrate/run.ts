@@ -195,16 +195,22 @@ outside a transaction), runs in one transaction when every table is empty and lo
 (lockEmptyTables), as written otherwise. A fresh migrate sends about 197 queries (561 before), 101
 of them 0021's own catalog checks. (b) is one transaction of the already-computed DDL.
 
-Where the time goes (by hand, 2026-12-02 02:10Z, load average 5.0-5.4, 7 interleaved repetitions,
-medians; server CPU read from /proc of the backends serving the database, client CPU by
-\`/usr/bin/time\`): this code 1131 ms wall, client CPU 310 ms, server CPU 360 ms; the code before
-issue 18.2 (same run) 1148 ms, 360 ms, 390 ms; the psql replay 610 ms, 30 ms, 310 ms; the no-op
-migrate 242 ms, 120 ms client CPU; \`node -e 0\` 93 ms, 40 ms. So the server's work is within
-about 15 % of the replay's, and the gap is the client's CPU: 120 ms with nothing to do (Node, pg,
-two connections, the lock and bookkeeping reads), 190 ms more to load knex and the 21 migration
-modules, compile the DDL and speak the protocol; psql spends 30 ms. On a machine whose 2 cores are
-shared by several test runs, CPU time is what the wall clock stretches: 1.3x needs the client's
-CPU roughly halved (start-up, module loading: the start-up work of 18.2), not fewer round trips.
+Where the time goes (by hand, interleaved with the code before issue 18.2 in the same runs, 7
+repetitions each, medians; server CPU read from /proc of the backends serving the database, client
+CPU by \`/usr/bin/time\`), as wall / client CPU / server CPU:
+
+| run | this code | before 18.2 | psql replay | no-op migrate | \`node -e 0\` |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| 02:10Z, load average 5.0-5.4 | 1131 / 310 / 360 ms | 1148 / 360 / 390 ms | 610 / 30 / 310 ms | 244 / 120 / 0 ms | 93 / 40 ms |
+| 02:23Z, load average 9.1-10.6 | 2952 / 520 / 380 ms | 3521 / 660 / 460 ms | 1225 / 70 / 330 ms | 853 / 190 / 10 ms | 311 / 60 ms |
+
+Batching and 0021's fast path cut 14-21 % of the client's CPU and 8-17 % of the server's (wall:
+-1.5 % and -16 %, within the noise of the first run); the server's work is now about 1.15x the
+replay's. The gap is the client's CPU: 120-190 ms with nothing to do (Node, pg, two connections,
+the lock and bookkeeping reads), 190-330 ms more to load knex and the 21 migration modules,
+compile the DDL and speak the protocol; psql spends 30-70 ms. On a machine whose 2 cores are shared by several test runs, CPU time is what the wall clock
+stretches (\`node -e 0\` alone took 93-311 ms here): 1.3x needs the client's CPU roughly halved
+(start-up and module loading: the start-up work of 18.2), not fewer round trips.
 
 ${HISTORY}
 
