@@ -6,11 +6,12 @@ import { assertNotProduction, requireStore, type Config } from '../src/config';
 import { RecruitDbError, usageError, type StoreName } from '../src/errors';
 import type { OnProgress } from '../src/progress';
 import { assetType, checkAsset, uniquePrefixes } from '../s3-layout';
-import { parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
-import { allAssets, countAssets } from './assets';
+import { isoDay, parseAsOf, parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
+import { allAssets, assetMeta, countAssets } from './assets';
 import { fileFor } from './files';
-import { mongoCollections } from './mongo';
-import { genContext, pgTables, type GenContext } from './postgres';
+import type { AuditResult } from './audit';
+import { liveShapes, mongoCollections } from './mongo';
+import { genContext, liveTables, pgTables, type GenContext } from './postgres';
 import { MONGO_COLLECTIONS, OVERRIDABLE, PG_TABLES, Topology, shapeFor } from './topology';
 
 /**
@@ -23,6 +24,8 @@ export const ALL_STORES: StoreName[] = ['postgres', 'mongo', 's3'];
 
 export interface SeedProgress {
   store: StoreName;
+  /** Writing the data, reading it back for the content hash, or auditing it (--check). */
+  phase?: 'write' | 'hash' | 'check';
   /** Table, collection or prefix being written. */
   name: string;
   /** Units (rows, documents, objects) written so far in this store. */
@@ -34,11 +37,17 @@ export interface SeedProgress {
 export interface SeedOptions {
   profile?: string;
   seed?: string | number;
+  /** The as-of day (`YYYY-MM-DD`); default the current UTC day. Same seed + same as-of = same data. */
+  asOf?: string | Date;
   only?: StoreName[];
   truncate?: boolean;
   allowProduction?: boolean;
   /** `{ users: 500 }` or the CLI's raw `['users=500,jobs=20']`. */
   overrides?: Record<string, number> | string[];
+  /** Read the stores back for a content hash (default true; about 40% of a medium seed's time). */
+  hash?: boolean;
+  /** Audit the loaded stores afterwards (the consistency rules of seeds/audit.ts). */
+  check?: boolean;
   onProgress?: (p: SeedProgress) => void;
   /** Phases as they start and end (each store's load, the read-back content hash); see src/progress.ts. */
   onPhase?: OnProgress;
@@ -47,7 +56,8 @@ export interface SeedOptions {
 }
 
 export interface StoreHash {
-  hash: string;
+  /** Absent when the seed ran without the read-back hash (--no-hash). */
+  hash?: string;
   /** Rows per table, documents per collection, or objects per prefix. */
   counts: Record<string, number>;
 }
@@ -55,13 +65,17 @@ export interface StoreHash {
 export interface SeedResult {
   profile: ProfileName;
   seed: number;
+  /** The as-of day the data was generated for, `YYYY-MM-DD` (UTC). */
+  asOf: string;
   stores: StoreName[];
   truncated: boolean;
   postgres?: StoreHash;
   mongo?: StoreHash;
   s3?: StoreHash;
-  /** sha256 over the per-store hashes, in store order. */
-  hash: string;
+  /** sha256 over the per-store hashes, in store order; absent with --no-hash. */
+  hash?: string;
+  /** The audit of the loaded stores, when asked for (--check). */
+  check?: AuditResult;
   elapsedMs: number;
   /** Per store: units written and seconds spent writing them. */
   timings: Partial<Record<StoreName, { units: number; ms: number }>>;
@@ -78,7 +92,7 @@ export interface ContentHash {
 // Connections (opened lazily, closed together)
 // ---------------------------------------------------------------------------------------------
 
-class Connections {
+export class Connections {
   pg?: Client;
   mongo?: MongoClient;
   s3?: S3Client;
@@ -194,13 +208,15 @@ function estimatePg(ctx: GenContext): number {
   const s = ctx.t.shape;
   let n = 0;
   for (const spec of pgTables()) n += spec.count(ctx) ?? 0;
-  return Math.round(n + s.enrollments * (ctx.t.lessonsPerCourse * 0.5 + 0.7) + s.applications * 3.5 + s.mentor_sessions * 1.6 + s.webinar_registrations * 0.6 + s.material_downloads * 0.6 + s.student_placements);
+  const perEnrollment = 1 + ctx.t.lessonsPerCourse * 0.6 + s.modulesPerCourse * 0.6 + s.course_reviews / Math.max(1, s.enrollments);
+  return Math.round(n + s.enrollments * perEnrollment + s.applications * 5 + s.mentor_sessions * 2.5 + s.webinar_registrations * 1.6 + s.material_downloads * 1.6 + s.student_placements * 2 + s.admin_match_recommendations + s.audit_logs + ctx.t.actingStudents * s.badges * 0.35);
 }
 
 export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
   const profile = parseProfile(opts.profile);
   const seed = parseSeed(opts.seed);
+  const asOf = parseAsOf(opts.asOf);
   const shape = shapeFor(profile, normaliseOverrides(opts.overrides));
   const stores = opts.only?.length ? ALL_STORES.filter((s) => opts.only!.includes(s)) : ALL_STORES;
   for (const s of stores) requireStore(config, s);
@@ -228,20 +244,23 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const { embeddingStorageOf } = await import('../src/stores/postgres/seed');
       embedding = await embeddingStorageOf(await c.postgres());
     }
-    const ctx = genContext(topo, embedding);
+    const ctx = genContext(topo, embedding, asOf);
 
+    const written: Partial<Record<StoreName, Record<string, number>>> = {};
     if (stores.includes('postgres')) {
-      const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
+      const { copyTables, liveColumns, seedPgError } = await import('../src/stores/postgres/seed');
       const t0 = Date.now();
       opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'start' });
       const total = estimatePg(ctx);
       let done = 0;
       try {
+        const present = await liveColumns(await c.postgres(), pgTables().filter((x) => x.optional?.length).map((x) => x.table));
         const counts = await copyTables(
           await c.postgres(),
-          pgTables().map((spec) => ({ table: spec.table, columns: spec.columns, rows: spec.rows(ctx) })),
-          (table, n) => progress({ store: 'postgres', name: table, done: (done += n), total: Math.max(total, done) }),
+          liveTables(ctx, present),
+          (table, n) => progress({ store: 'postgres', phase: 'write', name: table, done: (done += n), total: Math.max(total, done) }),
         );
+        written.postgres = counts;
         timings.postgres = { units: Object.values(counts).reduce((a, b) => a + b, 0), ms: Date.now() - t0 };
         opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'end', done: timings.postgres.units, unit: 'rows' });
       } catch (err) {
@@ -250,21 +269,25 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     }
 
     if (stores.includes('mongo')) {
-      const { insertAll } = await import('../src/stores/mongo/seed');
+      const { indexedFields, insertAll } = await import('../src/stores/mongo/seed');
       const { mongoError } = await import('../src/stores/mongo/connect');
       const db = await c.mongoDb();
-      const specs = mongoCollections();
+      // The documents take the shapes of the release the target is migrated to (see seeds/mongo.ts).
+      const fields = await indexedFields(db, MONGO_COLLECTIONS);
+      const specs = mongoCollections(liveShapes((name) => fields.get(name) ?? new Set()));
       const total = specs.reduce((a, s) => a + s.count(ctx), 0);
       const t0 = Date.now();
       opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'start' });
       let done = 0;
+      const counts: Record<string, number> = {};
       try {
-        for (const spec of specs) await insertAll(db, spec.name, spec.docs(ctx), (n) => progress({ store: 'mongo', name: spec.name, done: (done += n), total }));
+        for (const spec of specs) counts[spec.name] = await insertAll(db, spec.name, spec.docs(ctx), (n) => progress({ store: 'mongo', phase: 'write', name: spec.name, done: (done += n), total: Math.max(total, done) }));
       } catch (err) {
         if (err instanceof RecruitDbError) throw err;
         const e = mongoError(err, config.mongo!, config.timeoutMs);
         throw new RecruitDbError({ code: e.code, store: 'mongo', message: `inserting seed documents failed: ${e.message}`, hint: 'the documents written so far stay; rerun with --truncate', cause: err });
       }
+      written.mongo = counts;
       timings.mongo = { units: done, ms: Date.now() - t0 };
       opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'end', done, unit: 'documents' });
     }
@@ -272,58 +295,90 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     if (stores.includes('s3')) {
       const { uploadAll } = await import('../src/stores/s3/seed');
       const client = await c.s3Client();
-      const total = countAssets(topo);
+      const total = countAssets(ctx.w);
       const t0 = Date.now();
       opts.onPhase?.({ store: 's3', phase: 'load', state: 'start' });
       let done = 0;
+      const perPrefix: Record<string, number> = Object.fromEntries(PREFIXES().map((p) => [p, 0]));
       const items = (function* () {
-        for (const a of allAssets(topo)) {
+        for (const a of allAssets(ctx.w)) {
           const type = assetType(a.assetType);
           yield {
             key: a.key,
             contentType: a.contentType,
             cacheControl: type.cacheControl,
             body: () => {
-              const body = fileFor(a.contentType, seed, a.key);
+              const body = fileFor(a.contentType, seed, a.key, assetMeta(ctx.w, a));
               checkAsset(type, a.contentType, body.length);
               return body;
             },
           };
         }
       })();
-      await uploadAll(client, config.s3!, config.timeoutMs, items, (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
+      const prefixes = PREFIXES();
+      await uploadAll(client, config.s3!, config.timeoutMs, items, (item) => {
+        const prefix = prefixes.find((p) => item.key.startsWith(p))!;
+        perPrefix[prefix]++;
+        progress({ store: 's3', phase: 'write', name: prefix, done: ++done, total });
+      });
+      written.s3 = perPrefix;
       timings.s3 = { units: done, ms: Date.now() - t0 };
       opts.onPhase?.({ store: 's3', phase: 'load', state: 'end', done, unit: 'objects' });
     }
 
-    opts.onPhase?.({ phase: 'content hash (read-back)', state: 'start' });
-    const hashed = await hashStores(c, stores);
-    opts.onPhase?.({ phase: 'content hash (read-back)', state: 'end', done: stores.length, unit: 'stores' });
-    return { profile, seed, stores, truncated: Boolean(opts.truncate), ...hashed, elapsedMs: Date.now() - started, timings };
+    ctx.w.release();
+    // The read-back hash is its own phase (and optional): it reads every stored row again.
+    let hashed: Partial<ContentHash>;
+    if (opts.hash === false) hashed = Object.fromEntries(stores.map((st) => [st, { counts: written[st] ?? {} }]));
+    else {
+      opts.onPhase?.({ phase: 'content hash (read-back)', state: 'start' });
+      hashed = await hashStores(c, stores, progress);
+      opts.onPhase?.({ phase: 'content hash (read-back)', state: 'end', done: stores.length, unit: 'stores' });
+    }
+    const result: SeedResult = { profile, seed, asOf: isoDay(asOf), stores, truncated: Boolean(opts.truncate), ...hashed, elapsedMs: 0, timings };
+    if (opts.check) {
+      const { audit } = await import('./audit');
+      opts.onPhase?.({ phase: 'check', state: 'start' });
+      result.check = await audit(c, { asOf, stores, onProgress: (name, done, total) => progress({ store: stores[0], phase: 'check', name, done, total }) });
+      const violated = result.check.findings.filter((f) => f.violations > 0).length;
+      opts.onPhase?.({ phase: 'check', state: 'end', done: result.check.findings.length, unit: 'rules', detail: violated ? `${violated} rules violated` : 'no violation' });
+    }
+    result.elapsedMs = Date.now() - started;
+    return result;
   });
 }
 
-async function hashStores(c: Connections, stores: StoreName[]): Promise<ContentHash> {
+async function hashStores(c: Connections, stores: StoreName[], progress: (p: SeedProgress) => void = () => undefined): Promise<ContentHash> {
   const out: ContentHash = { hash: '' };
   const total = createHash('sha256');
   for (const store of stores) {
+    const onItem = (name: string, done: number, of: number) => progress({ store, phase: 'hash', name: `content hash: ${name}`, done, total: of });
     if (store === 'postgres') {
       const { hashTables } = await import('../src/stores/postgres/seed');
-      const r = await hashTables(await c.postgres(), PG_TABLES);
+      const r = await hashTables(await c.postgres(), PG_TABLES, onItem);
       out.postgres = { hash: r.hash, counts: r.rows };
     } else if (store === 'mongo') {
       const { hashCollections } = await import('../src/stores/mongo/seed');
-      const r = await hashCollections(await c.mongoDb(), MONGO_COLLECTIONS);
+      const r = await hashCollections(await c.mongoDb(), MONGO_COLLECTIONS, onItem);
       out.mongo = { hash: r.hash, counts: r.docs };
     } else {
       const { hashObjects } = await import('../src/stores/s3/seed');
-      const r = await hashObjects(await c.s3Client(), c.config.s3!, c.config.timeoutMs, PREFIXES());
+      const r = await hashObjects(await c.s3Client(), c.config.s3!, c.config.timeoutMs, PREFIXES(), onItem);
       out.s3 = { hash: r.hash, counts: r.objects };
     }
     total.update(`${store}:${out[store]!.hash}\n`);
   }
   out.hash = total.digest('hex');
   return out;
+}
+
+/** Audits what is live in the selected stores (seed --check-only), for data generated as of `asOf`. */
+export async function checkSeed(config: Config, opts: { asOf?: string | Date; only?: StoreName[]; onProgress?: (p: SeedProgress) => void } = {}): Promise<AuditResult> {
+  const asOf = parseAsOf(opts.asOf);
+  const stores = opts.only?.length ? ALL_STORES.filter((s) => opts.only!.includes(s)) : ALL_STORES;
+  for (const s of stores) requireStore(config, s);
+  const { audit } = await import('./audit');
+  return withConnections(config, (c) => audit(c, { asOf, stores, onProgress: (name, done, total) => opts.onProgress?.({ store: stores[0], phase: 'check', name, done, total }) }));
 }
 
 /** Fingerprint of what is live in the selected stores (not of what a generator would produce). */

@@ -27,19 +27,25 @@ import { loadConfig } from '../../src/config';
 import { migratedPgDatabase } from '../../tests/helpers/stores';
 import { runSeed } from '../../seeds/index';
 import { Topology, shapeFor } from '../../seeds/topology';
-import { genContext, pgTables } from '../../seeds/postgres';
-import { copyTables, Json } from '../../src/stores/postgres/seed';
+import { genContext, liveTables } from '../../seeds/postgres';
+import { copyTables, Json, JsonText, liveColumns } from '../../src/stores/postgres/seed';
 import type { ProfileName } from '../../seeds/core';
 
 const profile = (process.argv[2] ?? 'medium') as ProfileName;
 const rounds = Number(process.argv[3] ?? 3);
+// One as-of for every method and round, so all of them load the very same rows.
+const BENCH_AS_OF = '2026-01-01';
+const AS_OF_MS = Date.UTC(2026, 0, 1);
 
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v instanceof Json ? v.value : v) : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
+  const s = v instanceof JsonText ? v.text : typeof v === 'object' ? JSON.stringify(v instanceof Json ? v.value : v) : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
   return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
 }
-const knexValue = (v: unknown) => (v instanceof Json ? JSON.stringify(v.value) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+const knexValue = (v: unknown) => (v instanceof JsonText ? v.text : v instanceof Json ? JSON.stringify(v.value) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+
+/** The optional (newer-schema) columns the migrated database has, probed once per run. */
+let present: Set<string> = new Set();
 
 interface Run {
   rows: number;
@@ -49,7 +55,7 @@ interface Run {
 async function seeder(): Promise<Run> {
   const db = await migratedPgDatabase('rdbbench');
   try {
-    const r = await runSeed(db.config, { profile, seed: 1, only: ['postgres'] });
+    const r = await runSeed(db.config, { profile, seed: 1, asOf: BENCH_AS_OF, only: ['postgres'] });
     return { rows: r.timings.postgres!.units, seconds: r.timings.postgres!.ms / 1000 };
   } finally {
     await db.drop();
@@ -62,8 +68,8 @@ async function seederPlain(): Promise<Run> {
   await client.connect();
   try {
     const t0 = process.hrtime.bigint();
-    const ctx = genContext(new Topology(1, shapeFor(profile)), 'array');
-    const counts = await copyTables(client, pgTables().map((s) => ({ table: s.table, columns: s.columns, rows: s.rows(ctx) })), undefined, { deferChecks: false });
+    const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
+    const counts = await copyTables(client, liveTables(ctx, present), undefined, { deferChecks: false });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     return { rows: Object.values(counts).reduce((a, b) => a + b, 0), seconds };
   } finally {
@@ -78,11 +84,11 @@ async function knexBatched(): Promise<Run> {
   let rows = 0;
   let ns = 0n;
   try {
-    const ctx = genContext(new Topology(1, shapeFor(profile)), 'array');
+    const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
     await knex.transaction(async (trx) => {
-      for (const spec of pgTables()) {
+      for (const spec of liveTables(ctx, present)) {
         const objects: Record<string, unknown>[] = [];
-        for (const row of spec.rows(ctx)) {
+        for (const row of spec.rows) {
           const o: Record<string, unknown> = {};
           for (let i = 0; i < spec.columns.length; i++) o[spec.columns[i]] = knexValue(row[i]);
           objects.push(o);
@@ -103,14 +109,14 @@ async function knexBatched(): Promise<Run> {
 /** Writes every table as CSV (once per benchmark run) and the psql script that loads them. */
 async function writeCsv(dir: string): Promise<{ rows: number; seconds: number; script: string }> {
   const t0 = process.hrtime.bigint();
-  const ctx = genContext(new Topology(1, shapeFor(profile)), 'array');
+  const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
   const script: string[] = [];
   let rows = 0;
-  for (const spec of pgTables()) {
+  for (const spec of liveTables(ctx, present)) {
     const file = join(dir, `${spec.table}.csv`);
     const ws = createWriteStream(file);
     let buf = '';
-    for (const row of spec.rows(ctx)) {
+    for (const row of spec.rows) {
       let line = '';
       for (let i = 0; i < row.length; i++) line += (i ? ',' : '') + csvField(row[i]);
       buf += line + '\n';
@@ -151,6 +157,12 @@ const median = (xs: number[]) => {
   await probe.connect();
   const version = (await probe.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
   await probe.end();
+  const probeDb = await migratedPgDatabase('rdbbench');
+  const probeClient = new Client({ connectionString: probeDb.url });
+  await probeClient.connect();
+  present = await liveColumns(probeClient, ['audit_logs']);
+  await probeClient.end();
+  await probeDb.drop();
   const dir = mkdtempSync(join(tmpdir(), 'rdb-bench-csv-'));
   try {
     const csv = await writeCsv(dir);

@@ -4,8 +4,8 @@ import type { SeedSpec } from './key';
 
 /**
  * The one place the pool calls the seeder: `seed` fills a template and returns its content hash,
- * `liveContent` reads what a store holds now. The seed engineer adds `asOf` to runSeed and the
- * performance engineer changes how the post-seed hash is obtained; both changes land here only.
+ * `liveContent` reads what a store holds now. The performance engineer changes how the post-seed
+ * hash is obtained; that change lands here only.
  */
 export interface Content {
   /** sha256 over the per-store hashes (seeds/index.ts ContentHash.hash). */
@@ -13,19 +13,21 @@ export interface Content {
   stores: Partial<Record<StoreName, string>>;
 }
 
-type Hashes = { hash: string } & Partial<Record<StoreName, { hash: string }>>;
+/** A seed's hashes are optional (`--no-hash`); the pool's seeds always read back, so they are there. */
+type Hashes = { hash?: string } & Partial<Record<StoreName, { hash?: string }>>;
 
 function toContent(h: Hashes, stores: StoreName[]): Content {
-  const out: Content = { hash: h.hash, stores: {} };
-  for (const s of stores) if (h[s]) out.stores[s] = h[s]!.hash;
+  const out: Content = { hash: h.hash!, stores: {} };
+  for (const s of stores) if (h[s]) out.stores[s] = h[s]!.hash!;
   return out;
 }
 
 /** Validates the seed inputs (unknown profile, bad seed) before anything is written. */
 export async function checkSeed(spec: SeedSpec): Promise<void> {
-  const { parseProfile, parseSeed } = await import('../../seeds/core');
+  const { parseAsOf, parseProfile, parseSeed } = await import('../../seeds/core');
   parseProfile(spec.profile);
   parseSeed(spec.seed);
+  parseAsOf(spec.asOf);
 }
 
 /**
@@ -34,9 +36,7 @@ export async function checkSeed(spec: SeedSpec): Promise<void> {
  */
 export async function seed(config: Config, stores: StoreName[], spec: SeedSpec): Promise<Content> {
   const { recordedSeed, withHandles } = await import('../seedrun');
-  // asOf is passed through when given; a runSeed without the option ignores it.
-  const opts: Parameters<typeof recordedSeed>[1] & { asOf?: string } = { profile: spec.profile, seed: spec.seed, only: stores, truncate: false };
-  if (spec.asOf !== undefined) opts.asOf = spec.asOf;
+  const opts = { profile: spec.profile, seed: spec.seed, only: stores, truncate: false, ...(spec.asOf !== undefined ? { asOf: spec.asOf } : {}) };
   return toContent(await withHandles(config, (h) => recordedSeed(h, opts)), stores);
 }
 

@@ -24,6 +24,13 @@ export function migrateFirst(missing: string[]): RecruitDbError {
   });
 }
 
+/** Per collection, the fields its indexes cover (the seeder reads the target's document shapes from them). */
+export async function indexedFields(db: Db, names: readonly string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const name of names) out.set(name, new Set((await db.collection(name).listIndexes().toArray()).flatMap((i) => Object.keys(i.key as Document))));
+  return out;
+}
+
 export async function nonEmptyCollections(db: Db, names: readonly string[]): Promise<string[]> {
   const missing = await missingCollections(db, names);
   if (missing.length) throw migrateFirst(missing);
@@ -59,7 +66,7 @@ export async function insertAll(db: Db, name: string, docs: Iterable<Document>, 
 }
 
 /** sha256 over every document of each collection in _id order (canonical EJSON, so types count). */
-export async function hashCollections(db: Db, names: readonly string[]): Promise<{ hash: string; docs: Record<string, number> }> {
+export async function hashCollections(db: Db, names: readonly string[], onCollection: (name: string, done: number, total: number) => void = () => undefined): Promise<{ hash: string; docs: Record<string, number> }> {
   const total = createHash('sha256');
   const docs: Record<string, number> = {};
   for (const n of names) {
@@ -72,6 +79,7 @@ export async function hashCollections(db: Db, names: readonly string[]): Promise
     }
     docs[n] = count;
     total.update(`${n}\u0000${h.digest('hex')}\n`);
+    onCollection(n, Object.keys(docs).length, names.length);
   }
   return { hash: total.digest('hex'), docs };
 }

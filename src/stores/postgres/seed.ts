@@ -18,6 +18,11 @@ export class Json {
   constructor(readonly value: unknown) {}
 }
 
+/** A jsonb value already serialised (a generator that builds the text directly skips JSON.stringify). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface CopyTable {
   table: string;
   columns: string[];
@@ -40,8 +45,8 @@ export function copyField(value: unknown): string {
     case 'boolean':
       return value ? 't' : 'f';
     default:
-      // Objects and arrays are jsonb documents; a wrapper carries a scalar jsonb value.
-      s = JSON.stringify(value instanceof Json ? value.value : value);
+      // Objects and arrays are jsonb documents; a wrapper carries a scalar jsonb value or ready text.
+      s = value instanceof JsonText ? value.text : JSON.stringify(value instanceof Json ? value.value : value);
   }
   if (s.includes('\0')) throw new Error('NUL byte in a COPY field');
   return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (ch) => ESCAPES[ch]) : s;
@@ -223,6 +228,13 @@ export async function truncateTables(client: Client, tables: readonly string[]):
   await client.query(`TRUNCATE ${tables.map(q).join(', ')} RESTART IDENTITY CASCADE`);
 }
 
+/** `table.column` for every column of the given tables in the current schema. */
+export async function liveColumns(client: Client, tables: readonly string[]): Promise<Set<string>> {
+  if (!tables.length) return new Set();
+  const r = await client.query<{ c: string }>(`SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ANY($1)`, [tables]);
+  return new Set(r.rows.map((x) => x.c));
+}
+
 /** How the embedding columns are stored here ('pgvector' or 'array'), read from the live column type. */
 export async function embeddingStorageOf(client: Client): Promise<'pgvector' | 'array'> {
   const r = await client.query<{ udt: string }>(
@@ -235,7 +247,7 @@ export async function embeddingStorageOf(client: Client): Promise<'pgvector' | '
  * sha256 over each table's COPY TO output ordered by id, tables in the given order, with the
  * session settings that change text output pinned (time zone, date style, float digits).
  */
-export async function hashTables(client: Client, tables: readonly string[]): Promise<{ hash: string; rows: Record<string, number> }> {
+export async function hashTables(client: Client, tables: readonly string[], onTable: (table: string, done: number, total: number) => void = () => undefined): Promise<{ hash: string; rows: Record<string, number> }> {
   await client.query(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 1; SET IntervalStyle = 'postgres'`);
   const total = createHash('sha256');
   const rows: Record<string, number> = {};
@@ -252,6 +264,7 @@ export async function hashTables(client: Client, tables: readonly string[]): Pro
     await pipeline(client.query(copyTo(`COPY (SELECT * FROM ${q(t)} ORDER BY id) TO STDOUT`)), sink);
     rows[t] = lines;
     total.update(`${t}\u0000${h.digest('hex')}\n`);
+    onTable(t, Object.keys(rows).length, tables.length);
   }
   return { hash: total.digest('hex'), rows };
 }

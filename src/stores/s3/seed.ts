@@ -170,7 +170,7 @@ export async function countObjects(client: S3Client, s3: S3Config, timeoutMs: nu
 }
 
 /** sha256 over "key etag" lines of all seeded objects in listing order (S3 lists keys sorted); objects per prefix. */
-export async function hashObjects(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[]): Promise<{ hash: string; objects: Record<string, number> }> {
+export async function hashObjects(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[], onPrefix: (prefix: string, done: number, total: number) => void = () => undefined): Promise<{ hash: string; objects: Record<string, number> }> {
   const h = createHash('sha256');
   const objects: Record<string, number> = {};
   try {
@@ -180,6 +180,7 @@ export async function hashObjects(client: S3Client, s3: S3Config, timeoutMs: num
         h.update(`${o.key} ${o.etag}\n`);
         objects[p]++;
       }
+      onPrefix(p, Object.keys(objects).length, prefixes.length);
     }
   } catch (err) {
     throw s3Error(err, s3, timeoutMs, 'listing the bucket');
