@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Knex } from 'knex';
+import { Client } from 'pg';
 
 const MIGRATIONS_DIR = resolve(__dirname, '../../migrations');
 
@@ -33,3 +35,21 @@ export async function sqlState(p: Promise<unknown>): Promise<string | undefined>
     return (err as { code?: string }).code ?? String(err);
   }
 }
+
+/** One query on a connection of its own to `url`: its rows. */
+export async function queryUrl<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** pg_dump's schema, without its per-run \restrict token. */
+export const schemaDump = (url: string): string =>
+  execFileSync('pg_dump', ['--schema-only', '--no-owner', url], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => !/^\\(un)?restrict /.test(l))
+    .join('\n');
