@@ -145,5 +145,5 @@ describe('truncation deletes only what a seed wrote (11.8)', () => {
     } finally {
       c.destroy();
     }
-  });
+  }, 300_000); // three seeds and a reset of all three stores: minutes on a loaded machine
 });
