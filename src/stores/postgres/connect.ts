@@ -1,4 +1,5 @@
-import { Client, type ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
+import { pgDriver } from './driver';
 import type { PostgresConfig } from '../../config';
 import { RecruitDbError } from '../../errors';
 import { maskUrl } from '../../secrets';
@@ -45,7 +46,7 @@ function firstLine(s: string | undefined): string {
 
 /** A connected client, or a RecruitDbError within the timeout. */
 export async function connectPg(pg: PostgresConfig, timeoutMs: number): Promise<Client> {
-  const client = new Client(pgClientConfig(pg, timeoutMs));
+  const client = new (pgDriver().Client)(pgClientConfig(pg, timeoutMs));
   // An idle client that loses its server emits 'error'; without a listener that would crash the CLI.
   client.on('error', () => undefined);
   try {
