@@ -172,6 +172,7 @@ interface DbState {
   knexLocked: boolean;
   hasKnexTable: boolean;
   hasKnexLockTable: boolean;
+  hasChecksumTable: boolean;
 }
 
 async function readState(client: Client): Promise<DbState> {
@@ -184,7 +185,12 @@ async function readState(client: Client): Promise<DbState> {
   const checksums = new Map<string, string>();
   if (c) for (const r of (await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${CHECKSUM_TABLE}`)).rows) checksums.set(r.name, r.checksum);
   const knexLocked = l ? (await client.query(`SELECT 1 FROM ${KNEX_TABLE}_lock WHERE is_locked = 1`)).rowCount! > 0 : false;
-  return { applied, checksums, knexLocked, hasKnexTable: m, hasKnexLockTable: l };
+  return { applied, checksums, knexLocked, hasKnexTable: m, hasKnexLockTable: l, hasChecksumTable: c };
+}
+
+/** The bookkeeping tables exist and every recorded name is canonical: a run with nothing to apply has nothing to write. */
+function bookkeepingCurrent(state: DbState): boolean {
+  return state.hasKnexTable && state.hasKnexLockTable && state.hasChecksumTable && state.applied.every((r) => canonicalName(r.name) === r.name);
 }
 
 interface Classified {
@@ -276,6 +282,8 @@ class PostgresMigrator implements StoreMigrator {
   /** The statements last sent: knex prefixes the failed one to its error message. */
   private readonly recentSql: string[] = [];
   private readonly notes: string[] = [];
+  /** From the capability probe: knex would otherwise ask every new connection `select version()`. */
+  private serverVersion?: string;
   private knexRowLocked = false;
 
   constructor(
@@ -297,6 +305,7 @@ class PostgresMigrator implements StoreMigrator {
       client: 'pg',
       connection: { ...pgClientConfig(this.pg, this.config.timeoutMs), application_name: WORKER_APP } as Knex.PgConnectionConfig,
       pool: { min: 0, max: 2 },
+      version: this.serverVersion,
       acquireConnectionTimeout: this.config.timeoutMs,
       compileSqlOnError: false,
       log: silentLog,
@@ -319,7 +328,9 @@ class PostgresMigrator implements StoreMigrator {
 
   private async capabilities(): Promise<Capability[]> {
     try {
-      return capabilitiesOf(await probePg(this.client));
+      const probe = await probePg(this.client);
+      this.serverVersion = `${Math.floor(probe.versionNum / 10000)}.${probe.versionNum % 10000}`;
+      return capabilitiesOf(probe);
     } catch (err) {
       throw pgError(err, this.pg, this.config.timeoutMs);
     }
@@ -493,6 +504,17 @@ class PostgresMigrator implements StoreMigrator {
         const plan = await this.capture(knex(), pending, 'up');
         if (c.changed.length) this.notes.push(`would record new checksums for ${c.changed.map((f) => f.name).join(', ')}`);
         return { store: 'postgres', direction: 'up', done: [], plan, capabilities, notes: this.takeNotes() };
+      }
+      if (!pending.length && !c.unchecked.length && !(opts.acceptChanged && c.changed.length) && bookkeepingCurrent(state)) {
+        // Nothing to apply and nothing to record: no bookkeeping writes, only a knex lock row left
+        // set by a killed run is cleared (we hold the advisory lock, so no live run owns it).
+        if (state.knexLocked) {
+          await this.client.query(`UPDATE ${KNEX_TABLE}_lock SET is_locked = 0`).catch((err) => {
+            throw pgError(err, this.pg, this.config.timeoutMs);
+          });
+        }
+        if (!this.notes.length) this.notes.push('already up to date');
+        return { store: 'postgres', direction: 'up', done: [], capabilities, notes: this.takeNotes() };
       }
       // Loaded while the server works on the bookkeeping; a file that fails to load fails in runOne, in turn.
       void Promise.all(pending.map((f) => loadMigration(f).catch(() => undefined)));
