@@ -6,10 +6,7 @@ import { assertNotProduction, requireStore, type Config } from '../src/config';
 import { RecruitDbError, usageError, type StoreName } from '../src/errors';
 import { assetType, checkAsset, uniquePrefixes } from '../s3-layout';
 import { parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
-import { allAssets, countAssets } from './assets';
-import { fileFor } from './files';
-import { mongoCollections } from './mongo';
-import { genContext, pgTables, type GenContext } from './postgres';
+import type { GenContext } from './postgres';
 import { MONGO_COLLECTIONS, OVERRIDABLE, PG_TABLES, Topology, shapeFor } from './topology';
 
 /**
@@ -185,7 +182,7 @@ function normaliseOverrides(o: SeedOptions['overrides']): Record<string, number>
 }
 
 /** Rough totals for the progress display; derived tables are estimated from their drivers. */
-function estimatePg(ctx: GenContext): number {
+function estimatePg(ctx: GenContext, pgTables: typeof import('./postgres').pgTables): number {
   const s = ctx.t.shape;
   let n = 0;
   for (const spec of pgTables()) n += spec.count(ctx) ?? 0;
@@ -217,6 +214,8 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     if (opts.truncate) for (const store of stores) await truncate(c, store);
 
     const timings: SeedResult['timings'] = {};
+    // The generators are loaded once the input is known good, and only those of the selected stores.
+    const { genContext, pgTables } = await import('./postgres');
     let embedding: 'pgvector' | 'array' = 'array';
     if (stores.includes('postgres')) {
       const { embeddingStorageOf } = await import('../src/stores/postgres/seed');
@@ -227,7 +226,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     if (stores.includes('postgres')) {
       const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
       const t0 = Date.now();
-      const total = estimatePg(ctx);
+      const total = estimatePg(ctx, pgTables);
       let done = 0;
       try {
         const counts = await copyTables(
@@ -243,6 +242,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
 
     if (stores.includes('mongo')) {
       const { insertAll } = await import('../src/stores/mongo/seed');
+      const { mongoCollections } = await import('./mongo');
       const { mongoError } = await import('../src/stores/mongo/connect');
       const db = await c.mongoDb();
       const specs = mongoCollections();
@@ -261,6 +261,8 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
 
     if (stores.includes('s3')) {
       const { uploadAll } = await import('../src/stores/s3/seed');
+      const { allAssets, countAssets } = await import('./assets');
+      const { fileFor } = await import('./files');
       const client = await c.s3Client();
       const total = countAssets(topo);
       const t0 = Date.now();

@@ -1,5 +1,11 @@
-import chalk from 'chalk';
+import type chalk from 'chalk';
 import { redact } from '../secrets';
+
+/**
+ * What chalk does with colour off (every style, however chained, returns the text unchanged), without
+ * loading chalk: colour is only ever on for a person at a terminal, never for scripts and CI.
+ */
+const PLAIN: chalk.Chalk = new Proxy(((...text: unknown[]) => text.join(' ')) as chalk.Chalk, { get: (_target, key) => (key === 'level' ? 0 : PLAIN) });
 
 /**
  * Where everything a command prints goes through: secrets are redacted here, colour and spinners
@@ -9,7 +15,7 @@ export class Output {
   readonly json: boolean;
   readonly color: boolean;
   readonly interactive: boolean;
-  readonly c: chalk.Chalk;
+  private painter?: chalk.Chalk;
 
   constructor(opts: { json?: boolean; color?: boolean }) {
     this.json = Boolean(opts.json);
@@ -17,7 +23,10 @@ export class Output {
     const quiet = 'NO_COLOR' in process.env || isCi();
     this.interactive = tty && !quiet && !this.json;
     this.color = this.interactive && opts.color !== false;
-    this.c = new chalk.Instance({ level: this.color ? 1 : 0 });
+  }
+
+  get c(): chalk.Chalk {
+    return (this.painter ??= this.color ? new (require('chalk') as typeof chalk).Instance({ level: 1 }) : PLAIN);
   }
 
   line(text = ''): void {

@@ -2,10 +2,14 @@ import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type * as CopyStreams from 'pg-copy-streams';
 import type { Config } from '../../config';
 import { RecruitDbError } from '../../errors';
 import { connectPg, pgError } from './connect';
+
+// Loaded when a load or a read-back starts (as the driver is, in connect): the generators import
+// this module for `Json`, and a seed of the other stores alone never needs them.
+const copyStreams = () => require('pg-copy-streams') as typeof CopyStreams;
 
 /**
  * Bulk writes for the seeder: every table through COPY FROM STDIN (text format) in one
@@ -73,7 +77,7 @@ function drained(stream: NodeJS.EventEmitter): Promise<void> {
 
 /** Streams one table's rows through COPY FROM STDIN, building text in CHUNK-sized writes and honouring backpressure. */
 async function copyOne(client: Client, t: CopyTable, onRows: (n: number) => void): Promise<number> {
-  const stream = client.query(copyFrom(`COPY ${q(t.table)} (${t.columns.map(q).join(', ')}) FROM STDIN`));
+  const stream = client.query(copyStreams().from(`COPY ${q(t.table)} (${t.columns.map(q).join(', ')}) FROM STDIN`));
   let failed: Error | undefined;
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
@@ -247,7 +251,7 @@ export async function hashTables(client: Client, tables: readonly string[]): Pro
         cb();
       },
     });
-    await pipeline(client.query(copyTo(`COPY (SELECT * FROM ${q(t)} ORDER BY id) TO STDOUT`)), sink);
+    await pipeline(client.query(copyStreams().to(`COPY (SELECT * FROM ${q(t)} ORDER BY id) TO STDOUT`)), sink);
     rows[t] = lines;
     total.update(`${t}\u0000${h.digest('hex')}\n`);
   }
