@@ -4,6 +4,8 @@ import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { assertNotProduction, requireStore, type Config } from '../src/config';
 import { RecruitDbError, usageError, type StoreName } from '../src/errors';
+import { combineHashes } from '../src/stores/multiset';
+import type { CopyTable } from '../src/stores/postgres/seed';
 import { assetType, checkAsset, uniquePrefixes } from '../s3-layout';
 import { parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
 import type { GenContext } from './postgres';
@@ -36,12 +38,33 @@ export interface SeedOptions {
   /** `{ users: 500 }` or the CLI's raw `['users=500,jobs=20']`. */
   overrides?: Record<string, number> | string[];
   onProgress?: (p: SeedProgress) => void;
+  /**
+   * After writing, read the stores back (all three at once) and compare them with what was written
+   * (`SeedResult.readBack`). Off by default: the content hash is computed while writing.
+   */
+  verifyHash?: boolean;
 }
 
 export interface StoreHash {
   hash: string;
   /** Rows per table, documents per collection, or objects per prefix. */
   counts: Record<string, number>;
+}
+
+/** One store's part of the read-back check. */
+export interface ReadBackStore {
+  store: StoreName;
+  ok: boolean;
+  /** One line per table, collection or prefix that differs from what was written. */
+  problems: string[];
+  ms: number;
+}
+
+/** The opt-in read-back: every selected store read at once and compared with what the seed wrote. */
+export interface ReadBack {
+  ok: boolean;
+  stores: ReadBackStore[];
+  ms: number;
 }
 
 export interface SeedResult {
@@ -52,11 +75,18 @@ export interface SeedResult {
   postgres?: StoreHash;
   mongo?: StoreHash;
   s3?: StoreHash;
-  /** sha256 over the per-store hashes, in store order. */
+  /**
+   * sha256 over the per-store hashes, in store order. Computed from what was generated, as it was
+   * written: per table the sha256 of the COPY text sent, per collection a multiset hash of the
+   * documents' BSON, per prefix a multiset hash of key and MD5 of each object. The same seed and
+   * profile give the same hash.
+   */
   hash: string;
   elapsedMs: number;
   /** Per store: units written and seconds spent writing them. */
   timings: Partial<Record<StoreName, { units: number; ms: number }>>;
+  /** With `verifyHash`: the stores read back and compared with what was written. */
+  readBack?: ReadBack;
 }
 
 export interface ContentHash {
@@ -223,18 +253,21 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     }
     const ctx = genContext(topo, embedding);
 
+    const written: Written = {};
     if (stores.includes('postgres')) {
       const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
       const t0 = Date.now();
       const total = estimatePg(ctx, pgTables);
       let done = 0;
       try {
-        const counts = await copyTables(
+        const r = await copyTables(
           await c.postgres(),
-          pgTables().map((spec) => ({ table: spec.table, columns: spec.columns, rows: spec.rows(ctx) })),
+          pgCopyTables(ctx, pgTables),
           (table, n) => progress({ store: 'postgres', name: table, done: (done += n), total: Math.max(total, done) }),
+          { expectedTotal: total },
         );
-        timings.postgres = { units: Object.values(counts).reduce((a, b) => a + b, 0), ms: Date.now() - t0 };
+        written.postgres = { hash: combineHashes(PG_TABLES.map((t) => [t, r.sha256[t] ?? ''] as const)), counts: r.rows, parts: r.sha256 };
+        timings.postgres = { units: Object.values(r.rows).reduce((a, b) => a + b, 0), ms: Date.now() - t0 };
       } catch (err) {
         throw seedPgError(err, config);
       }
@@ -249,8 +282,15 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const total = specs.reduce((a, s) => a + s.count(ctx), 0);
       const t0 = Date.now();
       let done = 0;
+      const counts: Record<string, number> = {};
+      const parts: Record<string, string> = {};
       try {
-        for (const spec of specs) await insertAll(db, spec.name, spec.docs(ctx), (n) => progress({ store: 'mongo', name: spec.name, done: (done += n), total }));
+        for (const spec of specs) {
+          const r = await insertAll(db, spec.name, spec.docs(ctx), (n) => progress({ store: 'mongo', name: spec.name, done: (done += n), total }));
+          counts[spec.name] = r.docs;
+          parts[spec.name] = r.hash;
+        }
+        written.mongo = { hash: combineHashes(MONGO_COLLECTIONS.map((n) => [n, parts[n] ?? ''] as const)), counts, parts };
       } catch (err) {
         if (err instanceof RecruitDbError) throw err;
         const e = mongoError(err, config.mongo!, config.timeoutMs);
@@ -282,39 +322,103 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
           };
         }
       })();
-      await uploadAll(client, config.s3!, config.timeoutMs, items, (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
+      const r = await uploadAll(client, config.s3!, config.timeoutMs, items, PREFIXES(), (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
+      written.s3 = { hash: r.hash, counts: r.objects, parts: r.prefixes };
       timings.s3 = { units: done, ms: Date.now() - t0 };
     }
 
-    const hashed = await hashStores(c, stores);
-    return { profile, seed, stores, truncated: Boolean(opts.truncate), ...hashed, elapsedMs: Date.now() - started, timings };
+    const result: SeedResult = { profile, seed, stores, truncated: Boolean(opts.truncate), hash: combinedHash(stores, written), elapsedMs: 0, timings };
+    for (const s of stores) result[s] = { hash: written[s]!.hash, counts: written[s]!.counts };
+    if (opts.verifyHash) result.readBack = await readBack(c, stores, written, () => pgCopyTables(ctx, pgTables));
+    result.elapsedMs = Date.now() - started;
+    return result;
   });
 }
 
-async function hashStores(c: Connections, stores: StoreName[]): Promise<ContentHash> {
-  const out: ContentHash = { hash: '' };
+/** What the seed wrote in one store: the store hash, counts, and the hash of each table, collection or prefix. */
+type Written = Partial<Record<StoreName, StoreHash & { parts: Record<string, string> }>>;
+
+function pgCopyTables(ctx: GenContext, pgTables: typeof import('./postgres').pgTables) {
+  return pgTables().map((spec) => ({ table: spec.table, columns: spec.columns, rows: spec.rows(ctx), expectedRows: spec.count(ctx) }));
+}
+
+function combinedHash(stores: StoreName[], hashes: Partial<Record<StoreName, { hash: string }>>): string {
   const total = createHash('sha256');
-  for (const store of stores) {
-    if (store === 'postgres') {
-      const { hashTables } = await import('../src/stores/postgres/seed');
-      const r = await hashTables(await c.postgres(), PG_TABLES);
-      out.postgres = { hash: r.hash, counts: r.rows };
-    } else if (store === 'mongo') {
-      const { hashCollections } = await import('../src/stores/mongo/seed');
-      const r = await hashCollections(await c.mongoDb(), MONGO_COLLECTIONS);
-      out.mongo = { hash: r.hash, counts: r.docs };
-    } else {
-      const { hashObjects } = await import('../src/stores/s3/seed');
-      const r = await hashObjects(await c.s3Client(), c.config.s3!, c.config.timeoutMs, PREFIXES());
-      out.s3 = { hash: r.hash, counts: r.objects };
-    }
-    total.update(`${store}:${out[store]!.hash}\n`);
+  for (const store of stores) total.update(`${store}:${hashes[store]!.hash}\n`);
+  return total.digest('hex');
+}
+
+/** Counts and part hashes, written against stored: one line per part that differs. */
+function differences(noun: string, written: StoreHash & { parts: Record<string, string> }, stored: { counts: Record<string, number>; parts: Record<string, string> }): string[] {
+  const out: string[] = [];
+  for (const [part, n] of Object.entries(written.counts)) {
+    const live = stored.counts[part] ?? 0;
+    if (live !== n) out.push(`${part}: ${live} ${noun} stored, ${n} written`);
+    else if (stored.parts[part] !== written.parts[part]) out.push(`${part}: the stored ${noun} differ from the ${n} written`);
   }
-  out.hash = total.digest('hex');
   return out;
 }
 
-/** Fingerprint of what is live in the selected stores (not of what a generator would produce). */
+/**
+ * The opt-in read-back (seed --verify-hash): the three stores are read at the same time, each on
+ * its own connection, and compared with what this seed wrote. PostgreSQL prints values its own
+ * way, so its rows are compared through the server (see verifyTables); MongoDB's raw documents and
+ * S3's listing give the very hashes computed while writing.
+ */
+async function readBack(c: Connections, stores: StoreName[], written: Written, regenerate: () => CopyTable[]): Promise<ReadBack> {
+  const t0 = Date.now();
+  const check = async (store: StoreName): Promise<ReadBackStore> => {
+    const s0 = Date.now();
+    let problems: string[];
+    if (store === 'postgres') {
+      const { verifyTables } = await import('../src/stores/postgres/seed');
+      const checks = await verifyTables(await c.postgres(), regenerate(), written.postgres!.parts);
+      problems = checks.filter((x) => !x.ok).map((x) => `${x.table}: ${x.problem}`);
+    } else if (store === 'mongo') {
+      const { hashCollections } = await import('../src/stores/mongo/seed');
+      const r = await hashCollections(await c.mongoDb(), Object.keys(written.mongo!.counts));
+      problems = differences('documents', written.mongo!, { counts: r.docs, parts: r.collections });
+    } else {
+      const { hashObjects } = await import('../src/stores/s3/seed');
+      const r = await hashObjects(await c.s3Client(), c.config.s3!, c.config.timeoutMs, PREFIXES());
+      problems = differences('objects', written.s3!, { counts: r.objects, parts: r.prefixes });
+    }
+    return { store, ok: problems.length === 0, problems, ms: Date.now() - s0 };
+  };
+  const results = await Promise.all(stores.map(check));
+  return { ok: results.every((r) => r.ok), stores: results, ms: Date.now() - t0 };
+}
+
+/** Reads every selected store at once: what is live, fingerprinted without sorting. */
+async function hashStores(c: Connections, stores: StoreName[]): Promise<ContentHash> {
+  const out: ContentHash = { hash: '' };
+  await Promise.all(
+    stores.map(async (store) => {
+      if (store === 'postgres') {
+        const { hashTables } = await import('../src/stores/postgres/seed');
+        const r = await hashTables(await c.postgres(), PG_TABLES);
+        out.postgres = { hash: r.hash, counts: r.rows };
+      } else if (store === 'mongo') {
+        const { hashCollections } = await import('../src/stores/mongo/seed');
+        const r = await hashCollections(await c.mongoDb(), MONGO_COLLECTIONS);
+        out.mongo = { hash: r.hash, counts: r.docs };
+      } else {
+        const { hashObjects } = await import('../src/stores/s3/seed');
+        const r = await hashObjects(await c.s3Client(), c.config.s3!, c.config.timeoutMs, PREFIXES());
+        out.s3 = { hash: r.hash, counts: r.objects };
+      }
+    }),
+  );
+  out.hash = combinedHash(stores, out);
+  return out;
+}
+
+/**
+ * Fingerprint of what is live in the selected stores (not of what a generator would produce). For
+ * MongoDB and S3 it is the very hash a seed reports for what it wrote; PostgreSQL's is computed
+ * from the server's text of each row, so it identifies the live rows but differs from the hash of
+ * the COPY text a seed reports (`seed --verify-hash` compares those two through the server).
+ */
 export async function contentHash(config: Config, only?: StoreName[]): Promise<ContentHash> {
   const stores = only?.length ? ALL_STORES.filter((s) => only.includes(s)) : ALL_STORES;
   return withConnections(config, (c) => hashStores(c, stores));

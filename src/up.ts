@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { assertNotProduction } from './config';
 import { usageError, type StoreName } from './errors';
 import { openMigrator, type MigrateResult } from './stores/migrator';
+import type { ReadBack } from '../seeds/index';
 
 /**
  * `up`: the whole job in one call — migrate every store (S3's migration is its bootstrap), seed
@@ -15,6 +16,8 @@ export interface UpOptions {
   seedValue?: string | number;
   strict?: boolean;
   allowProduction?: boolean;
+  /** Read back what this run seeded and compare it with what was written (see SeedOptions.verifyHash). */
+  verifyHash?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -30,6 +33,8 @@ export interface UpStoreSummary {
 export interface UpResult {
   stores: UpStoreSummary[];
   verify: { exitCode: 0 | 1; clean: boolean; reports: unknown[] };
+  /** With verifyHash, when this run seeded: the read-back of what it wrote. */
+  readBack?: ReadBack;
 }
 
 export async function migrateAll(config: Config, only: StoreName[], onStep?: (s: string) => void): Promise<MigrateResult[]> {
@@ -59,6 +64,7 @@ export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> 
   const migrated = await migrateAll(config, opts.only, opts.onStep);
   const summaries: UpStoreSummary[] = migrated.map((m) => ({ store: m.store, applied: m.done, notes: m.notes }));
 
+  let readBack: ReadBack | undefined;
   if (opts.seed) {
     const seeds = await import('../seeds/index');
     const empty: StoreName[] = [];
@@ -74,7 +80,9 @@ export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> 
         only: empty,
         truncate: false,
         allowProduction: opts.allowProduction,
+        verifyHash: opts.verifyHash,
       });
+      readBack = result.readBack;
       const kept = summaries.filter((s) => !empty.includes(s.store)).map((s) => s.store);
       for (const s of summaries) {
         if (!empty.includes(s.store)) continue;
@@ -88,7 +96,7 @@ export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> 
   opts.onStep?.('verifying');
   const { runVerify } = await import('./verify/run');
   const verified = await runVerify(config, { only: opts.only, strict: Boolean(opts.strict) });
-  return { stores: summaries, verify: { exitCode: verified.verdict.exitCode, clean: verified.verdict.clean, reports: verified.reports } };
+  return { stores: summaries, verify: { exitCode: verified.verdict.exitCode, clean: verified.verdict.clean, reports: verified.reports }, readBack };
 }
 
 /** `reset`: revert every migration (dropping what they created), remove seeded objects, then `up`. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './context';
-import { renderUp, upFlags, upOptions } from './up';
+import { renderUp, upExitCode, upFlags, upOptions } from './up';
 
 export function register(program: Command): void {
   upFlags(
@@ -14,7 +14,7 @@ export function register(program: Command): void {
       const typed = ctx as Parameters<typeof renderUp>[0];
       const result = await ctx.out.spin('reset', () => runReset(ctx.config(), upOptions(typed)));
       renderUp(typed, result);
-      return result.verify.exitCode;
+      return upExitCode(result);
     }),
   );
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ReadBack } from '../../seeds/index';
 import { EXIT, type StoreName } from '../errors';
 import { action } from './context';
 import { onlyOption, selectedStores } from './options';
@@ -11,6 +12,13 @@ interface SeedFlags {
   set?: string[];
   truncate?: boolean;
   allowProduction?: boolean;
+  verifyHash?: boolean;
+}
+
+/** The read-back's verdict in a line, then one line per difference. */
+export function readBackText(r: ReadBack, c: { green(s: string): string; red(s: string): string }): string {
+  const head = `read back all stores in ${(r.ms / 1000).toFixed(1)}s: ${r.ok ? c.green('they hold what was written') : c.red('they differ from what was written')}`;
+  return [head, ...r.stores.flatMap((s) => s.problems.map((p) => `  ${s.store}: ${p}`))].join('\n');
 }
 
 export function register(program: Command): void {
@@ -23,6 +31,7 @@ export function register(program: Command): void {
     .option('--set <table=count>', 'override a row count, e.g. --set users=500,jobs=20 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--truncate', 'empty the target first (TRUNCATE tables, delete documents and seeded objects)')
     .option('--allow-production', 'allow seeding a production target')
+    .option('--verify-hash', 'afterwards, read the stores back (all at once) and compare them with what was written; exit 1 if they differ')
     .addHelpText('after', '\nEvery seeded user logs in with the development password "recruit-dev-password".\n\nExample:\n  $ recruit-db seed --profile small --seed 42 --only postgres,mongo')
     .action(
       action<SeedFlags>(async (ctx) => {
@@ -46,6 +55,7 @@ export function register(program: Command): void {
             overrides: o.set,
             truncate: o.truncate,
             allowProduction: o.allowProduction,
+            verifyHash: o.verifyHash,
             onProgress: spinner
               ? (p) => {
                   if (p.store !== current) (current = p.store), (storeStart = Date.now());
@@ -68,8 +78,9 @@ export function register(program: Command): void {
             }
             ctx.out.line(table(rows));
             ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} in ${((Date.now() - started) / 1000).toFixed(1)}s; content hash ${result.hash.slice(0, 16)}`);
+            if (result.readBack) ctx.out.line(readBackText(result.readBack, ctx.out.c));
           }
-          return EXIT.OK;
+          return result.readBack && !result.readBack.ok ? EXIT.DRIFT : EXIT.OK;
         } finally {
           spinner?.stop();
         }

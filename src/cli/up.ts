@@ -4,6 +4,7 @@ import type { UpResult } from '../up';
 import { action, type CommandContext } from './context';
 import { onlyOption, selectedStores } from './options';
 import { table } from './output';
+import { readBackText } from './seed';
 
 interface UpFlags {
   only?: StoreName[];
@@ -12,6 +13,7 @@ interface UpFlags {
   seedValue?: string;
   strict?: boolean;
   allowProduction?: boolean;
+  verifyHash?: boolean;
 }
 
 /** Flags `up` and `reset` share; reset is `up` after dropping what recruit-db owns. */
@@ -22,12 +24,13 @@ export function upFlags(cmd: Command): Command {
     .option('--profile <name>', 'seed profile: small, medium, large', 'small')
     .option('--seed-value <n>', 'seed for the generators (same seed, same data)', '1')
     .option('--strict', 'verify: warnings (unsupported features) count as failures')
-    .option('--allow-production', 'allow a production target (RECRUIT_DB_ENV=production)');
+    .option('--allow-production', 'allow a production target (RECRUIT_DB_ENV=production)')
+    .option('--verify-hash', 'read back what this run seeds and compare it with what was written (exit 1 if they differ)');
 }
 
 export function renderUp(ctx: CommandContext<UpFlags>, result: UpResult): void {
   if (ctx.out.json) {
-    ctx.out.data({ version: 1, exitCode: result.verify.exitCode, stores: result.stores, verify: { clean: result.verify.clean, exitCode: result.verify.exitCode } });
+    ctx.out.data({ version: 1, exitCode: upExitCode(result), stores: result.stores, verify: { clean: result.verify.clean, exitCode: result.verify.exitCode }, readBack: result.readBack });
     return;
   }
   const c = ctx.out.c;
@@ -38,6 +41,12 @@ export function renderUp(ctx: CommandContext<UpFlags>, result: UpResult): void {
   ctx.out.line(table(rows));
   const verdict = result.verify.exitCode === 0 ? c.green(result.verify.clean ? 'clean' : 'clean, with warnings (run `recruit-db verify` for them)') : c.red('drift found (run `recruit-db verify` for details)');
   ctx.out.line(`verify: ${verdict}`);
+  if (result.readBack) ctx.out.line(readBackText(result.readBack, c));
+}
+
+/** verify's verdict, or 1 when the read-back of what was seeded found a difference. */
+export function upExitCode(result: UpResult): 0 | 1 {
+  return result.readBack && !result.readBack.ok ? 1 : result.verify.exitCode;
 }
 
 function options(ctx: CommandContext<UpFlags>) {
@@ -48,6 +57,7 @@ function options(ctx: CommandContext<UpFlags>) {
     seedValue: ctx.opts.seedValue,
     strict: ctx.opts.strict,
     allowProduction: ctx.opts.allowProduction,
+    verifyHash: ctx.opts.verifyHash,
   };
 }
 
@@ -62,7 +72,7 @@ export function register(program: Command): void {
       const { runUp } = await import('../up');
       const result = await ctx.out.spin('up', () => runUp(ctx.config(), options(ctx)));
       renderUp(ctx, result);
-      return result.verify.exitCode;
+      return upExitCode(result);
     }),
   );
 }

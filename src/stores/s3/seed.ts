@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../../config';
+import { combineHashes, MultisetHash } from '../multiset';
 import { s3Error } from './connect';
 
 /**
  * Bulk writes for the seeder: concurrent PutObject with a bounded pool, plus the emptiness check,
- * deletion of seeded objects (never the prefix markers the bootstrap writes) and the content hash
- * (key + ETag of every object under the layout's prefixes).
+ * deletion of seeded objects (never the prefix markers the bootstrap writes) and the content hash:
+ * per prefix, a multiset hash of `key NUL md5` of every object, computed from the bodies as they are
+ * uploaded and, for a read-back, from the listing (an object's ETag is the MD5 of its body when it
+ * was put in one request without KMS encryption, which is how the seeder uploads).
  */
 
 export const UPLOAD_CONCURRENCY = 16;
@@ -18,16 +21,53 @@ export interface UploadItem {
   body: () => Buffer;
 }
 
-/** Uploads with at most `concurrency` requests in flight; items are pulled lazily from the iterable. */
+export interface ObjectHashes {
+  /** combineHashes over the prefixes, in the order given. */
+  hash: string;
+  /** Objects per prefix. */
+  objects: Record<string, number>;
+  prefixes: Record<string, string>;
+}
+
+/** Per-prefix multiset hashes of `key NUL md5` items (one place for the write side and the read-back). */
+class PrefixHashes {
+  private readonly byPrefix = new Map<string, MultisetHash>();
+
+  constructor(private readonly prefixes: readonly string[]) {
+    for (const p of prefixes) this.byPrefix.set(p, new MultisetHash());
+  }
+
+  add(key: string, md5: string, prefix = this.prefixes.find((p) => key.startsWith(p))): void {
+    if (prefix === undefined) throw new Error(`object ${key} is under none of the layout's prefixes`);
+    this.byPrefix.get(prefix)!.add(`${key}\u0000${md5}`);
+  }
+
+  result(): ObjectHashes {
+    const objects: Record<string, number> = {};
+    const prefixes: Record<string, string> = {};
+    for (const [p, h] of this.byPrefix) {
+      objects[p] = h.count;
+      prefixes[p] = h.digest();
+    }
+    return { hash: combineHashes(this.prefixes.map((p) => [p, prefixes[p]] as const)), objects, prefixes };
+  }
+}
+
+/**
+ * Uploads with at most `concurrency` requests in flight; items are pulled lazily from the iterable.
+ * Returns the content hash of what was uploaded (see ObjectHashes), per prefix of `prefixes`.
+ */
 export async function uploadAll(
   client: S3Client,
   s3: S3Config,
   timeoutMs: number,
   items: Iterable<UploadItem>,
+  prefixes: readonly string[],
   onObject: (item: UploadItem, bytes: number) => void = () => undefined,
   concurrency = UPLOAD_CONCURRENCY,
-): Promise<number> {
+): Promise<ObjectHashes & { uploaded: number }> {
   const it = items[Symbol.iterator]();
+  const hashes = new PrefixHashes(prefixes);
   let done = 0;
   let failed: unknown;
   const worker = async () => {
@@ -37,6 +77,7 @@ export async function uploadAll(
       if (next.done) return;
       const item = next.value;
       const body = item.body();
+      const md5 = createHash('md5').update(body).digest('hex');
       try {
         await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: item.key, Body: body, ContentType: item.contentType, CacheControl: item.cacheControl }));
       } catch (err) {
@@ -44,12 +85,13 @@ export async function uploadAll(
         return;
       }
       done++;
+      hashes.add(item.key, md5);
       onObject(item, body.length);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   if (failed) throw failed;
-  return done;
+  return { ...hashes.result(), uploaded: done };
 }
 
 /** Every object key under `prefixes` except the prefix markers themselves. */
@@ -104,20 +146,17 @@ export async function deleteSeeded(client: S3Client, s3: S3Config, timeoutMs: nu
   return deleted;
 }
 
-/** sha256 over "key etag" lines of all seeded objects in listing order (S3 lists keys sorted); objects per prefix. */
-export async function hashObjects(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[]): Promise<{ hash: string; objects: Record<string, number> }> {
-  const h = createHash('sha256');
-  const objects: Record<string, number> = {};
+/** Read-back: the content hash of the objects listed under each prefix (listed concurrently). */
+export async function hashObjects(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[]): Promise<ObjectHashes> {
+  const hashes = new PrefixHashes(prefixes);
   try {
-    for (const p of prefixes) {
-      objects[p] = 0;
-      for await (const o of listSeeded(client, s3.bucket, [p])) {
-        h.update(`${o.key} ${o.etag}\n`);
-        objects[p]++;
-      }
-    }
+    await Promise.all(
+      prefixes.map(async (p) => {
+        for await (const o of listSeeded(client, s3.bucket, [p])) hashes.add(o.key, o.etag, p);
+      }),
+    );
   } catch (err) {
     throw s3Error(err, s3, timeoutMs, 'listing the bucket');
   }
-  return { hash: h.digest('hex'), objects };
+  return hashes.result();
 }
