@@ -83,8 +83,8 @@ export interface SeedResult {
    */
   hash: string;
   elapsedMs: number;
-  /** Per store: units written and seconds spent writing them. */
-  timings: Partial<Record<StoreName, { units: number; ms: number }>>;
+  /** Per store: units written, time spent writing them, and the part of it spent on the content hash. */
+  timings: Partial<Record<StoreName, { units: number; ms: number; hashMs: number }>>;
   /** With `verifyHash`: the stores read back and compared with what was written. */
   readBack?: ReadBack;
 }
@@ -267,7 +267,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
           { expectedTotal: total },
         );
         written.postgres = { hash: combineHashes(PG_TABLES.map((t) => [t, r.sha256[t] ?? ''] as const)), counts: r.rows, parts: r.sha256 };
-        timings.postgres = { units: Object.values(r.rows).reduce((a, b) => a + b, 0), ms: Date.now() - t0 };
+        timings.postgres = { units: Object.values(r.rows).reduce((a, b) => a + b, 0), ms: Date.now() - t0, hashMs: Math.round(r.hashMs) };
       } catch (err) {
         throw seedPgError(err, config);
       }
@@ -282,6 +282,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const total = specs.reduce((a, s) => a + s.count(ctx), 0);
       const t0 = Date.now();
       let done = 0;
+      let hashMs = 0;
       const counts: Record<string, number> = {};
       const parts: Record<string, string> = {};
       try {
@@ -289,6 +290,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
           const r = await insertAll(db, spec.name, spec.docs(ctx), (n) => progress({ store: 'mongo', name: spec.name, done: (done += n), total }));
           counts[spec.name] = r.docs;
           parts[spec.name] = r.hash;
+          hashMs += r.hashMs;
         }
         written.mongo = { hash: combineHashes(MONGO_COLLECTIONS.map((n) => [n, parts[n] ?? ''] as const)), counts, parts };
       } catch (err) {
@@ -296,7 +298,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         const e = mongoError(err, config.mongo!, config.timeoutMs);
         throw new RecruitDbError({ code: e.code, store: 'mongo', message: `inserting seed documents failed: ${e.message}`, hint: 'the documents written so far stay; rerun with --truncate', cause: err });
       }
-      timings.mongo = { units: done, ms: Date.now() - t0 };
+      timings.mongo = { units: done, ms: Date.now() - t0, hashMs: Math.round(hashMs) };
     }
 
     if (stores.includes('s3')) {
@@ -324,7 +326,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       })();
       const r = await uploadAll(client, config.s3!, config.timeoutMs, items, PREFIXES(), (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
       written.s3 = { hash: r.hash, counts: r.objects, parts: r.prefixes };
-      timings.s3 = { units: done, ms: Date.now() - t0 };
+      timings.s3 = { units: done, ms: Date.now() - t0, hashMs: Math.round(r.hashMs) };
     }
 
     const result: SeedResult = { profile, seed, stores, truncated: Boolean(opts.truncate), hash: combinedHash(stores, written), elapsedMs: 0, timings };

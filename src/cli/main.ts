@@ -2,21 +2,42 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors';
 import { packageVersion } from '../paths';
 import { redact } from '../secrets';
-import * as doctor from './doctor';
-import * as make from './make';
-import * as migrate from './migrate';
-import * as reset from './reset';
-import * as rollback from './rollback';
-import * as s3 from './s3';
-import * as seed from './seed';
-import * as status from './status';
-import * as up from './up';
-import * as verify from './verify';
 
-// Each command file registers itself; this file only knows the list and the global options.
-const COMMANDS = [up, migrate, rollback, status, make, seed, s3, verify, reset, doctor];
+interface CommandFile {
+  register(program: Command): void;
+}
 
-export function buildProgram(): Command {
+// Each command file registers itself; this file only knows the list (in help order) and the global
+// options. A run loads and registers only the command it names; --help and the rest get them all.
+const COMMANDS: ReadonlyArray<readonly [string, () => CommandFile]> = [
+  ['up', () => require('./up')],
+  ['migrate', () => require('./migrate')],
+  ['rollback', () => require('./rollback')],
+  ['status', () => require('./status')],
+  ['make', () => require('./make')],
+  ['seed', () => require('./seed')],
+  ['s3', () => require('./s3')],
+  ['verify', () => require('./verify')],
+  ['reset', () => require('./reset')],
+  ['doctor', () => require('./doctor')],
+];
+
+/** The first argument that is not an option (nor an option's value), when it names one of our commands. */
+export function requestedCommand(program: Command, args: readonly string[]): string | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f))));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return undefined;
+    if (a.startsWith('-')) {
+      if (takesValue.has(a)) i++;
+      continue;
+    }
+    return COMMANDS.some(([name]) => name === a) ? a : undefined;
+  }
+  return undefined;
+}
+
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command('recruit-db')
     .description('Migrate, seed and verify the PostgreSQL, MongoDB and S3 stores of the recruiting platform against its documented schema summary.')
     .version(packageVersion())
@@ -42,7 +63,8 @@ Settings come from flags, then the environment, then ./.env (see README).
 Example:
   $ recruit-db up            # migrate, bootstrap, seed and verify all three stores`,
     );
-  for (const command of COMMANDS) command.register(program);
+  const only = requestedCommand(program, argv.slice(2));
+  for (const [name, load] of COMMANDS) if (!only || name === only) load().register(program);
   program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(redact(s)) });
   for (const sub of program.commands) sub.exitOverride();
@@ -50,7 +72,7 @@ Example:
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (err) {

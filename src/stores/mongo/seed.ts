@@ -50,6 +50,8 @@ export interface Inserted {
   docs: number;
   /** Multiset hash of the documents' BSON (see MultisetHash): equal to what a read-back of them gives. */
   hash: string;
+  /** Time spent hashing. */
+  hashMs: number;
 }
 
 /**
@@ -62,13 +64,16 @@ export async function insertAll(db: Db, name: string, docs: Iterable<Document>, 
   const hash = new MultisetHash();
   let inflight: Promise<void> | undefined;
   let total = 0;
+  let hashMs = 0;
   const send = (batch: Document[]) => {
     const writing = coll.insertMany(batch, { ordered: false }).then((r) => {
       total += r.insertedCount;
       onDocs(batch.length);
     });
     writing.catch(() => undefined); // awaited below, in order
+    const t0 = performance.now();
     for (const d of batch) hash.add(storedBytes(d));
+    hashMs += performance.now() - t0;
     return writing;
   };
   let batch: Document[] = [];
@@ -87,7 +92,7 @@ export async function insertAll(db: Db, name: string, docs: Iterable<Document>, 
     inflight = next;
   }
   await inflight;
-  return { docs: total, hash: hash.digest() };
+  return { docs: total, hash: hash.digest(), hashMs };
 }
 
 export interface StoredHashes {

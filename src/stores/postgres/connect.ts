@@ -66,15 +66,14 @@ export interface PgProbe {
 }
 
 export async function probePg(client: Client): Promise<PgProbe> {
-  const v = await client.query<{ server_version: string; num: string }>(
-    "SELECT current_setting('server_version') AS server_version, current_setting('server_version_num') AS num",
-  );
-  const ext = await client.query<{ name: string; default_version: string }>(
-    "SELECT name, default_version FROM pg_available_extensions WHERE name IN ('vector', 'btree_gist', 'pgcrypto', 'citext')",
+  // One round trip: every command that talks to PostgreSQL starts with this.
+  const r = await client.query<{ server_version: string; num: string; available: Record<string, string> | null }>(
+    `SELECT current_setting('server_version') AS server_version, current_setting('server_version_num') AS num,
+            (SELECT json_object_agg(name, default_version) FROM pg_available_extensions WHERE name IN ('vector', 'btree_gist', 'pgcrypto', 'citext')) AS available`,
   );
   return {
-    version: v.rows[0].server_version,
-    versionNum: Number(v.rows[0].num),
-    available: Object.fromEntries(ext.rows.map((r) => [r.name, r.default_version])),
+    version: r.rows[0].server_version,
+    versionNum: Number(r.rows[0].num),
+    available: r.rows[0].available ?? {},
   };
 }

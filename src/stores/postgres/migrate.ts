@@ -9,7 +9,6 @@ import { maskUrl } from '../../secrets';
 import { changedMigrationError, fileChecksum, type DownOptions, type MigrateResult, type MigrationEntry, type MigrationStatus, type StoreMigrator, type UpOptions } from '../migrator';
 import type { Capability } from '../shapes';
 import { connectPg, pgClientConfig, pgError, probePg } from './connect';
-import { pipelineDdl } from './ddl';
 
 /** For tests and advanced use: run the migrations of another folder (.js files, or .ts under a TS loader). */
 export const MIGRATIONS_DIR_ENV = 'RECRUIT_DB_MIGRATIONS_DIR';
@@ -643,6 +642,8 @@ class PostgresMigrator implements StoreMigrator {
   /** One migration, its knex_migrations row and its checksum row in one transaction: all or nothing. */
   private async runOne(knex: Knex, f: MigrationFile, direction: 'up' | 'down', batch: number): Promise<void> {
     const mod = await loadMigration(f);
+    // The DDL helpers are loaded with the first migration that runs, not by a run with nothing to do.
+    const { pipelineDdl } = await import('./ddl');
     let started = false;
     const body = async (db: Knex) => {
       started = true;

@@ -235,6 +235,8 @@ export interface CopyResult {
   sha256: Record<string, string>;
   /** The tables whose keys and indexes were deferred. */
   deferred: string[];
+  /** Time spent hashing, of the whole load. */
+  hashMs: number;
 }
 
 /** The tables whose foreign keys and plain indexes a load defers (see CopyOptions.deferChecks). */
@@ -265,7 +267,7 @@ export async function copyTables(
   opts: CopyOptions = {},
 ): Promise<CopyResult> {
   const list = [...tables];
-  const result: CopyResult = { rows: {}, sha256: {}, deferred: tablesToDefer(list, opts) };
+  const result: CopyResult = { rows: {}, sha256: {}, deferred: tablesToDefer(list, opts), hashMs: 0 };
   const gen = new Generator(list);
   // Generation starts at once: the first rows are ready when the first COPY starts.
   const generating = gen.run();
@@ -279,9 +281,10 @@ export async function copyTables(
     for (let t = 0; t < list.length; t++) {
       const table = list[t].table;
       result.rows[table] = 0;
-      const hash = createHash('sha256');
+      const hash = new TimedHash();
       await copyOne(client, list[t], gen, t, hash, (n) => ((result.rows[table] += n), onRows(table, n)));
-      result.sha256[table] = hash.digest('hex');
+      result.sha256[table] = hash.digest();
+      result.hashMs += hash.ms;
       pending.delete(table);
       // This table's indexes, and every waiting key whose referenced table is now loaded.
       const d = plan.get(table);
@@ -303,7 +306,23 @@ export async function copyTables(
 }
 
 /** Streams one table's pieces through COPY FROM STDIN, honouring backpressure. */
-async function copyOne(client: Client, t: CopyTable, gen: Generator, index: number, hash: ReturnType<typeof createHash>, onRows: (n: number) => void): Promise<void> {
+/** sha256 that keeps the time it took, so a seed can say what its content hash cost. */
+class TimedHash {
+  private readonly h = createHash('sha256');
+  ms = 0;
+
+  update(bytes: Buffer): void {
+    const t0 = performance.now();
+    this.h.update(bytes);
+    this.ms += performance.now() - t0;
+  }
+
+  digest(): string {
+    return this.h.digest('hex');
+  }
+}
+
+async function copyOne(client: Client, t: CopyTable, gen: Generator, index: number, hash: TimedHash, onRows: (n: number) => void): Promise<void> {
   const stream = client.query(copyStreams().from(`COPY ${q(t.table)} (${t.columns.map(q).join(', ')}) FROM STDIN`));
   let failed: Error | undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -449,7 +468,7 @@ export async function verifyTables(client: Client, tables: readonly CopyTable[],
       const t = tables[i];
       const cols = t.columns.map(q).join(', ');
       await client.query(`CREATE TEMP TABLE recruit_db_expected AS SELECT ${cols} FROM ${q(t.table)} WITH NO DATA`);
-      const hash = createHash('sha256');
+      const hash = new TimedHash();
       let written = 0;
       await copyOne(client, { ...t, table: 'recruit_db_expected' }, gen, i, hash, (n) => (written += n));
       const r = await client.query<{ side: string; fp: string; n: number }>(
@@ -458,7 +477,7 @@ export async function verifyTables(client: Client, tables: readonly CopyTable[],
       await client.query('DROP TABLE pg_temp.recruit_db_expected');
       const live = r.rows.find((x) => x.side === 'live')!;
       const expected = r.rows.find((x) => x.side === 'expected')!;
-      const regenerated = hash.digest('hex');
+      const regenerated = hash.digest();
       let problem: string | undefined;
       if (sent[t.table] !== undefined && regenerated !== sent[t.table]) problem = 'the generators gave other rows than the seed sent (same seed and profile?)';
       else if (live.n !== written) problem = `${live.n} rows stored, ${written} written`;

@@ -65,10 +65,11 @@ export async function uploadAll(
   prefixes: readonly string[],
   onObject: (item: UploadItem, bytes: number) => void = () => undefined,
   concurrency = UPLOAD_CONCURRENCY,
-): Promise<ObjectHashes & { uploaded: number }> {
+): Promise<ObjectHashes & { uploaded: number; hashMs: number }> {
   const it = items[Symbol.iterator]();
   const hashes = new PrefixHashes(prefixes);
   let done = 0;
+  let hashMs = 0;
   let failed: unknown;
   const worker = async () => {
     for (;;) {
@@ -77,7 +78,9 @@ export async function uploadAll(
       if (next.done) return;
       const item = next.value;
       const body = item.body();
+      const t0 = performance.now();
       const md5 = createHash('md5').update(body).digest('hex');
+      hashMs += performance.now() - t0;
       try {
         await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: item.key, Body: body, ContentType: item.contentType, CacheControl: item.cacheControl }));
       } catch (err) {
@@ -85,13 +88,15 @@ export async function uploadAll(
         return;
       }
       done++;
+      const t1 = performance.now();
       hashes.add(item.key, md5);
+      hashMs += performance.now() - t1;
       onObject(item, body.length);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   if (failed) throw failed;
-  return { ...hashes.result(), uploaded: done };
+  return { ...hashes.result(), uploaded: done, hashMs };
 }
 
 /** Every object key under `prefixes` except the prefix markers themselves. */
