@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * A content hash that does not depend on order: the sum, modulo 2^256, of the sha256 of every item
@@ -13,7 +13,8 @@ export class MultisetHash {
   count = 0;
 
   add(item: Uint8Array | string): void {
-    const d = createHash('sha256').update(item).digest();
+    // One-shot: no Hash object per item (items are small and many: one per document or object).
+    const d = hash('sha256', item, 'buffer') as unknown as Buffer;
     let carry = 0;
     for (let i = 0; i < 8; i++) {
       const v = this.sum[i] + d.readUInt32LE(i * 4) + carry;

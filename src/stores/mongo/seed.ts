@@ -39,11 +39,19 @@ export async function clearCollections(db: Db, names: readonly string[]): Promis
   for (const n of names) await db.collection(n).deleteMany({});
 }
 
-/** The bytes a document is stored as: its BSON, `_id` first (where MongoDB puts it). */
+/** Serialisation space for hashing, reused: a document is serialised and hashed before the next one. */
+let scratch: Buffer | undefined;
+
+/** The bytes a document is stored as: its BSON, `_id` first (where MongoDB puts it). Valid until the next call. */
 function storedBytes(d: Document): Uint8Array {
-  if (d._id === undefined) return BSON.serialize(d);
-  for (const k in d) return BSON.serialize(k === '_id' ? d : { _id: d._id, ...d });
-  return BSON.serialize(d);
+  let first: string | undefined;
+  for (const k in d) {
+    first = k;
+    break;
+  }
+  const doc = d._id === undefined || first === '_id' ? d : { _id: d._id, ...d };
+  scratch ??= Buffer.alloc(16 * 1024 * 1024 + 1024); // MongoDB's largest document, and a margin
+  return scratch.subarray(0, BSON.serializeWithBufferAndIndex(doc, scratch) + 1);
 }
 
 export interface Inserted {
