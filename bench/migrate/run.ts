@@ -1,22 +1,26 @@
 /**
- * Benchmark: `recruit-db migrate --only postgres` on an empty database versus replaying a
- * `pg_dump --schema-only` of its result with `psql -1 -f` (the fastest way to get the same schema).
- * Both are timed as whole processes, in the same run, several times; medians are compared.
- * Target: migrate takes at most 2x the replay. Writes the "migrate" section of BENCHMARKS.md.
+ * Benchmark: `recruit-db migrate --only postgres`, as whole processes, against its baselines in the
+ * same run:
+ *   (a) migrate on an empty database        vs (b) `psql -1 -f` of a `pg_dump --schema-only` of (a)'s
+ *       result (the fastest way to get the same schema). Target (a)/(b) <= 1.3.
+ *   (c) migrate again, nothing pending       vs (d) `node -e 0` (Node's own start-up). Target (c)-(d) <= 60 ms.
+ * With BENCH_BEFORE=<dir of another built checkout> (e.g. main), (a) and (c) of that build are
+ * timed in the same rounds too, so the table shows before and after under the same load.
+ * Every round uses fresh databases and runs the methods in a rotated order (the machine is shared:
+ * load hits every method alike). Writes the "migrate" section of BENCHMARKS.md.
  *
- *   npm run build && npm run bench:migrate   # BENCH_REPS=7 to change the repetitions (default 5)
+ *   npm run build && npm run bench:migrate   # BENCH_REPS=9 (default 7), BENCH_BEFORE=/path
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, requireStore } from '../../src/config';
 import { maskUrl } from '../../src/secrets';
+import { REPO, list, load1, machineLine, median, ms, rotated, timeOk, writeSection } from '../lib';
 
-const REPO = resolve(__dirname, '../..');
-const BIN = join(REPO, 'bin/recruit-db');
-const REPS = Number(process.env.BENCH_REPS ?? 5);
+const REPS = Number(process.env.BENCH_REPS ?? 7);
+const BEFORE = process.env.BENCH_BEFORE;
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -24,21 +28,15 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const started = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, cwd: tmpdir(), encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args[0]} failed (${r.status}): ${maskUrl(r.stderr || r.stdout)}`);
-  return ms;
-}
-
 /** Figures from before the current implementation, kept so the section shows what changed. */
-const HISTORY = `Before (2026-11-26, same machine, 7 repetitions: one round trip per statement, one catalog query
-per table for its foreign-key indexes, knex loaded even with nothing to do): (a) 1134 ms, (b) 471 ms,
-**2.40x**, (c) 278 ms; an earlier run recorded 1332 ms / 670 ms = 1.99x, and runs ranged 1.90x–2.85x.
+const HISTORY = `Earlier runs (same machine, 16 migrations unless said; before this round of start-up work):
+2026-11-27, 5 repetitions: (a) 567 ms, (b) 347 ms, **1.63x**, (c) 158 ms. 2026-11-26, 7 repetitions (one
+round trip per statement, one catalog query per table for its foreign-key indexes, knex loaded even
+with nothing to do): (a) 1134 ms, (b) 471 ms, **2.40x**, (c) 278 ms; an earlier run recorded 1332 ms /
+670 ms = 1.99x, and runs ranged 1.90x–2.85x.
 
-Earlier runs, 15 migrations (before 0016 added the audit_logs append-only trigger), same machine,
-2026-11-26, shared with other test suites, medians per run:
+15 migrations (before 0016 added the audit_logs append-only trigger), 2026-11-26, shared with other
+test suites, medians per run:
 
 | run | reps | (a) migrate | (b) psql replay | (c) no-op | ratio |
 | --- | ---: | ---: | ---: | ---: | ---: |
@@ -46,99 +44,96 @@ Earlier runs, 15 migrations (before 0016 added the audit_logs append-only trigge
 | 2 | 7 | 855 ms | 622 ms | 180 ms | 1.38x |
 | 3 | 7 | 786 ms | 527 ms | 157 ms | 1.49x |
 | 4 | 9 | 885 ms | 643 ms | 217 ms | 1.38x |
-| 5 | 9 | 939 ms | 544 ms | 172 ms | 1.73x |
-
-Median of those five ratios: 1.48x.`;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+| 5 | 9 | 939 ms | 544 ms | 172 ms | 1.73x |`;
 
 async function main(): Promise<void> {
   if (!existsSync(join(REPO, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first');
+  if (BEFORE && !existsSync(join(BEFORE, 'dist/src/cli/main.js'))) throw new Error(`BENCH_BEFORE=${BEFORE} has no build (run its npm run build)`);
   const pg = requireStore(loadConfig({}, process.env, REPO), 'postgres');
   const admin = new Client({ connectionString: pg.url });
   await admin.connect();
   const version = (await admin.query('SHOW server_version')).rows[0].server_version as string;
   const work = mkdtempSync(join(tmpdir(), 'rdb-bench-'));
   const dump = join(work, 'dump.sql');
-  const migrateMs: number[] = [];
-  const replayMs: number[] = [];
-  const noopMs: number[] = [];
+  const t: Record<string, number[]> = { a: [], b: [], c: [], d: [], aBefore: [], cBefore: [] };
   const tag = `${process.pid}_${Date.now().toString(36)}`;
+  const loadStart = load1();
+  const env = (db: string): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: withDatabase(pg.url, db), NO_COLOR: '1' });
+  const migrate = (root: string, db: string) => timeOk(process.execPath, [join(root, 'bin/recruit-db'), 'migrate', '--only', 'postgres'], { env: env(db), cwd: tmpdir() });
+  const created: string[] = [];
+  const fresh = async (name: string) => {
+    await admin.query(`CREATE DATABASE "${name}"`);
+    created.push(name);
+    return name;
+  };
   try {
+    // The dump comes from a run outside the timed rounds, so every round has the same baseline input.
+    const seedDb = await fresh(`rdb_bench_d_${tag}`);
+    await migrate(REPO, seedDb);
+    await timeOk('pg_dump', ['--schema-only', '--no-owner', '-f', dump, withDatabase(pg.url, seedDb)]);
     for (let i = 0; i < REPS; i++) {
-      const a = `rdb_bench_m_${tag}_${i}`;
-      const b = `rdb_bench_r_${tag}_${i}`;
-      await admin.query(`CREATE DATABASE "${a}"`);
-      await admin.query(`CREATE DATABASE "${b}"`);
-      try {
-        // Alternate the order so neither side always runs on a warmer server.
-        const migrate = () => run(process.execPath, [BIN, 'migrate', '--only', 'postgres'], { ...process.env, DATABASE_URL: withDatabase(pg.url, a), NO_COLOR: '1' });
-        // The second, no-op run measures the fixed cost: Node and knex start-up, connect, lock, bookkeeping.
-        const doMigrate = () => {
-          migrateMs.push(migrate());
-          noopMs.push(migrate());
-        };
-        const doReplay = () => replayMs.push(run('psql', ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-f', dump, withDatabase(pg.url, b)]));
-        if (i === 0) {
-          doMigrate();
-          run('pg_dump', ['--schema-only', '--no-owner', '-f', dump, withDatabase(pg.url, a)]);
-          doReplay();
-        } else if (i % 2) {
-          doReplay();
-          doMigrate();
-        } else {
-          doMigrate();
-          doReplay();
-        }
-      } finally {
-        await admin.query(`DROP DATABASE IF EXISTS "${a}" WITH (FORCE)`);
-        await admin.query(`DROP DATABASE IF EXISTS "${b}" WITH (FORCE)`);
+      const methods: Array<[string, () => Promise<void>]> = [
+        ['migrate', async () => {
+          const db = await fresh(`rdb_bench_m_${tag}_${i}`);
+          t.a.push((await migrate(REPO, db)).ms);
+          t.c.push((await migrate(REPO, db)).ms);
+        }],
+        ['replay', async () => {
+          const db = await fresh(`rdb_bench_r_${tag}_${i}`);
+          t.b.push((await timeOk('psql', ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-f', dump, withDatabase(pg.url, db)])).ms);
+        }],
+        ['node', async () => {
+          t.d.push((await timeOk(process.execPath, ['-e', '0'], { cwd: tmpdir() })).ms);
+        }],
+      ];
+      if (BEFORE) {
+        methods.push(['before', async () => {
+          const db = await fresh(`rdb_bench_b_${tag}_${i}`);
+          t.aBefore.push((await migrate(BEFORE, db)).ms);
+          t.cBefore.push((await migrate(BEFORE, db)).ms);
+        }]);
       }
-      process.stderr.write(`rep ${i + 1}/${REPS}: migrate ${migrateMs[i].toFixed(0)} ms, replay ${replayMs[i].toFixed(0)} ms\n`);
+      for (const [, run] of rotated(methods, i)) await run();
+      while (created.length > 1) await admin.query(`DROP DATABASE IF EXISTS "${created.pop()}" WITH (FORCE)`);
+      process.stderr.write(`rep ${i + 1}/${REPS}: migrate ${ms(t.a[i])} ms, replay ${ms(t.b[i])} ms, no-op ${ms(t.c[i])} ms, node ${ms(t.d[i])} ms${BEFORE ? `, before: ${ms(t.aBefore[i])} / ${ms(t.cBefore[i])} ms` : ''}\n`);
     }
   } finally {
+    for (const db of created) await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`).catch(() => undefined);
     await admin.end();
     rmSync(work, { recursive: true, force: true });
   }
 
-  const m = median(migrateMs);
-  const r = median(replayMs);
-  const ratio = m / r;
-  const ok = ratio <= 2;
-  const migrations = spawnSync('ls', [join(REPO, 'migrations')], { encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.ts')).length;
-  const section = `## migrate
+  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.length ? median(v) : NaN]));
+  const ratio = m.a / m.b;
+  const above = m.c - m.d;
+  const migrations = readdirSync(join(REPO, 'migrations')).filter((f) => f.endsWith('.ts')).length;
+  const row = (what: string, key: string) => `| ${what} | ${ms(m[key])} ms | ${list(t[key])} |`;
+  const rows = [
+    row(`(a) \`recruit-db migrate --only postgres\`, empty database (${migrations} migrations)`, 'a'),
+    row("(b) `psql -1 -f dump.sql` of a `pg_dump --schema-only` of (a)'s result", 'b'),
+    row('(c) `recruit-db migrate --only postgres` again, nothing pending', 'c'),
+    row('(d) `node -e 0`', 'd'),
+    ...(BEFORE ? [row('(a) before this change (main)', 'aBefore'), row('(c) before this change (main)', 'cBefore')] : []),
+  ];
+  const section = `
+Whole processes, in the same run, ${REPS} rounds, each on fresh databases, the methods of a round in
+rotated order; medians. The machine was shared with other engineers' builds and tests (load average
+${loadStart} at the start, ${load1()} at the end).
 
-Whole processes, timed in the same run, ${REPS} repetitions each, each on a fresh empty database (median):
-
-| what | median | all runs (ms) |
+| what | median | all runs |
 | --- | --- | --- |
-| (a) \`recruit-db migrate --only postgres\` (${migrations} migrations) | ${m.toFixed(0)} ms | ${migrateMs.map((x) => x.toFixed(0)).join(', ')} |
-| (b) \`psql -1 -f dump.sql\` of a \`pg_dump --schema-only\` of (a)'s result | ${r.toFixed(0)} ms | ${replayMs.map((x) => x.toFixed(0)).join(', ')} |
-| (c) for reference: \`recruit-db migrate\` again, nothing pending (the fixed cost) | ${median(noopMs).toFixed(0)} ms | ${noopMs.map((x) => x.toFixed(0)).join(', ')} |
+${rows.join('\n')}
 
-Ratio (a)/(b): **${ratio.toFixed(2)}x** — target at most 2x: ${ok ? 'met' : 'NOT met'}.
-(a) minus (c) is the time spent in the migrations themselves, each in its own transaction: every
-table's DDL (knex's compiled statements, the updated_at trigger, the extra indexes and the
-foreign-key indexes, worked out from those statements rather than asked of the catalog) goes in one
-round trip, pipelined so the server creates one table while Node compiles the next; the bookkeeping
-tables and lock row in one more. (b) is one transaction of the already-computed DDL. The server's
-share is the same for both: the plan of (a) replayed with psql takes as long as (b).
+- (a)/(b): **${ratio.toFixed(2)}x** — target at most 1.3x: ${ratio <= 1.3 ? 'met' : '**not met**'}${BEFORE ? ` (before: ${(m.aBefore / m.b).toFixed(2)}x)` : ''}.
+- (c)−(d): **${ms(above)} ms** above Node's own start-up — target at most 60 ms: ${above <= 60 ? 'met' : '**not met**'}${BEFORE ? ` (before: ${ms(m.cBefore - m.d)} ms)` : ''}.
 
 ${HISTORY}
 
-Machine: ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${osType()} ${release()}, Node ${process.version}, PostgreSQL ${version} on loopback.
-Date: ${new Date().toISOString()}. Reproduce: \`npm run bench:migrate\` (BENCH_REPS=N to change the repetitions).
+Machine: ${machineLine(`PostgreSQL ${version} on loopback`)}.
+Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}. Reproduce: \`npm run build && npm run bench:migrate\` (\`BENCH_REPS=N\`; \`BENCH_BEFORE=dir\` adds another built checkout).
 `;
-  const file = join(REPO, 'BENCHMARKS.md');
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const pattern = /^## migrate\n[\s\S]*?(?=^## |(?![\s\S]))/m;
-  const next = pattern.test(old) ? old.replace(pattern, section + '\n') : `${old.trimEnd()}\n\n${section}`;
-  writeFileSync(file, next.trimEnd() + '\n');
+  writeSection('migrate', section);
   process.stdout.write(section);
-  if (!ok) process.exitCode = 1;
 }
 
 main().catch((err) => {

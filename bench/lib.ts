@@ -1,0 +1,79 @@
+/**
+ * What the benchmarks share: timing whole processes, medians, the machine line, and writing one
+ * section of BENCHMARKS.md without touching the others.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
+import { join, resolve } from 'node:path';
+import { maskUrl } from '../src/secrets';
+
+export const REPO = resolve(__dirname, '..');
+
+export interface Timed {
+  ms: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Peak resident set size in MB, when run under /usr/bin/time. */
+  maxRssMB?: number;
+}
+
+/** Runs a process to its end and times it (spawn to exit, as a user waits for it). */
+export function timeProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Timed> {
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      resolvePromise({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr, maxRssMB: rss ? Math.round(Number(rss[1]) / 1024) : undefined });
+    });
+  });
+}
+
+/** Like timeProcess, but a non-zero exit is an error naming the command (secrets masked). */
+export async function timeOk(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Timed> {
+  const t = await timeProcess(cmd, args, opts);
+  if (t.code !== 0) throw new Error(`${[cmd, ...args].map((a) => maskUrl(a)).join(' ')} exited ${t.code}: ${maskUrl((t.stderr || t.stdout).trim().split('\n').slice(-1)[0] ?? '')}`);
+  return t;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** The order to run A/B/... methods in round `i`: rotated, so no method always runs first or last. */
+export function rotated<T>(items: readonly T[], i: number): T[] {
+  const k = i % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+export function machineLine(extra = ''): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'} x${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${osType()} ${release()}, Node ${process.versions.node}${extra ? `, ${extra}` : ''}`;
+}
+
+/** The 1-minute load average, for the "shared machine" line: other engineers' work runs beside the benchmark. */
+export const load1 = () => loadavg()[0].toFixed(2);
+
+/** Replaces the `## title` section of BENCHMARKS.md (up to the next `## `), or appends it. */
+export function writeSection(title: string, body: string): string {
+  const file = join(REPO, 'BENCHMARKS.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const section = `## ${title}\n\n${body.trim()}\n`;
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^## ${escaped}\\n[\\s\\S]*?(?=^## |(?![\\s\\S]))`, 'm');
+  const next = re.test(current) ? current.replace(re, section + '\n') : `${current.replace(/\s*$/, '')}\n\n${section}`;
+  writeFileSync(file, next.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'));
+  return file;
+}
+
+export const ms = (x: number) => x.toFixed(0);
+export const list = (xs: number[], digits = 0) => xs.map((x) => x.toFixed(digits)).join(', ');
