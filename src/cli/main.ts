@@ -2,6 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors';
 import { packageVersion } from '../paths';
 import { redact } from '../secrets';
+import { useVendorBundles } from '../vendor';
+
+useVendorBundles();
 
 interface CommandFile {
   register(program: Command): void;
