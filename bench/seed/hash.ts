@@ -18,8 +18,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoreName } from '../../src/errors';
-import { openMigrator } from '../../src/stores/migrator';
-import { freshStores } from '../../tests/helpers/stores';
+import { freshStores, migrateStores } from '../../tests/helpers/stores';
 import { REPO, list, load1, machineLine, median, rotated, timeOk, writeSection } from '../lib';
 
 const profile = process.argv[2] ?? 'medium';
@@ -36,10 +35,7 @@ interface Seeded {
 async function seed(root: string, extra: string[] = []): Promise<Seeded> {
   const { config, env, cleanup } = await freshStores('rdbbenchhash');
   try {
-    for (const store of STORES) {
-      const m = await openMigrator(store, config);
-      await m.up({}).finally(() => m.close());
-    }
+    await migrateStores(config);
     const t = await timeOk(process.execPath, [join(root, 'bin/recruit-db'), 'seed', '--profile', profile, '--seed', '1', '--json', ...extra], { env });
     return JSON.parse(t.stdout) as Seeded;
   } finally {

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Knex } from 'knex';
+import type { Client } from 'pg';
 
 const MIGRATIONS_DIR = resolve(__dirname, '../../migrations');
 
@@ -32,4 +33,15 @@ export async function sqlState(p: Promise<unknown>): Promise<string | undefined>
   } catch (err) {
     return (err as { code?: string }).code ?? String(err);
   }
+}
+
+/** Every constraint and index of the public schema, as definitions, sorted: what a load must leave as migrated. */
+export async function keysAndIndexes(client: Client): Promise<string[]> {
+  const r = await client.query<{ d: string }>(
+    `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+     UNION ALL
+     SELECT pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace
+     ORDER BY 1`,
+  );
+  return r.rows.map((x) => x.d);
 }

@@ -8,22 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTables, DEFER_MIN_ROWS, DEFER_MIN_TOTAL, type CopyTable } from '../../src/stores/postgres/seed';
 import { genContext, pgTables } from '../../seeds/postgres';
 import { Topology, shapeFor } from '../../seeds/topology';
-import { migratedPgDatabase } from '../helpers/stores';
+import { keysAndIndexes as definitions } from '../helpers/pg';
+import { migratedPgClient } from '../helpers/stores';
 
-let url: string;
-let drop: () => Promise<void>;
+const keysAndIndexes = () => definitions(client);
+
 let client: Client;
-
-/** Every constraint and index of the public schema, as definitions. */
-async function keysAndIndexes(): Promise<string[]> {
-  const r = await client.query<{ d: string }>(
-    `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE connamespace = 'public'::regnamespace
-     UNION ALL
-     SELECT pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace
-     ORDER BY 1`,
-  );
-  return r.rows.map((x) => x.d);
-}
+let drop: () => Promise<void>;
 
 const ctx = genContext(new Topology(11, shapeFor('small')), 'array');
 const specs = (expected?: (s: ReturnType<typeof pgTables>[number]) => number | undefined): CopyTable[] =>
@@ -31,15 +22,10 @@ const specs = (expected?: (s: ReturnType<typeof pgTables>[number]) => number | u
 const rowCount = async () => (await client.query<{ n: number }>(`SELECT ((SELECT count(*) FROM users) + (SELECT count(*) FROM categories))::int AS n`)).rows[0].n;
 
 beforeAll(async () => {
-  ({ url, drop } = await migratedPgDatabase('rdbload'));
-  client = new Client({ connectionString: url });
-  await client.connect();
+  ({ client, drop } = await migratedPgClient('rdbload'));
 });
 
-afterAll(async () => {
-  await client?.end();
-  await drop?.();
-});
+afterAll(async () => drop?.());
 
 describe('copyTables', () => {
   it('a small load keeps every key in place; a big one defers them and puts them back exactly', async () => {

@@ -6,10 +6,8 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { MongoClient } from 'mongodb';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
-import { openMigrator } from '../../src/stores/migrator';
 import { hashCollections, insertAll } from '../../src/stores/mongo/seed';
 import { copyTables, verifyTables, type CopyTable } from '../../src/stores/postgres/seed';
 import { createS3Client } from '../../src/stores/s3/connect';
@@ -18,7 +16,7 @@ import { uniquePrefixes } from '../../s3-layout';
 import { genContext, pgTables } from '../../seeds/postgres';
 import { Topology, shapeFor } from '../../seeds/topology';
 import { runCli } from '../helpers/cli';
-import { freshStores, migratedPgDatabase } from '../helpers/stores';
+import { freshStores, migrateStores, migratedPgClient } from '../helpers/stores';
 
 describe('seed --verify-hash', () => {
   let config: Config;
@@ -27,14 +25,7 @@ describe('seed --verify-hash', () => {
 
   beforeAll(async () => {
     ({ config, env, cleanup } = await freshStores('rdbhash'));
-    for (const store of ['postgres', 'mongo', 's3'] as const) {
-      const m = await openMigrator(store, config);
-      try {
-        await m.up({});
-      } finally {
-        await m.close();
-      }
-    }
+    await migrateStores(config);
   });
   afterAll(async () => cleanup?.());
 
@@ -69,9 +60,7 @@ describe('the read-back finds what differs', () => {
   const specs = (): CopyTable[] => pgTables().map((s) => ({ table: s.table, columns: s.columns, rows: s.rows(ctx), expectedRows: s.count(ctx) }));
 
   it('PostgreSQL: an edited row and a deleted row, each in its table', async () => {
-    const db = await migratedPgDatabase('rdbhashpg');
-    const client = new Client({ connectionString: db.url });
-    await client.connect();
+    const { client, drop } = await migratedPgClient('rdbhashpg');
     try {
       const written = await copyTables(client, specs());
       const clean = await verifyTables(client, specs(), written.sha256);
@@ -89,8 +78,7 @@ describe('the read-back finds what differs', () => {
       const mismatch = await verifyTables(client, pgTables().filter((s) => s.table === 'categories').map((s) => ({ table: s.table, columns: s.columns, rows: s.rows(other) })), written.sha256);
       expect(mismatch[0].problem).toMatch(/the generators gave other rows/);
     } finally {
-      await client.end();
-      await db.drop();
+      await drop();
     }
   });
 
@@ -100,8 +88,7 @@ describe('the read-back finds what differs', () => {
     await mongo.connect();
     const s3 = createS3Client(config.s3!, 10_000);
     try {
-      const m = await openMigrator('s3', config);
-      await m.up({}).finally(() => m.close());
+      await migrateStores(config, ['s3']);
       const mdb = mongo.db(config.mongo!.db);
       const docs = Array.from({ length: 2500 }, (_, i) => ({ _id: `doc-${i}`, n: i, at: new Date(Date.UTC(2026, 0, 1) + i * 1000), tags: ['a', String(i % 7)] }));
       const inserted = await insertAll(mdb, 'hash_test', docs.map((d) => ({ ...d })));

@@ -8,7 +8,6 @@ import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
-import { openMigrator } from '../../src/stores/migrator';
 import { collectionDef } from '../../src/stores/mongo/collections';
 import { formatViolations, validateDocument } from '../../src/stores/mongo/jsonschema';
 import { createS3Client } from '../../src/stores/s3/connect';
@@ -21,7 +20,8 @@ import { genContext, pgTables } from '../../seeds/postgres';
 import { Topology, shapeFor } from '../../seeds/topology';
 import { copyTables } from '../../src/stores/postgres/seed';
 import { runCli } from '../helpers/cli';
-import { baseConfig, freshStores, migratedPgDatabase } from '../helpers/stores';
+import { keysAndIndexes } from '../helpers/pg';
+import { baseConfig, freshStores, migrateStores, migratedPgClient } from '../helpers/stores';
 
 const base = baseConfig();
 const SECRETS = [decodeURIComponent(new URL(base.postgres!.url).password), decodeURIComponent(new URL(base.mongo!.uri).password), base.s3!.secretAccessKey!];
@@ -33,28 +33,10 @@ let pg: Client;
 let mongo: MongoClient;
 let migratedSchema: string[];
 
-/** Foreign keys and indexes of the public schema as definitions: the seeder drops some of them for the load. */
-async function keysAndIndexes(client: Client): Promise<string[]> {
-  const r = await client.query<{ d: string }>(
-    `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE connamespace = 'public'::regnamespace
-     UNION ALL
-     SELECT pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace
-     ORDER BY 1`,
-  );
-  return r.rows.map((x) => x.d);
-}
-
 beforeAll(async () => {
   const fresh = await freshStores('rdbseed');
   ({ config, env, cleanup } = fresh);
-  for (const store of ['postgres', 'mongo', 's3'] as const) {
-    const m = await openMigrator(store, config);
-    try {
-      await m.up({});
-    } finally {
-      await m.close();
-    }
-  }
+  await migrateStores(config);
   pg = new Client({ connectionString: config.postgres!.url });
   await pg.connect();
   migratedSchema = await keysAndIndexes(pg);
@@ -292,20 +274,14 @@ describe('recruit-db seed: the small profile', () => {
 });
 
 describe('the PostgreSQL load is one transaction', () => {
-  let url: string;
   let drop: () => Promise<void>;
   let client: Client;
 
   beforeAll(async () => {
-    ({ url, drop } = await migratedPgDatabase('rdbseedtx'));
-    client = new Client({ connectionString: url });
-    await client.connect();
+    ({ client, drop } = await migratedPgClient('rdbseedtx'));
   });
 
-  afterAll(async () => {
-    await client?.end();
-    await drop?.();
-  });
+  afterAll(async () => drop?.());
 
   it.each([true, false])('rows that break a foreign key fail the load and leave nothing, schema intact (deferChecks %s)', async (deferChecks) => {
     const before = await keysAndIndexes(client);

@@ -268,11 +268,7 @@ export async function copyTables(
 ): Promise<CopyResult> {
   const list = [...tables];
   const result: CopyResult = { rows: {}, sha256: {}, deferred: tablesToDefer(list, opts), hashMs: 0 };
-  const gen = new Generator(list);
-  // Generation starts at once: the first rows are ready when the first COPY starts.
-  const generating = gen.run();
-  try {
-    await client.query('BEGIN');
+  await whileGenerating(client, new Generator(list), 'BEGIN', async (gen) => {
     const plan = result.deferred.length ? await deferrableKeys(client, result.deferred) : new Map<string, Deferred>();
     const drops = [...plan.values()].flatMap((d) => d.drop);
     if (drops.length) await client.query(drops.join(';\n'));
@@ -294,6 +290,19 @@ export async function copyTables(
       for (const k of ready) waiting.splice(waiting.indexOf(k), 1);
       if (sql.length) await client.query(sql.join(';\n'));
     }
+  });
+  return result;
+}
+
+/**
+ * One transaction (opened by `begin`) fed by `gen`: generation starts at once, so the first rows are
+ * ready when the first COPY starts. A failure on either side stops both and rolls back.
+ */
+async function whileGenerating(client: Client, gen: Generator, begin: string, work: (gen: Generator) => Promise<void>): Promise<void> {
+  const generating = gen.run();
+  try {
+    await client.query(begin);
+    await work(gen);
     await generating;
     if (gen.failure) throw gen.failure;
     await client.query('COMMIT');
@@ -302,7 +311,6 @@ export async function copyTables(
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
-  return result;
 }
 
 /** Streams one table's pieces through COPY FROM STDIN, honouring backpressure. */
@@ -458,11 +466,8 @@ export interface TableCheck {
  * transaction that writes nothing outside pg_temp.
  */
 export async function verifyTables(client: Client, tables: readonly CopyTable[], sent: Readonly<Record<string, string>>): Promise<TableCheck[]> {
-  const gen = new Generator(tables);
-  const generating = gen.run();
   const out: TableCheck[] = [];
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  await whileGenerating(client, new Generator(tables), 'BEGIN ISOLATION LEVEL REPEATABLE READ', async (gen) => {
     await client.query(PINNED_TEXT);
     for (let i = 0; i < tables.length; i++) {
       const t = tables[i];
@@ -484,14 +489,7 @@ export async function verifyTables(client: Client, tables: readonly CopyTable[],
       else if (live.fp !== expected.fp) problem = `the stored rows differ from the ${written} written`;
       out.push({ table: t.table, ok: !problem, problem });
     }
-    await generating;
-    if (gen.failure) throw gen.failure;
-    await client.query('COMMIT');
-  } catch (err) {
-    gen.stop(err);
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  });
   return out;
 }
 
