@@ -48,10 +48,13 @@ describe('seed --verify-hash', () => {
     expect(b.postgres.counts).toEqual(a.postgres.counts);
   });
 
-  it('up --verify-hash checks what it seeds', async () => {
+  it('up --verify-hash checks what it seeds; up without it reads nothing back', async () => {
     const r = await runCli(['reset', '--json', '--verify-hash', '--seed-value', '5'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).readBack.ok).toBe(true);
+    const again = await runCli(['reset', '--json', '--seed-value', '5'], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).readBack).toBeUndefined();
   });
 });
 
