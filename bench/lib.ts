@@ -15,29 +15,43 @@ export interface Timed {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** Peak resident set size in MB, when run under /usr/bin/time. */
+  /** With `cpu`: user + system CPU time of the process, in ms (robust to a busy machine, unlike `ms`). */
+  cpuMs?: number;
+  /** With `cpu`: peak resident set size in MB. */
   maxRssMB?: number;
 }
 
+const USAGE = /\nRDB_USAGE (\d+) (\d+)\n$/;
+
+export interface TimeOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** For a Node process: also its own CPU time and peak memory (bench/cpu-usage.cjs). */
+  cpu?: boolean;
+}
+
 /** Runs a process to its end and times it (spawn to exit, as a user waits for it). */
-export function timeProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Timed> {
+export function timeProcess(cmd: string, args: string[], opts: TimeOptions = {}): Promise<Timed> {
+  const argv = opts.cpu && cmd === process.execPath ? ['-r', join(__dirname, 'cpu-usage.cjs'), ...args] : args;
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolvePromise({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr, maxRssMB: rss ? Math.round(Number(rss[1]) / 1024) : undefined });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const u = USAGE.exec(stderr);
+      if (!u) return resolvePromise({ ms, code, stdout, stderr });
+      resolvePromise({ ms, code, stdout, stderr: stderr.slice(0, u.index), cpuMs: Number(u[1]) / 1000, maxRssMB: Math.round(Number(u[2]) / 1024) });
     });
   });
 }
 
 /** Like timeProcess, but a non-zero exit is an error naming the command (secrets masked). */
-export async function timeOk(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Timed> {
+export async function timeOk(cmd: string, args: string[], opts: TimeOptions = {}): Promise<Timed> {
   const t = await timeProcess(cmd, args, opts);
   if (t.code !== 0) throw new Error(`${[cmd, ...args].map((a) => maskUrl(a)).join(' ')} exited ${t.code}: ${maskUrl((t.stderr || t.stdout).trim().split('\n').slice(-1)[0] ?? '')}`);
   return t;

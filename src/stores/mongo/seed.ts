@@ -110,15 +110,17 @@ export interface StoredHashes {
   collections: Record<string, string>;
 }
 
-/** Read-back: the multiset hash of each collection's raw BSON, in natural order (no sort). */
+/** Read-back: the multiset hash of each collection's raw BSON, in natural order (no sort), the collections read at once. */
 export async function hashCollections(db: Db, names: readonly string[]): Promise<StoredHashes> {
   const docs: Record<string, number> = {};
   const collections: Record<string, string> = {};
-  for (const n of names) {
-    const h = new MultisetHash();
-    for await (const raw of db.collection(n).find({}, { raw: true, batchSize: 1000 })) h.add(raw as unknown as Uint8Array);
-    docs[n] = h.count;
-    collections[n] = h.digest();
-  }
+  await Promise.all(
+    names.map(async (n) => {
+      const h = new MultisetHash();
+      for await (const raw of db.collection(n).find({}, { raw: true, batchSize: 1000 })) h.add(raw as unknown as Uint8Array);
+      docs[n] = h.count;
+      collections[n] = h.digest();
+    }),
+  );
   return { hash: combineHashes(names.map((n) => [n, collections[n]] as const)), docs, collections };
 }
