@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, requireStore } from '../../src/config';
 import { maskUrl } from '../../src/secrets';
+import { freshPgDatabase } from '../../tests/helpers/stores';
 import { REPO, list, load1, machineLine, median, ms, rotated, timeOk, writeSection, type Timed } from '../lib';
 
 const REPS = Number(process.env.BENCH_REPS ?? 7);
@@ -63,30 +64,30 @@ async function main(): Promise<void> {
     t[key].push(r.ms);
     if (r.cpuMs !== undefined) cpu[key]?.push(r.cpuMs);
   };
-  const tag = `${process.pid}_${Date.now().toString(36)}`;
   const loadStart = load1();
   const env = (db: string): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: withDatabase(pg.url, db), NO_COLOR: '1' });
   const migrate = (root: string, db: string) => timeOk(process.execPath, [join(root, 'bin/recruit-db'), 'migrate', '--only', 'postgres'], { env: env(db), cwd: tmpdir(), cpu: true });
-  const created: string[] = [];
-  const fresh = async (name: string) => {
-    await admin.query(`CREATE DATABASE "${name}"`);
-    created.push(name);
-    return name;
+  // Dropped with the tests' retrying drop: autovacuum wakes on a fresh database and FORCE cannot end it.
+  const created: Array<() => Promise<void>> = [];
+  const fresh = async (prefix: string) => {
+    const db = await freshPgDatabase(prefix);
+    created.push(db.drop);
+    return db.database;
   };
   try {
     // The dump comes from a run outside the timed rounds, so every round has the same baseline input.
-    const seedDb = await fresh(`rdb_bench_d_${tag}`);
+    const seedDb = await fresh('rdb_bench_d');
     await migrate(REPO, seedDb);
     await timeOk('pg_dump', ['--schema-only', '--no-owner', '-f', dump, withDatabase(pg.url, seedDb)]);
     for (let i = 0; i < REPS; i++) {
       const methods: Array<[string, () => Promise<void>]> = [
         ['migrate', async () => {
-          const db = await fresh(`rdb_bench_m_${tag}_${i}`);
+          const db = await fresh('rdb_bench_m');
           await timed('a', migrate(REPO, db));
           await timed('c', migrate(REPO, db));
         }],
         ['replay', async () => {
-          const db = await fresh(`rdb_bench_r_${tag}_${i}`);
+          const db = await fresh('rdb_bench_r');
           await timed('b', timeOk('psql', ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-f', dump, withDatabase(pg.url, db)]));
         }],
         ['node', async () => {
@@ -95,17 +96,17 @@ async function main(): Promise<void> {
       ];
       if (BEFORE) {
         methods.push(['before', async () => {
-          const db = await fresh(`rdb_bench_b_${tag}_${i}`);
+          const db = await fresh('rdb_bench_b');
           await timed('aBefore', migrate(BEFORE, db));
           await timed('cBefore', migrate(BEFORE, db));
         }]);
       }
       for (const [, run] of rotated(methods, i)) await run();
-      while (created.length > 1) await admin.query(`DROP DATABASE IF EXISTS "${created.pop()}" WITH (FORCE)`);
+      while (created.length > 1) await created.pop()!();
       process.stderr.write(`rep ${i + 1}/${REPS}: migrate ${ms(t.a[i])} ms, replay ${ms(t.b[i])} ms, no-op ${ms(t.c[i])} ms, node ${ms(t.d[i])} ms${BEFORE ? `, before: ${ms(t.aBefore[i])} / ${ms(t.cBefore[i])} ms` : ''}\n`);
     }
   } finally {
-    for (const db of created) await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`).catch(() => undefined);
+    for (const drop of created) await drop().catch(() => undefined);
     await admin.end();
     rmSync(work, { recursive: true, force: true });
   }
