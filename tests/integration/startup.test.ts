@@ -2,17 +2,16 @@
  * Start-up: a command loads only the drivers and generators it uses. Each case runs the compiled CLI
  * (as users do) with a preload that records every npm package the process resolved, and whether
  * Node's fetch implementation (undici) was loaded; the assertions are about what a command pulls in,
- * not how long it takes (timings live in bench/startup).
+ * not how long it takes (timings live in bench/migrate).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, REPO } from '../helpers/cli';
-import { cliEnv, freshPgDatabase, migratedPgDatabase } from '../helpers/stores';
-import { spawn } from 'node:child_process';
 import { Client } from 'pg';
-import { runCli } from '../helpers/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, REPO, runCli } from '../helpers/cli';
+import { cliEnv, freshPgDatabase, migratedPgDatabase } from '../helpers/stores';
 
 const PRELOAD = join(REPO, 'tests/helpers/record-loads.cjs');
 const DRIVERS = ['pg', 'knex', 'mongodb', 'migrate-mongo', '@aws-sdk/client-s3', '@faker-js/faker', 'pg-copy-streams'];
@@ -47,7 +46,10 @@ let empty: Awaited<ReturnType<typeof freshPgDatabase>>;
 let seedTarget: Awaited<ReturnType<typeof migratedPgDatabase>>;
 
 beforeAll(async () => {
-  [migrated, empty, seedTarget] = await Promise.all([migratedPgDatabase('rdbload'), freshPgDatabase('rdbload'), migratedPgDatabase('rdbload')]);
+  // One after another: vitest's module loader can hand a concurrent first import a half-evaluated module.
+  migrated = await migratedPgDatabase('rdbload');
+  empty = await freshPgDatabase('rdbload');
+  seedTarget = await migratedPgDatabase('rdbload');
 });
 
 afterAll(async () => {
