@@ -1,4 +1,6 @@
-import type { Config } from '../src/config';
+import type { CORSRule } from '@aws-sdk/client-s3';
+import type { Config, S3Config } from '../src/config';
+import type { S3Encryption } from '../src/stores/shapes';
 
 /**
  * The declarative S3 layout: one bucket, 11 asset types under 9 prefixes (the documented summary's
@@ -137,10 +139,15 @@ export function uniquePrefixes(): string[] {
 
 /** Bucket-wide settings every bucket of the platform carries, whatever the environment. */
 export const HARDENING = Object.freeze({
+  /** SSE-S3 unless a KMS key is configured (RECRUIT_DB_S3_KMS_KEY_ID): then SSE-KMS with that key and an S3 bucket key. */
   encryption: 'AES256' as const,
   versioning: true,
   /** All four public-access-block flags on: public assets reach users through the CDN only. */
   blockPublicAccess: Object.freeze({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true }),
+  /** ACLs off: every object belongs to the bucket owner, access is decided by policy alone. */
+  objectOwnership: 'BucketOwnerEnforced' as const,
+  /** Our statement in the bucket policy, found and replaced by this Sid; other statements are kept. */
+  tlsOnly: Object.freeze({ sid: 'recruit-db-deny-insecure-transport' }),
   lifecycle: Object.freeze({
     abortIncompleteMultipartUpload: Object.freeze({ id: 'abort-incomplete-multipart-uploads', days: 7 }),
     noncurrentVersionExpiration: Object.freeze({ id: 'expire-noncurrent-versions', days: 30 }),
@@ -155,15 +162,29 @@ export const HARDENING = Object.freeze({
   }),
 });
 
+/** The default-encryption rule the layout asks for: SSE-S3, or SSE-KMS with the configured key and a bucket key. */
+export function bucketEncryption(s3: Pick<S3Config, 'kmsKeyId'>): { algorithm: string; kmsKeyId?: string; bucketKeyEnabled: boolean } {
+  return s3.kmsKeyId ? { algorithm: 'aws:kms', kmsKeyId: s3.kmsKeyId, bucketKeyEnabled: true } : { algorithm: HARDENING.encryption, bucketKeyEnabled: false };
+}
+
 /**
- * Whether a bucket's default encryption meets the layout's: the same algorithm, or a KMS one where
- * SSE-S3 is asked for (stronger, and an operator's deliberate choice that neither the bootstrap nor
- * verify should fight).
+ * Whether requests reach the endpoint over TLS (AWS itself, or an https endpoint). Only then can the
+ * bucket deny plain-http requests: over plain http the deny would refuse every request, ours too.
  */
-export function encryptionSatisfies(actual: string | null | undefined, required: string): boolean {
-  if (typeof actual !== 'string') return false;
-  const a = actual.toLowerCase();
-  return a === required.toLowerCase() || (required === 'AES256' && a.startsWith('aws:kms'));
+export function usesTls(s3: Pick<S3Config, 'endpoint'>): boolean {
+  return !s3.endpoint || /^https:/i.test(s3.endpoint);
+}
+
+/** The deny of any request that did not arrive over TLS, on the bucket and on every object. */
+export function tlsOnlyStatement(bucket: string) {
+  return {
+    Sid: HARDENING.tlsOnly.sid,
+    Effect: 'Deny' as const,
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
 }
 
 export function lifecycleRuleIds(): string[] {
@@ -175,21 +196,46 @@ export function bucketTags(config: Pick<Config, 'env'>): Record<string, string> 
   return { app: 'recruit-db', env: config.env };
 }
 
-export interface ExpectedHardening {
-  versioning: true;
-  encryption: 'AES256';
-  blockPublicAccess: true;
-  lifecycleRuleIds: string[];
-  corsOrigins: string[];
+// ---- matching the live bucket against the layout (the bootstrap and verify share these) ----
+
+const sameSet = (a: readonly string[] | undefined, b: readonly string[] | undefined) => {
+  const x = new Set(a ?? []);
+  const y = new Set(b ?? []);
+  return x.size === y.size && [...x].every((v) => y.has(v));
+};
+
+/** The same KMS key named two ways: a key id, or an ARN (or alias ARN) ending in it. */
+export function sameKmsKey(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return a === b;
+  const tail = (k: string) => k.replace(/^arn:[^:]+:kms:[^:]*:[^:]*:/, '').replace(/^key\//, '');
+  return a === b || tail(a) === tail(b);
 }
 
-/** What `verify` expects of the live bucket (compared against introspectS3's S3Shape). */
-export function expectedHardening(config: Pick<Config, 's3'>): ExpectedHardening {
-  return {
-    versioning: true,
-    encryption: HARDENING.encryption,
-    blockPublicAccess: true,
-    lifecycleRuleIds: lifecycleRuleIds(),
-    corsOrigins: [...(config.s3?.webOrigins ?? [])],
-  };
+/** Whether a live default encryption is exactly the layout's (algorithm, KMS key, bucket key). */
+export function encryptionMatches(live: S3Encryption | null | undefined, want: S3Encryption): boolean {
+  if (!live || live.algorithm.toLowerCase() !== want.algorithm.toLowerCase()) return false;
+  if (!/^aws:kms/i.test(want.algorithm)) return true;
+  return sameKmsKey(live.kmsKeyId, want.kmsKeyId) && live.bucketKeyEnabled === want.bucketKeyEnabled;
 }
+
+export function describeEncryption(e: S3Encryption | null | undefined): string {
+  if (!e) return 'no default encryption';
+  if (!/^aws:kms/i.test(e.algorithm)) return e.algorithm === 'AES256' ? 'SSE-S3 AES256' : e.algorithm;
+  return `SSE-KMS ${e.algorithm} key ${e.kmsKeyId ?? '(the AWS managed key)'}, bucket key ${e.bucketKeyEnabled ? 'on' : 'off'}`;
+}
+
+export function corsMatches(want: CORSRule, have: CORSRule): boolean {
+  return (
+    sameSet(want.AllowedOrigins, have.AllowedOrigins) &&
+    sameSet(want.AllowedMethods, have.AllowedMethods) &&
+    sameSet(want.AllowedHeaders, have.AllowedHeaders) &&
+    sameSet(want.ExposeHeaders, have.ExposeHeaders) &&
+    (want.MaxAgeSeconds ?? null) === (have.MaxAgeSeconds ?? null)
+  );
+}
+
+/** Our CORS rule among the bucket's: by ID, or (servers that drop rule IDs) by content. */
+export function findOurCors(rules: CORSRule[], want: CORSRule | null): CORSRule | undefined {
+  return rules.find((r) => r.ID === HARDENING.cors.id) ?? (want ? rules.find((r) => !r.ID && corsMatches(want, r)) : undefined);
+}
+

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Starts the three real stores recruit-db works against, on loopback, installing what is missing:
-#   PostgreSQL 15 (Debian's package, already on the image), FerretDB 1.24.2 (built from its Go
-#   module, SQLite backend) as the MongoDB server, and moto's standalone S3 server (PyPI, venv).
+#   PostgreSQL 15 (Debian's package, already on the image) as a cluster of its own (port 5433; see
+#   start_postgres), FerretDB 1.24.2 (built from its Go module, SQLite backend) as the MongoDB
+#   server, and moto's standalone S3 server (PyPI, venv).
 # Idempotent: a store that already answers is left alone.
+# Root installs what is missing and uses Debian's cluster tools; any other user needs PostgreSQL 15,
+# Go and Python 3 installed, and runs everything from $RECRUIT_DB_STATE (default ~/.cache/recruit-db).
 #
-#   scripts/stores.sh start   install what is missing, start all three, write .env, print it masked
-#   scripts/stores.sh stop    stop FerretDB and moto, and the PostgreSQL cluster
+#   scripts/stores.sh start   install what is missing, start all three, write .env (or $RECRUIT_DB_ENV_FILE), print it masked
+#   scripts/stores.sh stop    stop FerretDB and moto, and this project's PostgreSQL cluster
 #   scripts/stores.sh env     print `export` lines for eval "$(scripts/stores.sh env)"
 #   scripts/stores.sh status  one line per store
 set -euo pipefail
@@ -13,8 +16,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${RECRUIT_DB_STATE:-$HOME/.cache/recruit-db}"
 PG_VERSION=15
-PG_CLUSTER=main
-PG_PORT="${RECRUIT_DB_PG_PORT:-5432}"
+PG_CLUSTER=recruitdb
+PG_PORT="${RECRUIT_DB_PG_PORT:-5433}"
 PG_ROLE=recruit
 PG_DB=recruit_db
 MONGO_PORT="${RECRUIT_DB_MONGO_PORT:-27017}"
@@ -52,34 +55,60 @@ wait_port() { # host port seconds
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-start_postgres() {
-  command -v pg_ctlcluster >/dev/null || {
-    log "installing postgresql-$PG_VERSION from Debian"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$PG_VERSION" >/dev/null
-  }
-  if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c' | grep -q .; then
-    pg_createcluster "$PG_VERSION" "$PG_CLUSTER" -p "$PG_PORT" >/dev/null
-  fi
-  local conf="/etc/postgresql/$PG_VERSION/$PG_CLUSTER/postgresql.conf"
-  local port
-  port=$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $3}')
-  [ "$port" = "$PG_PORT" ] || die "cluster $PG_VERSION/$PG_CLUSTER listens on $port, not $PG_PORT; set RECRUIT_DB_PG_PORT=$port"
-  # Loopback only; fsync off is for a throwaway dev/CI cluster (tests create and drop many databases).
-  if ! grep -q '^# recruit-db settings' "$conf"; then
-    cat >> "$conf" <<EOF
-# recruit-db settings
+# The project's own PostgreSQL cluster, beside any other on the machine: its own data directory and
+# port, and settings (fsync off for a throwaway dev/CI cluster) that apply to it alone. The system's
+# clusters and their configuration are never touched.
+#   root:      Debian's pg_createcluster (cluster 15/recruitdb: config in /etc/postgresql/15/recruitdb,
+#              data in /var/lib/postgresql/15/recruitdb), run as the postgres user;
+#   non-root:  initdb + pg_ctl on a data directory under $STATE, run as you.
+PG_SETTINGS="# written by scripts/stores.sh: this cluster only
 listen_addresses = '127.0.0.1'
 max_connections = 200
 fsync = off
 synchronous_commit = off
-full_page_writes = off
-EOF
+full_page_writes = off"
+
+pg_bin() { echo "/usr/lib/postgresql/$PG_VERSION/bin/$1"; }
+
+ensure_postgres_installed() {
+  [ -x "$(pg_bin initdb)" ] && return 0
+  [ "$(id -u)" = 0 ] || die "PostgreSQL $PG_VERSION is not installed; as root: apt-get install postgresql-$PG_VERSION (or run this script as root)"
+  log "installing postgresql-$PG_VERSION from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$PG_VERSION" >/dev/null
+}
+
+# Writes the settings file; prints "changed" when it had to (the server must then restart:
+# listen_addresses and max_connections are read at start only).
+write_pg_settings() { # file [owner]
+  if [ -f "$1" ] && [ "$(cat "$1")" = "$PG_SETTINGS" ]; then return 0; fi
+  printf '%s\n' "$PG_SETTINGS" > "$1"
+  if [ -n "${2:-}" ]; then chown "$2" "$1"; fi
+  echo changed
+}
+
+start_postgres_root() {
+  command -v pg_ctlcluster >/dev/null || die "pg_ctlcluster is missing (postgresql-common); apt-get install postgresql-common"
+  if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c' | grep -q .; then
+    log "creating PostgreSQL cluster $PG_VERSION/$PG_CLUSTER on port $PG_PORT"
+    pg_createcluster "$PG_VERSION" "$PG_CLUSTER" -p "$PG_PORT" >/dev/null
   fi
-  if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}' | grep -q online; then
-    log "starting PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT"
+  local port
+  port=$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $3}')
+  [ "$port" = "$PG_PORT" ] || die "cluster $PG_VERSION/$PG_CLUSTER listens on $port, not $PG_PORT; set RECRUIT_DB_PG_PORT=$port"
+  local confd="/etc/postgresql/$PG_VERSION/$PG_CLUSTER/conf.d"
+  mkdir -p "$confd"
+  local changed
+  changed=$(write_pg_settings "$confd/recruit-db.conf" postgres:postgres)
+  if pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}' | grep -q online; then
+    if [ -n "$changed" ]; then
+      log "restarting PostgreSQL $PG_VERSION/$PG_CLUSTER so its settings take effect"
+      pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" restart
+    fi
+  else
+    log "starting PostgreSQL $PG_VERSION/$PG_CLUSTER on 127.0.0.1:$PG_PORT"
     pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start
   fi
-  wait_port 127.0.0.1 "$PG_PORT" 30 || die "PostgreSQL did not open port $PG_PORT (see /var/log/postgresql/)"
+  wait_port 127.0.0.1 "$PG_PORT" 30 || die "PostgreSQL did not open port $PG_PORT (see /var/log/postgresql/postgresql-$PG_VERSION-$PG_CLUSTER.log)"
   local pw
   pw=$(secret pg-password)
   # CREATEDB and CREATEROLE: CI gives every test its own database, and privilege tests a role of their own.
@@ -93,6 +122,44 @@ ALTER ROLE $PG_ROLE WITH LOGIN CREATEDB CREATEROLE PASSWORD '$pw';
 EOF
   if ! su postgres -c "psql -tA -p $PG_PORT -d postgres -c \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"" | grep -q 1; then
     su postgres -c "createdb -p $PG_PORT -O $PG_ROLE $PG_DB"
+  fi
+}
+
+start_postgres_user() {
+  local data="$STATE/pg-data" pw
+  pw=$(secret pg-password)
+  if [ ! -s "$data/PG_VERSION" ]; then
+    log "creating a PostgreSQL $PG_VERSION cluster in $data (port $PG_PORT)"
+    "$(pg_bin initdb)" -D "$data" -U "$PG_ROLE" --pwfile="$STATE/pg-password" -A scram-sha-256 --no-sync >/dev/null
+    echo "include_if_exists = 'recruit-db.conf'" >> "$data/postgresql.conf"
+  fi
+  local changed
+  changed=$(write_pg_settings "$data/recruit-db.conf")
+  if "$(pg_bin pg_ctl)" -D "$data" status >/dev/null 2>&1; then
+    if [ -n "$changed" ]; then
+      log "restarting PostgreSQL in $data so its settings take effect"
+      "$(pg_bin pg_ctl)" -D "$data" -w -m fast restart >/dev/null
+    fi
+  else
+    log "starting PostgreSQL $PG_VERSION ($data) on 127.0.0.1:$PG_PORT"
+    "$(pg_bin pg_ctl)" -D "$data" -l "$STATE/logs/postgresql.log" -o "-p $PG_PORT -k $STATE/run" -w start >/dev/null
+  fi
+  wait_port 127.0.0.1 "$PG_PORT" 30 || die "PostgreSQL did not open port $PG_PORT (see $STATE/logs/postgresql.log)"
+  if ! PGPASSWORD="$pw" psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ROLE" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$PG_DB'" | grep -q 1; then
+    PGPASSWORD="$pw" createdb -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ROLE" "$PG_DB"
+  fi
+}
+
+start_postgres() {
+  ensure_postgres_installed
+  if [ "$(id -u)" = 0 ]; then start_postgres_root; else start_postgres_user; fi
+}
+
+stop_postgres() {
+  if [ "$(id -u)" = 0 ]; then
+    pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop 2>/dev/null || true
+  elif [ -s "$STATE/pg-data/PG_VERSION" ]; then
+    "$(pg_bin pg_ctl)" -D "$STATE/pg-data" -m fast stop >/dev/null 2>&1 || true
   fi
 }
 
@@ -165,7 +232,7 @@ EOF
 mask() { sed -E 's#(://[^:/@]+:)[^@]+@#\1****@#; s#^(AWS_SECRET_ACCESS_KEY=).*#\1****#'; }
 
 write_env_file() {
-  local file="$ROOT/.env"
+  local file="${RECRUIT_DB_ENV_FILE:-$ROOT/.env}"
   if [ -f "$file" ] && ! head -1 "$file" | grep -q '^# written by scripts/stores.sh'; then
     log "$file exists and was not written by this script; left as is"
     return 0
@@ -184,13 +251,13 @@ case "${1:-}" in
     start_ferretdb
     start_moto
     write_env_file
-    log "all three stores are up; settings written to $ROOT/.env:"
+    log "all three stores are up; settings written to ${RECRUIT_DB_ENV_FILE:-$ROOT/.env}:"
     env_lines | mask >&2
     ;;
   stop)
     stop_pid ferretdb
     stop_pid moto
-    pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop 2>/dev/null || true
+    stop_postgres
     ;;
   env)
     env_lines | sed 's/^/export /'

@@ -5,6 +5,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 npm ci --no-audit --no-fund --loglevel=error
+# The docs page is tested in a real browser: Debian's chromium, driven by playwright-core (which downloads none).
+if [ ! -x /usr/bin/chromium ]; then
+  [ "$(id -u)" = 0 ] || { echo "scripts/test.sh: chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 bash scripts/stores.sh start
 npm run --silent build
 npm run --silent typecheck

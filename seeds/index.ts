@@ -4,6 +4,7 @@ import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { assertNotProduction, requireStore, type Config } from '../src/config';
 import { RecruitDbError, usageError, type StoreName } from '../src/errors';
+import { phase, type OnProgress } from '../src/progress';
 import { combineHashes } from '../src/stores/multiset';
 import type { CopyTable } from '../src/stores/postgres/seed';
 import { assetType, checkAsset, uniquePrefixes } from '../s3-layout';
@@ -43,6 +44,10 @@ export interface SeedOptions {
    * (`SeedResult.readBack`). Off by default: the content hash is computed while writing.
    */
   verifyHash?: boolean;
+  /** Phases as they start and end (each store's load, the read-back content hash); see src/progress.ts. */
+  onPhase?: OnProgress;
+  /** Called after every check passed and before the first write (src/seedrun.ts records the seed there). */
+  beforeWrite?: (stores: StoreName[]) => Promise<void>;
 }
 
 export interface StoreHash {
@@ -129,7 +134,7 @@ class Connections {
     const s3 = requireStore(this.config, 's3');
     if (!this.s3) {
       const { createS3Client, headBucket } = await import('../src/stores/s3/connect');
-      this.s3 = createS3Client(s3, this.config.timeoutMs);
+      this.s3 = createS3Client(s3, this.config.timeoutMs, this.config.uploadTimeoutMs);
       const state = await headBucket(this.s3, s3, this.config.timeoutMs);
       if (state !== 'exists') {
         throw new RecruitDbError({ code: 'not-migrated', store: 's3', message: `bucket "${s3.bucket}" ${state === 'missing' ? 'does not exist' : 'is not accessible'}`, hint: 'run recruit-db migrate first' });
@@ -205,7 +210,7 @@ export async function truncateStore(config: Config, store: StoreName, opts: { al
 // Seeding
 // ---------------------------------------------------------------------------------------------
 
-function normaliseOverrides(o: SeedOptions['overrides']): Record<string, number> {
+export function normaliseOverrides(o: SeedOptions['overrides']): Record<string, number> {
   if (!o) return {};
   if (Array.isArray(o)) return parseOverrides(o, [...OVERRIDABLE, 'users']);
   return parseOverrides(Object.entries(o).map(([k, v]) => `${k}=${v}`), [...OVERRIDABLE, 'users']);
@@ -241,6 +246,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         );
       }
     }
+    await opts.beforeWrite?.(stores);
     if (opts.truncate) for (const store of stores) await truncate(c, store);
 
     const timings: SeedResult['timings'] = {};
@@ -257,6 +263,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     if (stores.includes('postgres')) {
       const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
       const t0 = Date.now();
+      opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'start' });
       const total = estimatePg(ctx, pgTables);
       let done = 0;
       try {
@@ -268,6 +275,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         );
         written.postgres = { hash: combineHashes(PG_TABLES.map((t) => [t, r.sha256[t] ?? ''] as const)), counts: r.rows, parts: r.sha256 };
         timings.postgres = { units: Object.values(r.rows).reduce((a, b) => a + b, 0), ms: Date.now() - t0, hashMs: Math.round(r.hashMs) };
+        opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'end', done: timings.postgres.units, unit: 'rows' });
       } catch (err) {
         throw seedPgError(err, config);
       }
@@ -281,6 +289,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const specs = mongoCollections();
       const total = specs.reduce((a, s) => a + s.count(ctx), 0);
       const t0 = Date.now();
+      opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'start' });
       let done = 0;
       let hashMs = 0;
       const counts: Record<string, number> = {};
@@ -299,6 +308,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         throw new RecruitDbError({ code: e.code, store: 'mongo', message: `inserting seed documents failed: ${e.message}`, hint: 'the documents written so far stay; rerun with --truncate', cause: err });
       }
       timings.mongo = { units: done, ms: Date.now() - t0, hashMs: Math.round(hashMs) };
+      opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'end', done, unit: 'documents' });
     }
 
     if (stores.includes('s3')) {
@@ -308,6 +318,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const client = await c.s3Client();
       const total = countAssets(topo);
       const t0 = Date.now();
+      opts.onPhase?.({ store: 's3', phase: 'load', state: 'start' });
       let done = 0;
       const items = (function* () {
         for (const a of allAssets(topo)) {
@@ -327,11 +338,14 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       const r = await uploadAll(client, config.s3!, config.timeoutMs, items, PREFIXES(), (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
       written.s3 = { hash: r.hash, counts: r.objects, parts: r.prefixes };
       timings.s3 = { units: done, ms: Date.now() - t0, hashMs: Math.round(r.hashMs) };
+      opts.onPhase?.({ store: 's3', phase: 'load', state: 'end', done, unit: 'objects' });
     }
 
     const result: SeedResult = { profile, seed, stores, truncated: Boolean(opts.truncate), hash: combinedHash(stores, written), elapsedMs: 0, timings };
     for (const s of stores) result[s] = { hash: written[s]!.hash, counts: written[s]!.counts };
-    if (opts.verifyHash) result.readBack = await readBack(c, stores, written, () => pgCopyTables(ctx, pgTables));
+    if (opts.verifyHash) {
+      result.readBack = await phase(opts.onPhase, undefined, 'content hash (read-back)', () => readBack(c, stores, written, () => pgCopyTables(ctx, pgTables)), () => ({ done: stores.length, unit: 'stores' }));
+    }
     result.elapsedMs = Date.now() - started;
     return result;
   });
@@ -424,6 +438,19 @@ async function hashStores(c: Connections, stores: StoreName[]): Promise<ContentH
 export async function contentHash(config: Config, only?: StoreName[]): Promise<ContentHash> {
   const stores = only?.length ? ALL_STORES.filter((s) => only.includes(s)) : ALL_STORES;
   return withConnections(config, (c) => hashStores(c, stores));
+}
+
+/**
+ * `contentHash` of the stores a seed just wrote, without reading MongoDB and S3 back (what a seed
+ * reports for them is their live hash); PostgreSQL's is read from the server. For whoever keeps the
+ * live fingerprint of a seeded target to compare later copies with (the CI template pool).
+ */
+export async function liveHashAfterSeed(config: Config, result: SeedResult): Promise<ContentHash> {
+  const out: ContentHash = { hash: '' };
+  for (const s of result.stores) if (s !== 'postgres') out[s] = result[s];
+  if (result.stores.includes('postgres')) out.postgres = (await contentHash(config, ['postgres'])).postgres;
+  out.hash = combinedHash(result.stores, out);
+  return out;
 }
 
 /** Units seeded in one store (rows, documents or objects), for `up`'s summary. */

@@ -181,8 +181,34 @@ export function shapeFor(profile: ProfileName, overrides: Record<string, number>
     const f = FANOUT[name];
     if (f) s[f.knob] = Math.max(1, Math.ceil(n / Math.max(1, f.parents(s))));
   }
+  if (entries.length) fitToParents(s, new Set(entries.map(([name]) => name)));
   checkShape(s);
   return s;
+}
+
+type CountName = { [K in keyof Shape]: Shape[K] extends number ? K : never }[keyof Shape];
+
+/** Counts bounded by their parents' counts, in dependency order (enrollments before what needs them). */
+const LIMITS: ReadonlyArray<{ count: CountName; max: (s: Shape) => number; why?: string; fix: string }> = [
+  { count: 'skill_synonyms', max: (s) => s.skills * SYNONYM_SUFFIXES.length, fix: 'raise skills' },
+  { count: 'enrollments', max: (s) => s.students * s.courses, why: 'one per student and course', fix: 'raise students or courses' },
+  { count: 'course_reviews', max: (s) => s.enrollments, why: 'only enrolled students review', fix: 'raise enrollments' },
+  { count: 'course_prerequisites', max: (s) => s.courses - 1, fix: 'raise courses' },
+  { count: 'webinar_registrations', max: (s) => s.webinars * userCount(s), why: 'one per user and webinar', fix: 'raise webinars' },
+  { count: 'applications', max: (s) => s.students * s.jobs, why: 'one per student and job', fix: 'raise students or jobs' },
+  { count: 'student_badges', max: (s) => s.students * s.badges, fix: 'raise badges' },
+  { count: 'admin_match_recommendations', max: (s) => s.jobs * Math.floor(s.students / T), fix: 'raise students or jobs' },
+  { count: 'flashcard_progress', max: (s) => s.enrollments * s.flashcardsPerDeck, fix: 'raise enrollments' },
+  { count: 'notification_queue', max: (s) => userCount(s) * s.notificationsPerUser * 4, why: '4 channels per notification', fix: 'raise notifications' },
+];
+
+/**
+ * A profile's own counts shrink with the parents an override shrank (`--set users=10` gives a
+ * small seed, not a complaint about a table the user never named); counts the user set are kept
+ * and checked as given.
+ */
+function fitToParents(s: Shape, explicit: ReadonlySet<string>): void {
+  for (const l of LIMITS) if (!explicit.has(l.count)) s[l.count] = Math.max(0, Math.min(s[l.count], l.max(s)));
 }
 
 function checkShape(s: Shape): void {
@@ -197,17 +223,9 @@ function checkShape(s: Shape): void {
   need(s.categories >= T, `categories must be at least ${T} (one root per skill track)`, `set categories=${T} or more`);
   const perTrack = Math.floor(s.skills / T);
   need(s.skillsPerStudent <= perTrack && s.skillsPerCourse <= perTrack && s.skillsPerJob <= perTrack && s.skillsPerPortfolio <= perTrack, `at most ${perTrack} skills per student/course/job/portfolio with ${s.skills} skills`, 'raise skills');
-  need(s.skill_synonyms <= s.skills * SYNONYM_SUFFIXES.length, `at most ${s.skills * SYNONYM_SUFFIXES.length} skill_synonyms`, 'raise skills');
   need(s.preferencesPerUser <= 8, 'at most 8 notification_preferences per user (one per notification type)', 'lower notification_preferences');
-  need(s.enrollments <= s.students * s.courses, `at most ${s.students * s.courses} enrollments (one per student and course)`, 'raise students or courses');
-  need(s.enrollments >= 1 && s.course_reviews <= s.enrollments, 'course_reviews cannot exceed enrollments (only enrolled students review)', 'raise enrollments');
-  need(s.course_prerequisites <= s.courses - 1, `at most ${s.courses - 1} course_prerequisites`, 'raise courses');
-  need(s.webinar_registrations <= s.webinars * userCount(s), 'too many webinar_registrations for the users and webinars', 'raise webinars');
-  need(s.applications <= s.students * s.jobs, `at most ${s.students * s.jobs} applications (one per student and job)`, 'raise students or jobs');
-  need(s.student_badges <= s.students * s.badges, `at most ${s.students * s.badges} student_badges`, 'raise badges');
-  need(s.admin_match_recommendations <= s.jobs * Math.floor(s.students / T), `at most ${s.jobs * Math.floor(s.students / T)} admin_match_recommendations`, 'raise students or jobs');
-  need(s.flashcard_progress <= s.enrollments * s.flashcardsPerDeck, `at most ${s.enrollments * s.flashcardsPerDeck} flashcard_progress documents`, 'raise enrollments');
-  need(s.notification_queue <= userCount(s) * s.notificationsPerUser * 4, 'too many notification_queue documents (4 channels per notification)', 'raise notifications');
+  need(s.enrollments >= 1, 'enrollments must be at least 1', 'raise enrollments');
+  for (const l of LIMITS) need(s[l.count] <= l.max(s), `at most ${l.max(s)} ${l.count}${l.why ? ` (${l.why})` : ''}`, l.fix);
   need(s.learning_progress === 0 || s.enrollments >= 1, 'learning_progress needs enrollments', 'raise enrollments');
 }
 

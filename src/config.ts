@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RecruitDbError, usageError } from './errors';
-import { maskUrl, registerSecret } from './secrets';
+import { maskUrl, registerSettings, registerUrlSecret } from './secrets';
 
 export const TARGET_ENVS = ['development', 'test', 'staging', 'production'] as const;
 export type TargetEnv = (typeof TARGET_ENVS)[number];
@@ -31,11 +31,20 @@ export interface S3Config {
   forcePathStyle: boolean;
   /** Browser origins allowed to upload with presigned URLs (CORS). */
   webOrigins: string[];
+  /** True when RECRUIT_DB_WEB_ORIGINS set them; false when they are the development default. */
+  webOriginsConfigured?: boolean;
+  /** RECRUIT_DB_S3_KMS_KEY_ID: default encryption with this KMS key (and an S3 bucket key) instead of SSE-S3. */
+  kmsKeyId?: string;
 }
 
 export interface Config {
   env: TargetEnv;
+  /** Bound on each request to a store (RECRUIT_DB_TIMEOUT / --timeout). */
   timeoutMs: number;
+  /** Bound on each S3 upload: RECRUIT_DB_UPLOAD_TIMEOUT (loadConfig always sets it; absent means the default). */
+  uploadTimeoutMs?: number;
+  /** Safety rails of each PostgreSQL migration (loadConfig always sets them; absent means the defaults). */
+  migrations?: MigrationLimits;
   postgres?: PostgresConfig;
   mongo?: MongoConfig;
   s3?: S3Config;
@@ -52,6 +61,24 @@ export interface LockConfig {
   mongoLeaseMs: number;
 }
 
+/**
+ * Bounds set on the session before each PostgreSQL migration runs: a migration that waits for a lock
+ * a busy table holds gives up after lockTimeoutMs (and is retried, lockRetries times, with a pause),
+ * instead of queueing every other query on that table behind it.
+ */
+export interface MigrationLimits {
+  /** RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS (default 10 s; 0: wait for ever). */
+  lockTimeoutMs: number;
+  /** RECRUIT_DB_MIGRATION_STATEMENT_TIMEOUT_MS (default 15 min; 0: no limit). */
+  statementTimeoutMs: number;
+  /** RECRUIT_DB_MIGRATION_LOCK_RETRIES (default 3): further attempts after a lock timeout (55P03). */
+  lockRetries: number;
+}
+
+export function migrationLimits(config: Pick<Config, 'migrations'>): MigrationLimits {
+  return config.migrations ?? DEFAULT_MIGRATION_LIMITS;
+}
+
 /** Flags from the CLI; each overrides the environment variable of the same meaning. */
 export interface ConfigFlags {
   envFile?: string;
@@ -66,6 +93,32 @@ export interface ConfigFlags {
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_UPLOAD_TIMEOUT_MS = 60_000;
+export const DEFAULT_MIGRATION_LIMITS: Readonly<MigrationLimits> = Object.freeze({ lockTimeoutMs: 10_000, statementTimeoutMs: 15 * 60_000, lockRetries: 3 });
+
+/**
+ * Settings that only make sense together. Each group is read from ONE source: when the process
+ * environment sets any of its variables, none of the group comes from .env. A CI job that exports
+ * MONGODB_URI=.../pipeline_123 must never be paired with the MONGODB_DB a developer's .env pins.
+ */
+export const SETTING_GROUPS: readonly (readonly string[])[] = [
+  ['MONGODB_URI', 'MONGODB_DB'],
+  ['S3_BUCKET', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'S3_FORCE_PATH_STYLE'],
+  ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'],
+];
+
+const isSet = (v: string | undefined) => v !== undefined && v !== '';
+
+/** The environment over .env, variable by variable, except that a group set in the environment wins whole. */
+export function mergeSettings(file: Record<string, string>, env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const vars: Record<string, string | undefined> = { ...file };
+  for (const [k, v] of Object.entries(env)) if (isSet(v)) vars[k] = v;
+  for (const group of SETTING_GROUPS) {
+    if (!group.some((k) => isSet(env[k]))) continue;
+    for (const k of group) vars[k] = isSet(env[k]) ? env[k] : undefined;
+  }
+  return vars;
+}
 
 /** Parses a .env file: KEY=VALUE lines, `export ` prefixes, # comments, single or double quotes. */
 export function parseDotenv(text: string): Record<string, string> {
@@ -97,7 +150,19 @@ function readEnvFile(flags: ConfigFlags, cwd: string): { vars: Record<string, st
   return { vars: parseDotenv(readFileSync(path, 'utf8')), path };
 }
 
+/** The variables of a .env file, or none when it cannot be read: for masking secrets early, never for settings. */
+export function readEnvFileQuietly(path: string | undefined, cwd = process.cwd()): Record<string, string> {
+  try {
+    const file = resolve(cwd, path ?? '.env');
+    return existsSync(file) ? parseDotenv(readFileSync(file, 'utf8')) : {};
+  } catch {
+    return {};
+  }
+}
+
 function parseUrl(value: string, variable: string, protocols: string[], example: string): URL {
+  // Before the parse: a value that fails to parse still has its password masked in the error.
+  registerUrlSecret(value);
   let url: URL;
   try {
     url = new URL(value);
@@ -115,27 +180,28 @@ function parsePostgres(value: string): PostgresConfig {
   const url = parseUrl(value, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database');
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!database) throw usageError(`DATABASE_URL names no database: ${maskUrl(value)}`, 'append the database name, e.g. postgres://user:password@host:5432/recruit_db');
-  registerSecret(decodeURIComponent(url.password));
   return { url: value, host: url.hostname, port: Number(url.port || 5432), database, user: decodeURIComponent(url.username) };
 }
 
 function parseMongo(value: string, dbOverride: string | undefined): MongoConfig {
   const url = parseUrl(value, 'MONGODB_URI', ['mongodb:', 'mongodb+srv:'], 'mongodb://user:password@host:27017/recruit_db');
-  registerSecret(decodeURIComponent(url.password));
   const fromPath = decodeURIComponent(url.pathname.replace(/^\//, ''));
   const db = dbOverride || fromPath || 'recruit_db';
   if (/[/\\. "$\0]/.test(db)) throw usageError(`MongoDB database name "${db}" contains a character MongoDB forbids`, 'use letters, digits, _ and -');
   return { uri: value, db };
 }
 
+/** The CORS origin a development bucket gets when RECRUIT_DB_WEB_ORIGINS is unset (refused for production). */
+export const DEFAULT_WEB_ORIGIN = 'http://localhost:3000';
+
 function parseS3(vars: Record<string, string | undefined>, flags: ConfigFlags): S3Config | undefined {
   const endpoint = flags.s3Endpoint ?? vars.AWS_ENDPOINT_URL_S3 ?? vars.AWS_ENDPOINT_URL;
   const bucket = flags.s3Bucket ?? vars.S3_BUCKET;
   if (!bucket) return undefined;
   if (endpoint) parseUrl(endpoint, 'AWS_ENDPOINT_URL_S3', ['http:', 'https:'], 'http://127.0.0.1:5055');
-  registerSecret(vars.AWS_SECRET_ACCESS_KEY);
-  registerSecret(vars.AWS_SESSION_TOKEN);
-  const origins = (vars.RECRUIT_DB_WEB_ORIGINS ?? 'http://localhost:3000')
+  // Set but empty still means "explicitly none" (no CORS rule), as it always has.
+  const configured = vars.RECRUIT_DB_WEB_ORIGINS !== undefined;
+  const origins = (configured ? vars.RECRUIT_DB_WEB_ORIGINS! : DEFAULT_WEB_ORIGIN)
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -148,6 +214,8 @@ function parseS3(vars: Record<string, string | undefined>, flags: ConfigFlags): 
     sessionToken: vars.AWS_SESSION_TOKEN,
     forcePathStyle: vars.S3_FORCE_PATH_STYLE ? vars.S3_FORCE_PATH_STYLE === 'true' : Boolean(endpoint),
     webOrigins: origins,
+    webOriginsConfigured: configured,
+    kmsKeyId: vars.RECRUIT_DB_S3_KMS_KEY_ID?.trim() || undefined,
   };
 }
 
@@ -170,20 +238,40 @@ function parseLocks(vars: Record<string, string | undefined>): LockConfig {
   };
 }
 
-function parseTimeout(value: string | number | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_TIMEOUT_MS;
+function parseSeconds(value: string | number | undefined, what: string, fallbackMs: number, example: string): number {
+  if (value === undefined || value === '') return fallbackMs;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw usageError(`timeout must be a positive number of seconds, got "${value}"`, 'pass e.g. --timeout 5');
+  if (!Number.isFinite(seconds) || seconds <= 0) throw usageError(`${what} must be a positive number of seconds, got "${value}"`, `pass e.g. ${example}`);
   return Math.round(seconds * 1000);
 }
 
+function parseMigrationLimits(vars: Record<string, string | undefined>): MigrationLimits {
+  const d = DEFAULT_MIGRATION_LIMITS;
+  return {
+    lockTimeoutMs: parseMs(vars, 'RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS', d.lockTimeoutMs, 0),
+    statementTimeoutMs: parseMs(vars, 'RECRUIT_DB_MIGRATION_STATEMENT_TIMEOUT_MS', d.statementTimeoutMs, 0),
+    lockRetries: parseCount(vars, 'RECRUIT_DB_MIGRATION_LOCK_RETRIES', d.lockRetries),
+  };
+}
+
+function parseCount(vars: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = vars[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw usageError(`${name} must be a whole number from 0 to 100, got "${raw}"`, `e.g. ${name}=${fallback}`);
+  return n;
+}
+
 /**
- * The one typed configuration object. Precedence: flags, then the process environment, then `.env`.
+ * The one typed configuration object. Precedence: flags, then the process environment, then `.env`,
+ * where a group of settings that belong together (SETTING_GROUPS) comes whole from one source.
  * A store whose variables are absent is left undefined; commands that need it ask `requireStore`.
  */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const file = readEnvFile(flags, cwd);
-  const vars: Record<string, string | undefined> = { ...file.vars, ...env };
+  registerSettings(file.vars);
+  registerSettings(env);
+  const vars = mergeSettings(file.vars, env);
   const targetEnv = (flags.env ?? vars.RECRUIT_DB_ENV ?? 'development') as TargetEnv;
   if (!TARGET_ENVS.includes(targetEnv)) {
     throw usageError(`RECRUIT_DB_ENV must be one of ${TARGET_ENVS.join(', ')}, got "${targetEnv}"`, 'set RECRUIT_DB_ENV or --env to one of those');
@@ -192,9 +280,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const mongoUri = flags.mongodbUri ?? vars.MONGODB_URI;
   return {
     env: targetEnv,
-    timeoutMs: parseTimeout(flags.timeout ?? vars.RECRUIT_DB_TIMEOUT),
+    timeoutMs: parseSeconds(flags.timeout ?? vars.RECRUIT_DB_TIMEOUT, 'timeout', DEFAULT_TIMEOUT_MS, '--timeout 5 (or RECRUIT_DB_TIMEOUT=5)'),
+    uploadTimeoutMs: parseSeconds(vars.RECRUIT_DB_UPLOAD_TIMEOUT, 'RECRUIT_DB_UPLOAD_TIMEOUT', DEFAULT_UPLOAD_TIMEOUT_MS, 'RECRUIT_DB_UPLOAD_TIMEOUT=60'),
+    migrations: parseMigrationLimits(vars),
     postgres: pgUrl ? parsePostgres(pgUrl) : undefined,
-    mongo: mongoUri ? parseMongo(mongoUri, flags.mongodbDb ?? vars.MONGODB_DB) : undefined,
+    // A URI given as a flag names its database itself (its path) unless --mongodb-db says otherwise.
+    mongo: mongoUri ? parseMongo(mongoUri, flags.mongodbUri ? flags.mongodbDb : (flags.mongodbDb ?? vars.MONGODB_DB)) : undefined,
     s3: parseS3(vars, flags),
     locks: parseLocks(vars),
     envFile: file.path,

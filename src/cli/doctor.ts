@@ -17,10 +17,10 @@ export function register(program: Command): void {
         const config = ctx.config();
         const checks = await ctx.out.spin('checking stores', () => runDoctor(config, selectedStores(ctx.opts.only)));
         const usable = checks.every((c) => c.usable);
-        if (ctx.out.json) {
-          ctx.out.data({ version: 1, usable, env: config.env, stores: checks });
-        } else {
-          const c = ctx.out.c;
+        const c = ctx.out.c;
+        for (const k of checks) if (k.error) ctx.out.error(`recruit-db: ${k.store}: ${k.error.message}${k.error.hint ? ` (hint: ${k.error.hint})` : ''}`);
+        const failed = checks.find((k) => k.error);
+        const text = () => {
           const rows = [['store', 'status', 'server', 'target', 'details']];
           for (const k of checks) {
             const status = k.usable ? c.green('ok') : c.red(k.error?.code ?? 'failed');
@@ -30,11 +30,15 @@ export function register(program: Command): void {
           }
           ctx.out.line(table(rows));
           for (const k of checks) {
-            if (k.error) ctx.out.error(`recruit-db: ${k.store}: ${k.error.message}${k.error.hint ? ` (hint: ${k.error.hint})` : ''}`);
             for (const cap of k.capabilities.filter((x) => !x.supported)) ctx.out.line(c.yellow(`${k.store}: ${cap.feature} not supported by ${cap.server}${cap.reason ? `: ${cap.reason}` : ''}`));
           }
-        }
-        return usable ? EXIT.OK : EXIT.USAGE;
+        };
+        return {
+          exitCode: usable ? EXIT.OK : EXIT.USAGE,
+          data: { usable, env: config.env, stores: checks },
+          error: failed ? { store: failed.store, code: failed.error!.code, message: failed.error!.message, hint: failed.error!.hint ?? null } : undefined,
+          text,
+        };
       }),
     );
 }

@@ -1,31 +1,59 @@
-import type { Command } from 'commander';
-import type { ExitCode } from '../errors';
+import { Option, type Command } from 'commander';
+import { EXIT } from '../errors';
 import { action } from './context';
 import { applyMigrationsDir, migrationsDirOption } from './migrate';
+
+interface MakeOpts {
+  store: 'postgres' | 'mongo';
+  migrationsDir?: string;
+}
+
+/** The file `make add_user_nickname` would create now: the help names the real next number. */
+function nextExample(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { nextMigrationNumber } = require('../stores/postgres/migrate') as typeof import('../stores/postgres/migrate');
+    return `migrations/${nextMigrationNumber()}_add_user_nickname.ts`;
+  } catch {
+    return 'migrations/NNNN_add_user_nickname.ts';
+  }
+}
 
 export function register(program: Command): void {
   program
     .command('make')
     .argument('<name>', 'what the migration does, in snake_case (e.g. add_user_nickname)')
-    .description('create migrations/NNNN_<name>.ts (the next number) from a template')
+    .description('create a new migration from a template: migrations/NNNN_<name>.ts (PostgreSQL), or mongo-migrations/<timestamp>-<name>.ts')
+    .addOption(new Option('--store <store>', 'which store the migration is for').choices(['postgres', 'mongo']).default('postgres'))
     .addOption(migrationsDirOption())
     .addHelpText(
       'after',
-      `
-The file is TypeScript exporting up(knex) and down(knex); \`npm run build\` compiles it for recruit-db,
-and the plain knex CLI runs it as is. Exit codes: 0 created; 2 bad name or folder.
+      () => `
+PostgreSQL: TypeScript exporting up(knex) and down(knex), numbered one above the highest; the
+template shows the patterns that are safe on tables holding data (CREATE INDEX CONCURRENTLY with
+\`export const config = { transaction: false }\`, ADD CONSTRAINT ... NOT VALID then VALIDATE in a later
+migration, an enum value in a migration of its own).
+MongoDB: a script exporting up(db) and down(db), in the sources (mongo-migrations/, not dist/),
+named with the current UTC time so it sorts after every existing one.
+\`npm run build\` compiles them for recruit-db; the plain knex CLI runs the PostgreSQL ones as is.
+Exit codes: 0 created; 2 bad name, a name that exists, or no such folder.
 
-Example:
-  $ recruit-db make add_user_nickname     # -> migrations/0016_add_user_nickname.ts`,
+Examples:
+  $ recruit-db make add_user_nickname     # -> ${nextExample()}
+  $ recruit-db make add_event_log_user_index --store mongo`,
     )
     .action(
-      action<{ migrationsDir?: string }>(async (ctx, name): Promise<ExitCode> => {
-        applyMigrationsDir(ctx.opts.migrationsDir);
-        const { createMigrationFile } = await import('../stores/postgres/migrate');
-        const made = createMigrationFile(name);
-        if (ctx.out.json) ctx.out.data({ version: 1, command: 'make', ...made });
-        else ctx.out.line(`created ${made.file}`);
-        return 0;
+      action<MakeOpts>(async (ctx, name) => {
+        let made: { file: string; name: string };
+        if (ctx.opts.store === 'mongo') {
+          const { createMongoMigrationFile } = await import('../stores/mongo/migrate');
+          made = createMongoMigrationFile(name, ctx.opts.migrationsDir);
+        } else {
+          applyMigrationsDir(ctx.opts.migrationsDir);
+          const { createMigrationFile } = await import('../stores/postgres/migrate');
+          made = createMigrationFile(name);
+        }
+        return { exitCode: EXIT.OK, data: { store: ctx.opts.store, ...made }, text: () => ctx.out.line(`created ${made.file}`) };
       }),
     );
 }

@@ -1,15 +1,11 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { EXIT, RecruitDbError, usageError, type ExitCode, type StoreName } from '../errors';
-import type { MigrateResult, StoreMigrator } from '../stores/migrator';
-import { action, reportError, type CommandContext } from './context';
+import { usageError, type StoreName } from '../errors';
+import type { MigrationRun, StoreOutcome } from '../migrations';
+import type { MigrateResult } from '../stores/migrator';
+import { action, type CommandContext, type ErrorJson, type GlobalOptions } from './context';
 import { onlyOption, selectedStores } from './options';
-
-export interface StoreOutcome<T> {
-  store: StoreName;
-  result?: T;
-  error?: { code: string; message: string; hint?: string };
-}
+import { ProgressView } from './output';
 
 /** `--migrations-dir`: for tests and advanced use, the PostgreSQL migrations of another folder. */
 export function migrationsDirOption(): Option {
@@ -21,40 +17,33 @@ export function applyMigrationsDir(dir: string | undefined): void {
   if (dir) process.env.RECRUIT_DB_MIGRATIONS_DIR = resolve(dir);
 }
 
-/**
- * Runs `work` on each selected store's migrator in turn. A store that fails is reported on one line
- * and the others still run (the stores are independent); the exit code is the worst one seen.
- */
-export async function eachStore<T>(
-  ctx: CommandContext<unknown>,
-  stores: StoreName[],
-  work: (m: StoreMigrator) => Promise<T>,
-): Promise<{ outcomes: StoreOutcome<T>[]; code: ExitCode }> {
-  const { openMigrator } = await import('../stores/migrator');
-  const config = ctx.config();
-  const outcomes: StoreOutcome<T>[] = [];
-  let code: ExitCode = EXIT.OK;
-  for (const store of stores) {
-    let migrator: StoreMigrator | undefined;
-    try {
-      migrator = await openMigrator(store, config);
-      const m = migrator;
-      outcomes.push({ store, result: await ctx.out.spin(`${store}`, () => work(m)) });
-    } catch (err) {
-      const c = reportError(err, ctx.out, Boolean(ctx.globals.debug));
-      code = Math.max(code, c) as ExitCode;
-      const e = err instanceof RecruitDbError ? err : undefined;
-      outcomes.push({ store, error: { code: e?.code ?? 'unexpected', message: e?.message ?? String((err as Error)?.message ?? err).split('\n')[0], hint: e?.hint } });
-    } finally {
-      await migrator?.close().catch(() => undefined);
-    }
-  }
-  return { outcomes, code };
+/** Parsed before anything connects: a bad value must not touch a store. */
+export function parseSteps(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw usageError(`--steps must be a positive integer, got "${value}"`, 'e.g. --steps 1');
+  return Number(value);
 }
 
-/** A migration name belongs to one store, so --to needs exactly one. */
-export function oneStoreFor(flag: string, stores: StoreName[]): void {
-  if (stores.length !== 1) throw usageError(`${flag} names a migration of one store, but ${stores.join(', ')} are selected`, `add --only postgres (or the store the migration belongs to)`);
+/** Runs `work` with the live progress line (TTY) or one line per finished phase (elsewhere), on stderr. */
+export async function withProgress<T>(ctx: CommandContext<unknown>, work: (progress: ProgressView) => Promise<T>): Promise<T> {
+  const progress = await new ProgressView(ctx.out, Boolean((ctx.globals as GlobalOptions & { quiet?: boolean }).quiet)).ready();
+  try {
+    return await work(progress);
+  } finally {
+    // Before anything else is printed: the reply's text, or the error line.
+    progress.stop();
+  }
+}
+
+/** Each store that failed gets its one line on stderr; the first is the envelope's error. */
+export function reportOutcomes(ctx: CommandContext<unknown>, outcomes: StoreOutcome<unknown>[]): ErrorJson | undefined {
+  let first: ErrorJson | undefined;
+  for (const o of outcomes) {
+    if (!o.error) continue;
+    ctx.out.error(`recruit-db: ${o.store}: ${o.error.message}${o.error.hint ? ` (hint: ${o.error.hint})` : ''}`);
+    first ??= { store: o.store, code: o.error.code, message: o.error.message, hint: o.error.hint ?? null };
+  }
+  return first;
 }
 
 export function renderResults(ctx: CommandContext<unknown>, outcomes: StoreOutcome<MigrateResult>[]): void {
@@ -75,9 +64,15 @@ export function renderResults(ctx: CommandContext<unknown>, outcomes: StoreOutco
   }
 }
 
+export function runReply(ctx: CommandContext<unknown>, run: MigrationRun) {
+  const error = reportOutcomes(ctx, run.outcomes);
+  return { exitCode: run.exitCode, data: { runId: run.runId ?? null, stores: run.outcomes }, error, text: () => renderResults(ctx, run.outcomes) };
+}
+
 interface MigrateOpts {
   only?: StoreName[];
   to?: string;
+  steps?: string;
   dryRun?: boolean;
   acceptChanged?: boolean;
   migrationsDir?: string;
@@ -86,34 +81,37 @@ interface MigrateOpts {
 export function register(program: Command): void {
   program
     .command('migrate')
-    .description('apply pending migrations to each store (PostgreSQL: knex migrations; MongoDB: migrate-mongo; S3: bucket layout)')
+    .description('apply pending migrations to each store (PostgreSQL: knex migrations; MongoDB: migrate-mongo scripts; S3: bucket layout)')
     .addOption(onlyOption())
     .option('--to <name>', 'stop after this migration (with or without extension; needs --only with one store)')
+    .option('--steps <n>', 'apply at most N pending migrations in each selected store')
     .option('--dry-run', 'print the statements that would run, change nothing')
     .option('--accept-changed', 'record new checksums for applied migrations edited since they ran, instead of refusing')
     .addOption(migrationsDirOption())
     .addHelpText(
       'after',
       `
-Every migration runs in its own transaction, under a lock that frees itself if the process dies;
-any number of concurrent runs apply each migration exactly once.
+Every store is checked first (settings, migration files, edited migrations); nothing is written
+anywhere unless all of them pass. Each migration runs in its own transaction, under a lock that
+frees itself if the process dies, with lock_timeout and statement_timeout set (see README).
+One run has one id, recorded in every store it touched: a plain \`recruit-db rollback\` reverts it.
 Exit codes: 0 ok; 1 a migration failed or an applied one was edited/removed; 2 usage or connection error.
 
 Examples:
   $ recruit-db migrate
+  $ recruit-db migrate --only postgres --steps 1
   $ recruit-db migrate --only postgres --to 0005_courses --dry-run`,
     )
     .action(
       action<MigrateOpts>(async (ctx) => {
-        const stores = selectedStores(ctx.opts.only);
-        if (ctx.opts.to !== undefined) oneStoreFor('--to', stores);
-        applyMigrationsDir(ctx.opts.migrationsDir);
-        const { outcomes, code } = await eachStore(ctx as CommandContext<unknown>, stores, (m) =>
-          m.up({ to: ctx.opts.to, dryRun: ctx.opts.dryRun, acceptChanged: ctx.opts.acceptChanged }),
+        const o = ctx.opts;
+        const steps = parseSteps(o.steps);
+        applyMigrationsDir(o.migrationsDir);
+        const { runMigrate } = await import('../migrations');
+        const run = await withProgress(ctx, (progress) =>
+          runMigrate(ctx.config(), { stores: selectedStores(o.only), to: o.to, steps, dryRun: o.dryRun, acceptChanged: o.acceptChanged, onProgress: progress.handle }),
         );
-        if (ctx.out.json) ctx.out.data({ version: 1, command: 'migrate', ok: code === EXIT.OK, stores: outcomes });
-        else renderResults(ctx as CommandContext<unknown>, outcomes);
-        return code;
+        return runReply(ctx, run);
       }),
     );
 }

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { assertNotProduction } from '../config';
-import { EXIT, usageError, type StoreName } from '../errors';
-import type { DownOptions } from '../stores/migrator';
-import { action, type CommandContext } from './context';
-import { applyMigrationsDir, eachStore, migrationsDirOption, oneStoreFor, renderResults } from './migrate';
-import { onlyOption, selectedStores } from './options';
+import type { StoreName } from '../errors';
+import { action } from './context';
+import { applyMigrationsDir, migrationsDirOption, parseSteps, runReply, withProgress } from './migrate';
+import { onlyOption } from './options';
 
 interface RollbackOpts {
   only?: StoreName[];
@@ -16,32 +14,32 @@ interface RollbackOpts {
   migrationsDir?: string;
 }
 
-/** Parsed before anything connects: a bad value must not touch a store. */
-export function parseSteps(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw usageError(`--steps must be a positive integer, got "${value}"`, 'e.g. --steps 1');
-  return Number(value);
-}
+export { parseSteps };
 
 export function register(program: Command): void {
   program
     .command('rollback')
-    .description('revert applied migrations: by default the last batch (what the last `migrate` applied)')
-    .addOption(onlyOption())
-    .option('--steps <n>', 'revert the last N migrations')
+    .description('revert migrations: by default exactly what the last `migrate` run applied, in the stores it touched')
+    .addOption(onlyOption(['postgres', 'mongo', 's3']))
+    .option('--steps <n>', 'revert the last N migrations of each selected store')
     .option('--to <name>', 'revert every migration applied after NAME (NAME stays applied; needs --only with one store)')
     .option('--all', 'revert every applied migration')
     .option('--dry-run', 'print the statements that would run, change nothing')
-    .option('--allow-production', 'allow rolling back when RECRUIT_DB_ENV=production')
+    .option('--allow-production', 'allow rolling back a production target')
     .addOption(migrationsDirOption())
     .addHelpText(
       'after',
       `
-Pass at most one of --steps, --to, --all; with none, the last batch is reverted (like knex migrate:rollback).
-Refused on production unless --allow-production.
+Pass at most one of --steps, --to, --all. With none, the last \`migrate\` run is reverted: its run id
+is recorded in every store it applied something in, and only those stores are touched.
+Only PostgreSQL and MongoDB have versioned migrations; the S3 layout is never rolled back
+(--only s3 is refused before anything is changed).
+Refused, before any store is changed, when the configuration says production or any targeted
+store was bootstrapped for production, unless --allow-production.
 Exit codes: 0 ok; 1 a migration failed; 2 usage or connection error.
 
 Examples:
+  $ recruit-db rollback
   $ recruit-db rollback --only postgres --steps 1
   $ recruit-db rollback --only postgres --to 0003_skills_categories
   $ recruit-db rollback --all`,
@@ -49,18 +47,13 @@ Examples:
     .action(
       action<RollbackOpts>(async (ctx) => {
         const o = ctx.opts;
-        const stores = selectedStores(o.only);
-        const picked = [o.steps !== undefined, o.to !== undefined, Boolean(o.all)].filter(Boolean).length;
-        if (picked > 1) throw usageError('pass only one of --steps, --to and --all', 'e.g. recruit-db rollback --steps 1');
         const steps = parseSteps(o.steps);
-        if (o.to !== undefined) oneStoreFor('--to', stores);
-        if (!o.dryRun) assertNotProduction(ctx.config(), o.allowProduction, 'roll back migrations');
         applyMigrationsDir(o.migrationsDir);
-        const opts: DownOptions = { steps, to: o.to, all: o.all, dryRun: o.dryRun, allowProduction: o.allowProduction };
-        const { outcomes, code } = await eachStore(ctx as CommandContext<unknown>, stores, (m) => m.down(opts));
-        if (ctx.out.json) ctx.out.data({ version: 1, command: 'rollback', ok: code === EXIT.OK, stores: outcomes });
-        else renderResults(ctx as CommandContext<unknown>, outcomes);
-        return code;
+        const { runRollback } = await import('../migrations');
+        const run = await withProgress(ctx, (progress) =>
+          runRollback(ctx.config(), { stores: o.only?.length ? o.only : undefined, steps, to: o.to, all: o.all, dryRun: o.dryRun, allowProduction: o.allowProduction, onProgress: progress.handle }),
+        );
+        return runReply(ctx, run);
       }),
     );
 }

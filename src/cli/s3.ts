@@ -36,9 +36,8 @@ export function register(program: Command): void {
         const config = ctx.config();
         const r = await ctx.out.spin('bootstrapping the bucket', () => bootstrapS3(config, { dryRun: ctx.opts.dryRun }));
         const failed = Boolean(ctx.opts.strict) && r.capabilities.some((c) => !c.supported);
-        if (ctx.out.json) {
-          ctx.out.data({ version: 1, ok: !failed, ...r });
-        } else {
+        warnUnsupported(ctx.out, r.capabilities, Boolean(ctx.opts.strict), r.dryRun ? 'the rest would be applied' : 'the rest was applied');
+        const text = () => {
           const c = ctx.out.c;
           const colour = { create: c.green, update: c.yellow, unchanged: c.dim, unsupported: c.red } as const;
           ctx.out.line(`s3 bootstrap: bucket ${r.bucket} at ${r.target}${r.dryRun ? ' (dry run: nothing changed)' : ''}`);
@@ -49,9 +48,8 @@ export function register(program: Command): void {
               ? `${r.dryRun ? 'would ' : ''}create ${count('create')}, update ${count('update')}; ${count('unchanged')} unchanged`
               : 'no changes: the bucket already matches the layout',
           );
-        }
-        warnUnsupported(ctx.out, r.capabilities, Boolean(ctx.opts.strict), r.dryRun ? 'the rest would be applied' : 'the rest was applied');
-        return failed ? EXIT.DRIFT : EXIT.OK;
+        };
+        return { exitCode: failed ? EXIT.DRIFT : EXIT.OK, data: { ...r }, text };
       }),
     );
 
@@ -65,18 +63,19 @@ export function register(program: Command): void {
         const config = ctx.config();
         const r = await ctx.out.spin('reading the bucket', () => s3Status(config));
         const failed = r.drift || (Boolean(ctx.opts.strict) && r.capabilities.some((c) => !c.supported));
-        if (ctx.out.json) {
-          ctx.out.data({ version: 1, ok: !failed, ...r });
-        } else {
+        warnUnsupported(ctx.out, r.capabilities, Boolean(ctx.opts.strict), 'not counted as drift');
+        // The live tags: `env` is the bucket's stamp, what destructive commands go by.
+        const tags = r.shape.tags ?? {};
+        const text = () => {
           const c = ctx.out.c;
           const colour = { ok: c.green, missing: c.red, drift: c.red, unsupported: c.yellow } as const;
           ctx.out.line(`s3 status: bucket ${r.bucket} at ${r.target}`);
+          ctx.out.line(`live tags: ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}${tags.env ? ` (bootstrapped for ${tags.env})` : ''}`);
           ctx.out.line(table([['item', 'state', 'details'], ...r.items.map((i) => [i.name, colour[i.state](i.state), i.detail ?? ''])]));
           const bad = r.items.filter((i) => i.state === 'missing' || i.state === 'drift');
           ctx.out.line(bad.length ? `drift: ${bad.map((i) => `${i.name} ${i.state}`).join('; ')} (hint: run \`recruit-db s3 bootstrap\`)` : 'the bucket matches the layout');
-        }
-        warnUnsupported(ctx.out, r.capabilities, Boolean(ctx.opts.strict), 'not counted as drift');
-        return failed ? EXIT.DRIFT : EXIT.OK;
+        };
+        return { exitCode: failed ? EXIT.DRIFT : EXIT.OK, data: { ...r, tags }, text };
       }),
     );
 }

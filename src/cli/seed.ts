@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import type { ReadBack } from '../../seeds/index';
+import type { ReadBack, SeedResult } from '../../seeds/index';
 import { EXIT, type StoreName } from '../errors';
-import { action } from './context';
+import type { SeedPlan } from '../seedrun';
+import { action, type CommandContext } from './context';
+import { withProgress } from './migrate';
 import { onlyOption, selectedStores } from './options';
-import { progressText, table } from './output';
+import { table } from './output';
 
 interface SeedFlags {
   profile?: string;
@@ -12,6 +14,7 @@ interface SeedFlags {
   set?: string[];
   truncate?: boolean;
   allowProduction?: boolean;
+  dryRun?: boolean;
   verifyHash?: boolean;
 }
 
@@ -19,6 +22,37 @@ interface SeedFlags {
 export function readBackText(r: ReadBack, c: { green(s: string): string; red(s: string): string }): string {
   const head = `read back all stores in ${(r.ms / 1000).toFixed(1)}s: ${r.ok ? c.green('they hold what was written') : c.red('they differ from what was written')}`;
   return [head, ...r.stores.flatMap((s) => s.problems.map((p) => `  ${s.store}: ${p}`))].join('\n');
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) (v /= 1000), i++;
+  return `${i ? v.toFixed(1) : v} ${units[i]}`;
+}
+
+export function renderSeedPlan(ctx: CommandContext<unknown>, plan: SeedPlan): void {
+  ctx.out.line(`dry run: nothing written; seed ${plan.seed}, profile ${plan.profile}${plan.truncate ? ', after emptying what earlier seeds wrote' : ''} would write:`);
+  const rows = [['store', 'table / collection / prefix', 'rows / docs / objects', 'bytes']];
+  for (const s of plan.stores) {
+    const p = plan.plan[s]!;
+    for (const i of p.items) rows.push([s, i.name, String(i.units), formatBytes(i.bytes)]);
+    rows.push([s, '(total)', String(p.units), formatBytes(p.bytes)]);
+  }
+  ctx.out.line(table(rows));
+}
+
+function renderSeed(ctx: CommandContext<unknown>, result: SeedResult, startedMs: number): void {
+  const rows = [['store', 'written', 'seconds', 'content hash']];
+  for (const s of result.stores) {
+    const h = result[s]!;
+    const n = Object.values(h.counts).reduce((a, b) => a + b, 0);
+    rows.push([s, String(n), ((result.timings[s]?.ms ?? 0) / 1000).toFixed(1), h.hash.slice(0, 16)]);
+  }
+  ctx.out.line(table(rows));
+  ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} in ${((Date.now() - startedMs) / 1000).toFixed(1)}s; content hash ${result.hash.slice(0, 16)}`);
+  if (result.readBack) ctx.out.line(readBackText(result.readBack, ctx.out.c));
 }
 
 export function register(program: Command): void {
@@ -29,61 +63,47 @@ export function register(program: Command): void {
     .option('--seed <n>', 'integer seed; the same seed gives identical data', '1')
     .addOption(onlyOption())
     .option('--set <table=count>', 'override a row count, e.g. --set users=500,jobs=20 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--truncate', 'empty the target first (TRUNCATE tables, delete documents and seeded objects)')
+    .option('--truncate', 'empty the target first (TRUNCATE tables, delete documents, delete the objects earlier seeds wrote)')
+    .option('--dry-run', 'count what would be written per table, collection and prefix (rows and bytes); write nothing')
     .option('--allow-production', 'allow seeding a production target')
     .option('--verify-hash', 'afterwards, read the stores back (all at once) and compare them with what was written; exit 1 if they differ')
-    .addHelpText('after', '\nEvery seeded user logs in with the development password "recruit-dev-password".\n\nExample:\n  $ recruit-db seed --profile small --seed 42 --only postgres,mongo')
+    .addHelpText(
+      'after',
+      `
+Every check runs before the first write: a production target (the configuration, or a store
+bootstrapped for production), stores not migrated, stores that already hold data (unless --truncate).
+Seeds of the same stores take turns (a seed lock per store). Each store records that a seed started
+and that it finished; a seed killed halfway is reported by up, status and verify, and \`up\` redoes it.
+--truncate removes only objects a seed wrote to S3 (it journals their keys); other uploads stay.
+Every seeded user logs in with the development password "recruit-dev-password".
+Exit codes: 0 seeded; 1 the seed data failed a constraint, or --verify-hash found a difference; 2 usage or connection error, or refused.
+
+Examples:
+  $ recruit-db seed --profile small --seed 42 --only postgres,mongo
+  $ recruit-db seed --profile medium --dry-run`,
+    )
     .action(
       action<SeedFlags>(async (ctx) => {
-        const { runSeed } = await import('../../seeds/index');
-        const config = ctx.config();
+        const { seedStores } = await import('../seedrun');
         const o = ctx.opts;
-        let spinner: { text: string; stop(): void } | undefined;
         const started = Date.now();
-        if (ctx.out.interactive) {
-          const ora = (await import('ora')).default;
-          spinner = ora({ text: 'seeding', stream: process.stderr }).start();
-        }
-        let last = 0;
-        let storeStart = Date.now();
-        let current = '';
-        try {
-          const result = await runSeed(config, {
+        const result = await withProgress(ctx, (progress) =>
+          seedStores(ctx.config(), {
             profile: o.profile,
             seed: o.seed,
             only: selectedStores(o.only),
             overrides: o.set,
             truncate: o.truncate,
             allowProduction: o.allowProduction,
+            dryRun: o.dryRun,
             verifyHash: o.verifyHash,
-            onProgress: spinner
-              ? (p) => {
-                  if (p.store !== current) (current = p.store), (storeStart = Date.now());
-                  const now = Date.now();
-                  if (now - last < 100) return;
-                  last = now;
-                  spinner!.text = progressText(p, now - storeStart);
-                }
-              : undefined,
-          });
-          spinner?.stop();
-          if (ctx.out.json) {
-            ctx.out.data({ version: 1, ...result });
-          } else {
-            const rows = [['store', 'written', 'seconds', 'content hash']];
-            for (const s of result.stores) {
-              const h = result[s]!;
-              const n = Object.values(h.counts).reduce((a, b) => a + b, 0);
-              rows.push([s, String(n), ((result.timings[s]?.ms ?? 0) / 1000).toFixed(1), h.hash.slice(0, 16)]);
-            }
-            ctx.out.line(table(rows));
-            ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} in ${((Date.now() - started) / 1000).toFixed(1)}s; content hash ${result.hash.slice(0, 16)}`);
-            if (result.readBack) ctx.out.line(readBackText(result.readBack, ctx.out.c));
-          }
-          return result.readBack && !result.readBack.ok ? EXIT.DRIFT : EXIT.OK;
-        } finally {
-          spinner?.stop();
-        }
+            onProgress: progress.seed,
+            onPhase: progress.handle,
+            onNotice: progress.handle,
+          }),
+        );
+        if ('dryRun' in result) return { exitCode: EXIT.OK, data: { ...result }, text: () => renderSeedPlan(ctx, result) };
+        return { exitCode: result.readBack && !result.readBack.ok ? EXIT.DRIFT : EXIT.OK, data: { ...result }, text: () => renderSeed(ctx, result, started) };
       }),
     );
 }

@@ -1,18 +1,21 @@
 import type { Command } from 'commander';
-import type { StoreName } from '../errors';
-import type { UpResult } from '../up';
-import { action, type CommandContext } from './context';
+import { usageError, type StoreName } from '../errors';
+import type { ResetResult, UpOptions, UpResult } from '../up';
+import { action, type CommandContext, type Reply } from './context';
+import { reportOutcomes, withProgress } from './migrate';
 import { onlyOption, selectedStores } from './options';
 import { table } from './output';
-import { readBackText } from './seed';
+import { readBackText, renderSeedPlan } from './seed';
 
 interface UpFlags {
   only?: StoreName[];
-  seed: boolean;
-  profile?: string;
+  /** `--seed N` gives a value; `--no-seed` gives false. */
+  seed?: string | false;
   seedValue?: string;
+  profile?: string;
   strict?: boolean;
   allowProduction?: boolean;
+  dryRun?: boolean;
   verifyHash?: boolean;
 }
 
@@ -20,61 +23,98 @@ interface UpFlags {
 export function upFlags(cmd: Command): Command {
   return cmd
     .addOption(onlyOption())
+    .option('--seed <n>', 'seed for the generators (same seed, same data; default 1)')
     .option('--no-seed', 'migrate and verify only')
+    .option('--seed-value <n>', 'the same as --seed <n> (kept for scripts written before --seed N)')
     .option('--profile <name>', 'seed profile: small, medium, large', 'small')
-    .option('--seed-value <n>', 'seed for the generators (same seed, same data)', '1')
     .option('--strict', 'verify: warnings (unsupported features) count as failures')
-    .option('--allow-production', 'allow a production target (RECRUIT_DB_ENV=production)')
+    .option('--dry-run', 'print the plan for every store (migrations, bucket changes, what would be seeded), change nothing')
+    .option('--allow-production', 'allow a production target (RECRUIT_DB_ENV=production, or a store bootstrapped for production)')
     .option('--verify-hash', 'read back what this run seeds and compare it with what was written (exit 1 if they differ)');
 }
 
-export function renderUp(ctx: CommandContext<UpFlags>, result: UpResult): void {
-  if (ctx.out.json) {
-    ctx.out.data({ version: 1, exitCode: upExitCode(result), stores: result.stores, verify: { clean: result.verify.clean, exitCode: result.verify.exitCode }, readBack: result.readBack });
+export function upOptions(ctx: CommandContext<UpFlags>, onProgress: UpOptions['onProgress'], onSeedProgress: UpOptions['onSeedProgress']): UpOptions {
+  const o = ctx.opts;
+  if (typeof o.seed === 'string' && o.seedValue !== undefined && o.seedValue !== o.seed) {
+    throw usageError(`--seed ${o.seed} and --seed-value ${o.seedValue} disagree`, 'pass one of them');
+  }
+  return {
+    only: selectedStores(o.only),
+    seed: o.seed !== false,
+    seedValue: typeof o.seed === 'string' ? o.seed : (o.seedValue ?? '1'),
+    profile: o.profile,
+    strict: o.strict,
+    allowProduction: o.allowProduction,
+    dryRun: o.dryRun,
+    verifyHash: o.verifyHash,
+    onProgress,
+    onSeedProgress,
+  };
+}
+
+export function renderUp(ctx: CommandContext<unknown>, result: UpResult): void {
+  const c = ctx.out.c;
+  if (result.dryRun) {
+    for (const s of result.stores) {
+      ctx.out.line(c.bold(`${s.store}: dry run, nothing changed; would apply ${s.plan?.length ? '' : 'nothing'}`));
+      for (const stmt of s.plan ?? []) ctx.out.line(`  ${stmt}`);
+      for (const note of s.notes) ctx.out.line(`  note: ${note}`);
+      if (s.seedNote) ctx.out.line(`  seed: ${s.seedNote}`);
+    }
+    if (result.seedPlan) renderSeedPlan(ctx, result.seedPlan);
     return;
   }
-  const c = ctx.out.c;
   const rows = [['store', 'applied', 'seeded', 'notes']];
   for (const s of result.stores) {
-    rows.push([s.store, s.applied.length ? `${s.applied.length} new` : 'nothing new', s.seeded === undefined ? (s.seedNote ? 'skipped' : '-') : String(s.seeded), [...s.notes, s.seedNote].filter(Boolean).join('; ')]);
+    rows.push([s.store, s.error ? c.red('failed') : s.applied.length ? `${s.applied.length} new` : 'nothing new', s.seeded === undefined ? (s.seedNote ? 'skipped' : '-') : String(s.seeded), [...s.notes, s.seedNote].filter(Boolean).join('; ')]);
   }
   ctx.out.line(table(rows));
+  if (!result.verify) return;
   const verdict = result.verify.exitCode === 0 ? c.green(result.verify.clean ? 'clean' : 'clean, with warnings (run `recruit-db verify` for them)') : c.red('drift found (run `recruit-db verify` for details)');
   ctx.out.line(`verify: ${verdict}`);
   if (result.readBack) ctx.out.line(readBackText(result.readBack, c));
 }
 
-/** verify's verdict, or 1 when the read-back of what was seeded found a difference. */
-export function upExitCode(result: UpResult): 0 | 1 {
-  return result.readBack && !result.readBack.ok ? 1 : result.verify.exitCode;
+/** The JSON part of an up/reset result (the verify reports stay with `recruit-db verify --json`). */
+export function upData(result: UpResult | ResetResult): Record<string, unknown> {
+  return {
+    runId: result.runId ?? null,
+    dryRun: result.dryRun,
+    stores: result.stores,
+    ...('dropped' in result ? { dropped: result.dropped } : {}),
+    ...(result.seedPlan ? { seedPlan: result.seedPlan } : {}),
+    verify: result.verify ? { clean: result.verify.clean, exitCode: result.verify.exitCode } : null,
+    ...(result.readBack ? { readBack: result.readBack } : {}),
+  };
 }
 
-function options(ctx: CommandContext<UpFlags>) {
-  return {
-    only: selectedStores(ctx.opts.only),
-    seed: ctx.opts.seed,
-    profile: ctx.opts.profile,
-    seedValue: ctx.opts.seedValue,
-    strict: ctx.opts.strict,
-    allowProduction: ctx.opts.allowProduction,
-    verifyHash: ctx.opts.verifyHash,
-  };
+export function upReply(ctx: CommandContext<unknown>, result: UpResult, text: () => void): Reply {
+  const error = reportOutcomes(ctx, result.stores.map((s) => ({ store: s.store, error: s.error })));
+  return { exitCode: result.exitCode, data: upData(result), error, text };
 }
 
 export function register(program: Command): void {
   upFlags(
     program
       .command('up')
-      .description('migrate all three stores, bootstrap S3, seed empty stores, verify, and summarise; safe to re-run')
-      .addHelpText('after', '\nExample:\n  $ recruit-db up --profile small --seed-value 42'),
+      .description('migrate all three stores, bootstrap S3, seed empty stores (or redo an unfinished seed), verify, and summarise; safe to re-run')
+      .addHelpText(
+        'after',
+        `
+Every store is planned and checked before the first write. Stores that already hold a finished
+seed's data are not seeded again; a store whose last seed never finished (killed halfway) is
+emptied of what that seed wrote and seeded again with that seed's settings.
+Exit codes: 0 ok and verify found no drift; 1 drift, a failed migration, or --verify-hash found a difference; 2 usage or connection error.
+
+Examples:
+  $ recruit-db up --profile small --seed 42
+  $ recruit-db up --dry-run`,
+      ),
   ).action(
     action<UpFlags>(async (ctx) => {
       const { runUp } = await import('../up');
-      const result = await ctx.out.spin('up', () => runUp(ctx.config(), options(ctx)));
-      renderUp(ctx, result);
-      return upExitCode(result);
+      const result = await withProgress(ctx, (progress) => runUp(ctx.config(), upOptions(ctx, progress.handle, progress.seed)));
+      return upReply(ctx, result, () => renderUp(ctx, result));
     }),
   );
 }
-
-export { options as upOptions };

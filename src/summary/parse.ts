@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { usageError } from '../errors';
+import { readFileSync, statSync } from 'node:fs';
+import { RecruitDbError, usageError } from '../errors';
 import type { EnumDef, HeaderClaims, Manifest, MongoCollectionDef, PgGroup, S3AssetType } from './manifest';
 
 /** Something the document says about itself that does not add up (it never stops parsing). */
@@ -121,12 +121,19 @@ export function manifestWarnings(m: Manifest): DocWarning[] {
     .map((k) => headerCountWarning(k, m.headerClaims[k], actual[k]));
 }
 
+/** A summary larger than this is refused unread (the documented one is 14 kB). */
+export const MAX_SUMMARY_BYTES = 4 * 2 ** 20;
+
 /** Reads and parses the summary file; an unreadable path is a usage error (exit 2), not a crash. */
 export function loadSummary(path: string): ParsedSummary & { path: string } {
   let bytes: Buffer;
   try {
+    // Refused before it is read: a summary is a few kB, and a huge file would be held in memory whole.
+    const size = statSync(path).size;
+    if (size > MAX_SUMMARY_BYTES) throw usageError(`schema summary ${path} is ${(size / 2 ** 20).toFixed(0)} MiB, not a schema summary (at most ${MAX_SUMMARY_BYTES / 2 ** 20} MiB)`, HINT);
     bytes = readFileSync(path);
   } catch (err) {
+    if (err instanceof RecruitDbError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'is not readable (permission denied)' : `could not be read (${code ?? String(err)})`;

@@ -1,28 +1,52 @@
 /**
- * The judgement: documented contract (Manifest) against a live shape. Pure functions over plain data,
- * no I/O, so every drift rule is testable without a server and the CLI only renders what comes back.
+ * The judgement, per store, on two axes:
+ * - the expected shape (what the migrations produce, committed beside them) against the documented
+ *   summary, for names: the summary stays the contract for what must exist;
+ * - the live store against the expected shape at full depth, every difference one item.
+ * Pure functions over plain data, no I/O, so every rule is testable without a server and the CLI
+ * only renders what comes back. This file holds what all stores share (items, reports, verdict);
+ * each store's rules are in verify/<store>.ts, loaded only when that store is checked, so a
+ * `verify --only postgres` never loads the MongoDB driver or the AWS SDK.
  */
-import { encryptionSatisfies } from '../../s3-layout';
 import type { StoreName } from '../errors';
-import type { Capability, MongoShape, PgShape, S3Shape } from '../stores/shapes';
-import { allTables, groupOf, ttlSeconds, uniquePrefixes, type Manifest } from '../summary/manifest';
+import type { Capability, ShapeEntry } from '../stores/shapes';
 import type { DocWarning } from '../summary/parse';
+import { describeDiff, itemKind, itemName, showValue, type EntryDiff } from './deep';
 
 export type VerifyStatus = 'ok' | 'warning' | 'missing' | 'different' | 'unexpected';
 
+/**
+ * What an item is about. Names-level: table, enum, collection, prefix, bucket, bucket-setting.
+ * Deep (from the expected shape): column, constraint, index, trigger, comment, function, extension,
+ * view, sequence, domain, validator, validationLevel, validationAction. Verify-level: ttl, health,
+ * embedding, migrations (behind or ahead), shape (what was compared), doc (the summary's own).
+ */
 export type VerifyKind =
   | 'table'
   | 'enum'
   | 'collection'
   | 'ttl'
   | 'validator'
+  | 'validationLevel'
+  | 'validationAction'
   | 'index'
   | 'prefix'
   | 'bucket'
   | 'bucket-setting'
   | 'health'
   | 'embedding'
-  | 'doc';
+  | 'doc'
+  | 'column'
+  | 'constraint'
+  | 'trigger'
+  | 'comment'
+  | 'function'
+  | 'extension'
+  | 'view'
+  | 'sequence'
+  | 'domain'
+  | 'migrations'
+  | 'shape';
 
 /** 'summary' holds the document's own inconsistencies, which belong to no store. */
 export type ReportStore = StoreName | 'summary';
@@ -35,6 +59,9 @@ export interface VerifyItem {
   name: string;
   status: VerifyStatus;
   detail?: string;
+  /** For a deep difference: the definition the expected shape holds, and the live one. */
+  expected?: string;
+  live?: string;
 }
 
 export interface Totals {
@@ -55,102 +82,80 @@ export interface StoreReport {
   failures: number;
 }
 
-/** The hardening the S3 layout declares; the S3 layout module produces it, verify only compares. */
-export interface S3Expectation {
-  /** true: versioning must be Enabled. false: not checked. */
-  versioning: boolean;
-  /** Default server-side encryption algorithm, e.g. 'AES256'; null: not checked. */
-  encryption: string | null;
-  /** true: all four public-access-block flags must be set. */
-  blockPublicAccess: boolean;
-  /** Lifecycle rule ids the bucket must have; rules with other ids are left alone (not drift). */
-  lifecycleRuleIds: string[];
-  /** CORS origins that must be allowed; any other allowed origin is a warning (it widens access). */
-  corsOrigins: string[];
+/** A committed expected shape, as verify needs it. */
+export interface ExpectedShape {
+  /** Where it was read from, for the report. */
+  path: string;
+  /** The migrations it is the result of, in order. */
+  migrations: string[];
+  entries: ShapeEntry[];
+  /** The migrations in the folder now, when known: a different list means the file is stale. */
+  files?: string[];
 }
 
-/** Tables the migration tooling owns; they are infrastructure, not schema drift. */
-export function isBookkeepingTable(name: string): boolean {
-  return name === 'knex_migrations' || name === 'knex_migrations_lock' || name.startsWith('recruit_db_');
-}
+export const NOT_IN_SUMMARY = 'Not in summary';
+export const MIGRATIONS = 'Migrations';
 
-/** Collections the migration tooling or the server owns. */
-export function isBookkeepingCollection(name: string): boolean {
-  return name.startsWith('recruit_db_') || name.startsWith('changelog') || name.startsWith('system.');
-}
+export type Add = (group: string, kind: VerifyKind, name: string, status: VerifyStatus, detail?: string, values?: { expected?: string; live?: string }) => void;
 
-const NOT_IN_SUMMARY = 'Not in summary';
-
-// ---------------------------------------------------------------------------------------------- postgres
-
-export function verifyPostgres(manifest: Manifest, shape: PgShape): StoreReport {
+export function collector(store: ReportStore): { items: VerifyItem[]; add: Add } {
   const items: VerifyItem[] = [];
-  const add = (group: string, kind: VerifyKind, name: string, status: VerifyStatus, detail?: string) =>
-    items.push(withDetail({ store: 'postgres', group, kind, name, status }, detail));
+  const add: Add = (group, kind, name, status, detail, values) => {
+    const item: VerifyItem = { store, group, kind, name, status };
+    if (detail) item.detail = detail;
+    if (values?.expected !== undefined) item.expected = values.expected;
+    if (values?.live !== undefined) item.live = values.live;
+    items.push(item);
+  };
+  return { items, add };
+}
 
-  const live = new Set(shape.tables);
-  const listed = new Set(allTables(manifest));
-  for (const g of manifest.pgGroups) {
-    for (const t of g.tables) add(g.name, 'table', t, live.has(t) ? 'ok' : 'missing', live.has(t) ? undefined : 'no such table in the public schema');
-  }
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-  const documentedEnums = new Set(manifest.enums.map((e) => e.name));
-  for (const e of manifest.enums) {
-    const labels = shape.enums[e.name];
-    if (!labels) {
-      add('Enum Types', 'enum', e.name, 'missing', 'no such enum type');
-      continue;
-    }
-    const diff = labelDiff(e.labels, labels);
-    add('Enum Types', 'enum', e.name, diff ? 'different' : 'ok', diff);
+/**
+ * A target that is simply behind (or ahead of) the expected shape is one item, never a wall of
+ * drift: its deep comparison would only list what the missing migrations create.
+ */
+export function migrationState(expected: ExpectedShape, applied: string[], add: Add, migrateHint: string): boolean {
+  const done = new Set(applied);
+  const known = new Set(expected.migrations);
+  const unknown = applied.filter((m) => !known.has(m));
+  const pending = expected.migrations.filter((m) => !done.has(m));
+  if (unknown.length) {
+    add(
+      MIGRATIONS,
+      'migrations',
+      'unknown',
+      'unexpected',
+      `${plural(unknown.length, 'applied migration')} not in the expected shape: ${unknown.join(', ')}: the target is ahead of this recruit-db's migrations (use the recruit-db that applied them, or regenerate the expected shape: recruit-db schema dump)`,
+    );
+    return true;
   }
+  if (pending.length) {
+    const shown = pending.length > 3 ? `${pending.slice(0, 3).join(', ')}, ...` : pending.join(', ');
+    add(MIGRATIONS, 'migrations', 'pending', 'missing', `${plural(pending.length, 'migration')} pending (${shown}): ${migrateHint}`);
+    return true;
+  }
+  return false;
+}
 
-  // Health findings are reported only when they fail: a passing check is implied by its absence, and
-  // 50 extra "has a primary key" lines would bury the ones that matter.
-  for (const t of shape.tables) {
-    if (listed.has(t) && !shape.primaryKeys[t]?.length) add('Health', 'health', t, 'different', 'table has no primary key');
-  }
-  for (const fk of shape.foreignKeys) {
-    if (fk.indexed || isBookkeepingTable(fk.table)) continue;
-    const cols = fk.columns.join(', ');
-    add('Health', 'health', `${fk.table}.${fk.constraint}`, 'different', `foreign key (${cols}) -> ${fk.referencedTable} has no index starting with (${cols})`);
-  }
-  for (const e of manifest.enums) {
-    if (shape.enums[e.name] && !(shape.enumUsage[e.name]?.length)) {
-      add('Health', 'health', e.name, 'different', 'enum type is not used by any column');
-    }
-  }
+/** The expected shape was written for another set of migrations than the folder holds now. */
+export function staleShape(expected: ExpectedShape, add: Add): void {
+  if (!expected.files) return;
+  if (expected.files.join('\u0000') === expected.migrations.join('\u0000')) return;
+  const added = expected.files.filter((f) => !expected.migrations.includes(f));
+  const removed = expected.migrations.filter((m) => !expected.files!.includes(m));
+  const what = [added.length ? `not in it: ${added.join(', ')}` : '', removed.length ? `in it but not in the folder: ${removed.join(', ')}` : ''].filter(Boolean).join('; ');
+  add(MIGRATIONS, 'shape', 'expected shape', 'warning', `${expected.path} is stale (${what || 'migrations in another order'}): regenerate it with \`recruit-db schema dump\``);
+}
 
-  if (shape.embeddings.length > 0) {
-    const group = groupOf(manifest, shape.embeddings[0].table) ?? 'Vector Search';
-    const cols = shape.embeddings.map((e) => `${e.table}.${e.column}`).join(', ');
-    const fallback = shape.embeddings.filter((e) => e.storage === 'array');
-    if (fallback.length === 0) {
-      const version = shape.extensions.vector ? ` ${shape.extensions.vector}` : '';
-      add(group, 'embedding', 'embeddings', 'ok', `pgvector${version}: ${cols}`);
-    } else {
-      add(
-        group,
-        'embedding',
-        'embeddings',
-        'warning',
-        `embeddings stored as real[] fallback: pgvector not available on this server (PostgreSQL ${shape.server.version}): ${fallback
-          .map((e) => `${e.table}.${e.column}`)
-          .join(', ')}`,
-      );
-    }
-  }
-
-  // Undocumented objects last, so items otherwise follow the summary's document order.
-  for (const t of shape.tables) {
-    if (!listed.has(t) && !isBookkeepingTable(t)) add(NOT_IN_SUMMARY, 'table', t, 'unexpected', 'table exists but the summary does not list it');
-  }
-  for (const name of Object.keys(shape.enums).sort()) {
-    if (!documentedEnums.has(name) && !name.startsWith('recruit_db_')) {
-      add(NOT_IN_SUMMARY, 'enum', name, 'unexpected', 'enum type exists but the summary does not list it');
-    }
-  }
-  return report('postgres', items);
+/** One deep difference as an item; `detail` replaces the generic description when a store knows better. */
+export function deepItem(add: Add, group: string, d: EntryDiff, subject: string, detail?: string): void {
+  const e = d.expected ?? d.live!;
+  const values: { expected?: string; live?: string } = {};
+  if (d.expected) values.expected = showValue(d.expected.value);
+  if (d.live) values.live = showValue(d.live.value);
+  add(group, itemKind(e) as VerifyKind, itemName(e), d.status, detail ?? describeDiff(d, subject), values);
 }
 
 /** Names the difference between documented and live enum labels, or undefined when they match. */
@@ -171,166 +176,6 @@ export function labelDiff(expected: string[], actual: string[]): string | undefi
   return parts.length ? parts.join('; ') : undefined;
 }
 
-// ---------------------------------------------------------------------------------------------- mongo
-
-const VALIDATOR_FEATURES = ['jsonschemavalidator', 'jsonschema', 'validator', 'validators', 'collectionvalidator'];
-const TTL_FEATURES = ['ttlindex', 'ttlindexes', 'ttl'];
-
-export function verifyMongo(manifest: Manifest, shape: MongoShape): StoreReport {
-  const items: VerifyItem[] = [];
-  const add = (group: string, kind: VerifyKind, name: string, status: VerifyStatus, detail?: string) =>
-    items.push(withDetail({ store: 'mongo', group, kind, name, status }, detail));
-  const group = 'Collections';
-  const noValidators = unsupported(shape.capabilities, VALIDATOR_FEATURES);
-  const noTtl = unsupported(shape.capabilities, TTL_FEATURES);
-  const told = new Set<Capability>();
-  const documented = new Set(manifest.mongoCollections.map((c) => c.name));
-
-  for (const def of manifest.mongoCollections) {
-    const coll = shape.collections[def.name];
-    if (!coll) {
-      // Validator and TTL of an absent collection are consequences, not separate findings.
-      add(group, 'collection', def.name, 'missing', 'no such collection');
-      continue;
-    }
-    add(group, 'collection', def.name, 'ok');
-
-    const hasValidator = coll.validator !== undefined && Object.keys(coll.validator).length > 0;
-    if (noValidators) {
-      // Even a stored validator is not enforced by such a server, so this is never "ok".
-      add(group, 'validator', def.name, 'warning', `${hasValidator ? 'validator stored but not enforced' : 'no validator'}: ${capabilityText(noValidators, '$jsonSchema validators', told)}`);
-    } else if (!hasValidator) {
-      add(group, 'validator', def.name, 'missing', 'no $jsonSchema validator');
-    } else if (coll.validationLevel === 'off') {
-      add(group, 'validator', def.name, 'different', 'validator present but validationLevel is "off"');
-    } else {
-      add(group, 'validator', def.name, 'ok', coll.validationAction && coll.validationAction !== 'error' ? `validationAction "${coll.validationAction}"` : undefined);
-    }
-
-    const ttlIndexes = coll.indexes.filter((i) => typeof i.expireAfterSeconds === 'number');
-    if (def.ttlDays === undefined) {
-      for (const i of ttlIndexes) {
-        add(group, 'ttl', def.name, 'unexpected', `index "${i.name}" expires documents after ${i.expireAfterSeconds} s; the summary documents no TTL`);
-      }
-      continue;
-    }
-    const want = ttlSeconds(def.ttlDays);
-    const match = ttlIndexes.find((i) => i.expireAfterSeconds === want);
-    if (match) {
-      add(group, 'ttl', def.name, 'ok', `index "${match.name}": expireAfterSeconds ${want} (${def.ttlDays} days)`);
-      for (const i of ttlIndexes) {
-        if (i !== match) add(group, 'ttl', def.name, 'unexpected', `second TTL index "${i.name}" expires documents after ${i.expireAfterSeconds} s`);
-      }
-    } else if (ttlIndexes.length > 0) {
-      for (const i of ttlIndexes) {
-        add(group, 'ttl', def.name, 'different', `index "${i.name}" expireAfterSeconds is ${i.expireAfterSeconds} (${days(i.expireAfterSeconds!)}), documented ${want} (${def.ttlDays} days)`);
-      }
-    } else if (noTtl) {
-      add(group, 'ttl', def.name, 'warning', `documented ${def.ttlDays}-day TTL not in force: ${capabilityText(noTtl, 'TTL indexes', told)}`);
-    } else {
-      add(group, 'ttl', def.name, 'missing', `no TTL index (documented ${def.ttlDays} days = ${want} s)`);
-    }
-  }
-
-  for (const name of Object.keys(shape.collections).sort()) {
-    if (!documented.has(name) && !isBookkeepingCollection(name)) {
-      add(NOT_IN_SUMMARY, 'collection', name, 'unexpected', 'collection exists but the summary does not list it');
-    }
-  }
-  return report('mongo', items);
-}
-
-function days(seconds: number): string {
-  const d = seconds / 86_400;
-  return Number.isInteger(d) ? `${d} days` : `${d.toFixed(2)} days`;
-}
-
-// ---------------------------------------------------------------------------------------------- s3
-
-const S3_FEATURES = {
-  versioning: ['versioning', 'bucketversioning'],
-  encryption: ['encryption', 'bucketencryption', 'serversideencryption', 'sse'],
-  publicAccessBlock: ['publicaccessblock', 'blockpublicaccess', 'bucketpublicaccessblock'],
-  lifecycle: ['lifecycle', 'bucketlifecycle', 'lifecycleconfiguration'],
-  cors: ['cors', 'bucketcors'],
-};
-
-export function verifyS3(manifest: Manifest, shape: S3Shape, expected: S3Expectation): StoreReport {
-  const items: VerifyItem[] = [];
-  const add = (group: string, kind: VerifyKind, name: string, status: VerifyStatus, detail?: string) =>
-    items.push(withDetail({ store: 's3', group, kind, name, status }, detail));
-
-  if (!shape.exists) {
-    add('Bucket', 'bucket', shape.bucket, 'missing', 'bucket does not exist');
-    return report('s3', items);
-  }
-  add('Bucket', 'bucket', shape.bucket, 'ok');
-
-  // A setting the server cannot do is a warning naming the server; anything else off-spec is drift.
-  const setting = (name: string, features: string[], ok: boolean, value: unknown, problem: string) => {
-    if (ok) return add('Bucket', 'bucket-setting', name, 'ok');
-    const cap = unsupported(shape.capabilities, features);
-    if (cap) return add('Bucket', 'bucket-setting', name, 'warning', capabilityText(cap, name));
-    add('Bucket', 'bucket-setting', name, 'different', value === undefined ? `${name} not reported by the server` : problem);
-  };
-
-  if (expected.versioning) {
-    const v = shape.versioning;
-    setting('versioning', S3_FEATURES.versioning, v === 'Enabled', v, `versioning is ${v ?? 'not set'}`);
-  }
-  if (expected.encryption) {
-    const e = shape.encryption;
-    const ok = encryptionSatisfies(e, expected.encryption);
-    if (ok && e !== expected.encryption) add('Bucket', 'bucket-setting', 'encryption', 'ok', `${e} (stronger than ${expected.encryption})`);
-    else setting('encryption', S3_FEATURES.encryption, ok, e, e ? `encryption is ${e}, expected ${expected.encryption}` : `no default encryption (expected ${expected.encryption})`);
-  }
-  if (expected.blockPublicAccess) {
-    const p = shape.publicAccessBlock;
-    const off = p ? (Object.keys(p) as Array<keyof typeof p>).filter((k) => !p[k]) : [];
-    setting(
-      'public access block',
-      S3_FEATURES.publicAccessBlock,
-      !!p && off.length === 0,
-      p,
-      p ? `public access block incomplete: ${off.map((k) => `${k}=false`).join(', ')}` : 'no public access block',
-    );
-  }
-  // The layout keeps rules it does not own (its own are found by id), so only missing ids are drift.
-  // An extra lifecycle rule is harmless; an extra CORS origin widens access, so it is a warning.
-  if (expected.lifecycleRuleIds.length > 0) {
-    const have = shape.lifecycleRuleIds;
-    const missing = expected.lifecycleRuleIds.filter((id) => !(have ?? []).includes(id));
-    const others = (have ?? []).filter((id) => !expected.lifecycleRuleIds.includes(id));
-    const problem = `missing lifecycle rule${missing.length > 1 ? 's' : ''} ${quoteList(missing)}`;
-    if (have !== undefined && missing.length === 0 && others.length > 0) {
-      add('Bucket', 'bucket-setting', 'lifecycle', 'ok', `also has rule${others.length > 1 ? 's' : ''} ${quoteList(others)}`);
-    } else {
-      setting('lifecycle', S3_FEATURES.lifecycle, have !== undefined && missing.length === 0, have, problem);
-    }
-  }
-  if (expected.corsOrigins.length > 0) {
-    const have = shape.corsOrigins;
-    const missing = expected.corsOrigins.filter((o) => !(have ?? []).includes(o));
-    const extra = (have ?? []).filter((o) => !expected.corsOrigins.includes(o));
-    if (have !== undefined && missing.length === 0 && extra.length > 0) {
-      add('Bucket', 'bucket-setting', 'cors', 'warning', `CORS also allows origin${extra.length > 1 ? 's' : ''} ${quoteList(extra)}`);
-    } else {
-      setting('cors', S3_FEATURES.cors, have !== undefined && missing.length === 0, have, `missing CORS origin${missing.length > 1 ? 's' : ''} ${quoteList(missing)}`);
-    }
-  }
-
-  const markers = new Set(shape.markers.map(withSlash));
-  for (const { prefix, assetTypes } of uniquePrefixes(manifest)) {
-    const present = markers.has(withSlash(prefix));
-    add('Asset Types', 'prefix', prefix, present ? 'ok' : 'missing', present ? assetTypes.join(', ') : `no prefix marker (for ${assetTypes.join(', ')})`);
-  }
-  return report('s3', items);
-}
-
-function withSlash(p: string): string {
-  return p.endsWith('/') ? p : `${p}/`;
-}
-
 // ---------------------------------------------------------------------------------------------- summary & verdict
 
 /** The summary's self-inconsistencies as report items (always warnings: the lists stay the contract). */
@@ -343,7 +188,6 @@ export function docReport(warnings: DocWarning[]): StoreReport {
   return report('summary', docWarnings(warnings));
 }
 
-/** Returns a copy whose `failures` counts warnings too when strict. Items keep their own status. */
 /**
  * Documentation warnings describe the summary file, which no store change can fix: --strict (meant
  * for production against real AWS and MongoDB) judges the stores, never the document.
@@ -352,6 +196,7 @@ function strictApplies(r: StoreReport, strict: boolean): boolean {
   return strict && r.store !== 'summary';
 }
 
+/** Returns a copy whose `failures` counts warnings too when strict. Items keep their own status. */
 export function applyStrict(r: StoreReport, strict: boolean): StoreReport {
   const s = strictApplies(r, strict);
   return { ...r, strict: s, failures: failuresOf(r.totals, s) };
@@ -386,16 +231,12 @@ function failuresOf(t: Totals, strict: boolean): number {
   return t.missing + t.different + t.unexpected + (strict ? t.warning : 0);
 }
 
-function report(store: ReportStore, items: VerifyItem[]): StoreReport {
+export function report(store: ReportStore, items: VerifyItem[]): StoreReport {
   const totals = totalsOf(items);
   return { store, items, totals, strict: false, failures: failuresOf(totals, false) };
 }
 
-function withDetail(item: VerifyItem, detail: string | undefined): VerifyItem {
-  return detail ? { ...item, detail } : item;
-}
-
-function unsupported(caps: Capability[], features: string[]): Capability | undefined {
+export function unsupported(caps: Capability[], features: string[]): Capability | undefined {
   return caps.find((c) => !c.supported && features.includes(c.feature.toLowerCase().replace(/[^a-z]/g, '')));
 }
 
@@ -403,13 +244,13 @@ function unsupported(caps: Capability[], features: string[]): Capability | undef
  * "X not supported by SERVER (its answer)". The server's answer is long and the same for every item
  * it affects (ten validators), so a report gives it once, on the first such item.
  */
-function capabilityText(c: Capability, what: string, told?: Set<Capability>): string {
+export function capabilityText(c: Capability, what: string, told?: Set<Capability>): string {
   const seen = told?.has(c) ?? false;
   told?.add(c);
   const reason = !c.reason ? '' : seen ? ' (as above)' : ` (${c.reason})`;
   return `${what} not supported by ${c.server}${reason}`;
 }
 
-function quoteList(xs: string[]): string {
+export function quoteList(xs: string[]): string {
   return xs.map((x) => `"${x}"`).join(', ');
 }

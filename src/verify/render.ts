@@ -87,6 +87,8 @@ export function toJson(reports: StoreReport[], verdict: { exitCode: 0 | 1; clean
       items: r.items.map((i) => {
         const item: VerifyItem = { store: i.store, group: i.group, kind: i.kind, name: i.name, status: i.status };
         if (i.detail !== undefined) item.detail = redact(i.detail);
+        if (i.expected !== undefined) item.expected = redact(i.expected);
+        if (i.live !== undefined) item.live = redact(i.live);
         return item;
       }),
     })),

@@ -1,9 +1,12 @@
-import { expectedHardening } from '../../s3-layout';
 import { requireStore, type Config } from '../config';
-import { RecruitDbError, type StoreName } from '../errors';
+import type { StoreName } from '../errors';
+import { readLiveShapes, type LiveUse } from '../stores/live';
+import type { DesiredBucket } from '../stores/s3/migrate';
 import { MANIFEST, type Manifest } from '../summary/manifest';
 import { loadSummary, manifestWarnings, type DocWarning } from '../summary/parse';
-import { applyStrict, docReport, verdict as judge, verifyMongo, verifyPostgres, verifyS3, type StoreReport, type Verdict } from './compare';
+import { unfinishedSeedText, UNFINISHED_SEED_HINT, type StoreMeta } from '../stores/meta';
+import { applyStrict, docReport, totalsOf, verdict as judge, type ExpectedShape, type StoreReport, type Verdict, type VerifyItem } from './compare';
+import { loadExpectedShape } from './expected';
 
 export interface VerifyOptions {
   /** Stores to check; empty or undefined: all three. */
@@ -34,9 +37,10 @@ export function loadContract(summaryPath?: string): { manifest: Manifest; warnin
 }
 
 /**
- * Checks the selected live stores against the documented contract. Stores are read concurrently;
- * the first store that cannot be reached (in store order) is thrown as its RecruitDbError (exit 2),
- * after every client has been closed. Drift is never thrown: it is in the reports.
+ * Checks the selected live stores against their expected shapes and the documented contract. Stores
+ * are read concurrently (stores/live.ts); the first store that cannot be reached (in store order) is
+ * thrown as its RecruitDbError (exit 2), after every client has been closed. Drift is never thrown:
+ * it is in the reports.
  */
 export async function runVerify(config: Config, opts: VerifyOptions = {}): Promise<VerifyRun> {
   const { manifest, warnings, contract } = loadContract(opts.summaryPath);
@@ -44,64 +48,85 @@ export async function runVerify(config: Config, opts: VerifyOptions = {}): Promi
   // Every selected store must be configured before any is contacted: a half-run verify proves nothing.
   for (const s of stores) requireStore(config, s);
 
-  const settled = await Promise.allSettled(stores.map((s) => checkStore(s, config, manifest)));
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  // The bucket the layout wants: bad settings (an origin that is not one) are refused before any store is contacted.
+  const desired = stores.includes('s3') ? (await import('../stores/s3/migrate')).desiredBucket(config) : undefined;
+  const needsOwner = desired && (await import('./s3')).needsOwner;
+  const byStore = await readLiveShapes(config, judges(stores, manifest, desired), {
+    // Only a judgement that hangs on the owner pays for the STS round trip.
+    s3Owner: (bucket) => Boolean(needsOwner?.(bucket, desired!)),
+    // The seed record: a seed that never finished is a failure item, never "clean".
+    meta: true,
+  });
 
   const strict = Boolean(opts.strict);
-  const reports = [docReport(warnings), ...settled.map((r) => (r as PromiseFulfilledResult<StoreReport>).value)].map((r) => applyStrict(r, strict));
+  const reports = [docReport(warnings), ...stores.map((s) => byStore[s]!)].map((r) => applyStrict(r, strict));
   return { reports, verdict: judge(reports, strict), contract };
 }
 
-async function checkStore(store: StoreName, config: Config, manifest: Manifest): Promise<StoreReport> {
-  switch (store) {
-    case 'postgres':
-      return checkPostgres(config, manifest);
-    case 'mongo':
-      return checkMongo(config, manifest);
-    case 's3':
-      return checkS3(config, manifest);
-  }
+/**
+ * For `status`: what verify finds wrong with each store besides being behind (pending migrations are
+ * status's own business) and besides what a server cannot do (capability warnings). A store with
+ * differences here makes verify exit 1, so status must not exit 0 over it.
+ */
+export interface StoreDrift {
+  store: StoreName;
+  /** Missing, different and unexpected items, pending migrations excluded. */
+  items: VerifyItem[];
 }
 
-async function checkPostgres(config: Config, manifest: Manifest): Promise<StoreReport> {
-  const pg = requireStore(config, 'postgres');
-  const { connectPg, pgError } = await import('../stores/postgres/connect');
-  const { introspectPostgres } = await import('../stores/postgres/introspect');
-  const client = await connectPg(pg, config.timeoutMs);
-  try {
-    return verifyPostgres(manifest, await introspectPostgres(client));
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : pgError(err, pg, config.timeoutMs);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+export async function driftForStatus(config: Config, only?: StoreName[]): Promise<StoreDrift[]> {
+  // A migrations folder without an expected shape (tests, custom folders) is not held to the summary by status.
+  const stores = (only?.length ? ORDER.filter((s) => only.includes(s)) : ORDER).filter((s) => s === 's3' || loadExpectedShape(s) !== undefined);
+  if (!stores.length) return [];
+  const run = await runVerify(config, { only: stores });
+  return run.reports
+    .filter((r): r is StoreReport & { store: StoreName } => r.store !== 'summary')
+    .map((r) => ({
+      store: r.store,
+      // Pending migrations and an unfinished seed are status's own lines, not drift.
+      items: r.items.filter((i) => i.status !== 'ok' && i.status !== 'warning' && !(i.kind === 'migrations' && i.name === 'pending') && !isSeedItem(i)),
+    }));
 }
 
-async function checkMongo(config: Config, manifest: Manifest): Promise<StoreReport> {
-  const mongo = requireStore(config, 'mongo');
-  const { connectMongo, mongoError } = await import('../stores/mongo/connect');
-  const { introspectMongo } = await import('../stores/mongo/introspect');
-  const client = await connectMongo(mongo, config.timeoutMs);
-  try {
-    return verifyMongo(manifest, await introspectMongo(client, mongo.db));
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : mongoError(err, mongo, config.timeoutMs);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+const isSeedItem = (i: VerifyItem) => i.kind === 'health' && i.name === 'seed';
+
+/** A seed that began and never finished leaves incomplete data: a failure, never "clean". */
+function withSeedRecord(report: StoreReport, meta: StoreMeta | undefined): StoreReport {
+  const r = meta?.seed;
+  if (r?.state !== 'started') return report;
+  const items = [...report.items, { store: meta!.store, group: 'Health', kind: 'health' as const, name: 'seed', status: 'different' as const, detail: `${unfinishedSeedText(meta!.store, r)}; ${UNFINISHED_SEED_HINT}` }];
+  return { ...report, items, totals: totalsOf(items) };
 }
 
-async function checkS3(config: Config, manifest: Manifest): Promise<StoreReport> {
-  const s3 = requireStore(config, 's3');
-  const { createS3Client, s3Error } = await import('../stores/s3/connect');
-  const { introspectS3 } = await import('../stores/s3/introspect');
-  const client = createS3Client(s3, config.timeoutMs);
+/** How each selected store's live shape is judged (the judging modules load only for the stores selected). */
+function judges(stores: StoreName[], manifest: Manifest, desired: DesiredBucket | undefined): LiveUse<Partial<Record<StoreName, StoreReport>>> {
+  const all: LiveUse<Record<StoreName, StoreReport>> = {
+    postgres: async (shape, meta) => {
+      const { listMigrationFiles } = await import('../stores/postgres/migrate');
+      const { verifyPostgres } = await import('./postgres');
+      return withSeedRecord(verifyPostgres(manifest, shape, withFiles('postgres', () => listMigrationFiles().map((f) => f.stem))), meta);
+    },
+    mongo: async (shape, meta) => {
+      const { mongoScripts } = await import('./mongo-sim');
+      const { verifyMongo } = await import('./mongo');
+      return withSeedRecord(verifyMongo(manifest, shape, withFiles('mongo', () => mongoScripts().map((s) => s.name))), meta);
+    },
+    s3: async ({ bucket, owner }, meta) => {
+      const { verifyS3 } = await import('./s3');
+      return withSeedRecord(verifyS3(manifest, bucket, desired!, owner), meta);
+    },
+  };
+  return Object.fromEntries(stores.map((s) => [s, all[s]])) as LiveUse<Partial<Record<StoreName, StoreReport>>>;
+}
+
+function withFiles(store: 'postgres' | 'mongo', files: () => string[]): ExpectedShape | undefined {
+  const shape = loadExpectedShape(store);
+  if (!shape) return undefined;
+  let list: string[] | undefined;
   try {
-    return verifyS3(manifest, await introspectS3(client, config), expectedHardening(config));
-  } catch (err) {
-    throw err instanceof RecruitDbError ? err : s3Error(err, s3, config.timeoutMs);
-  } finally {
-    client.destroy();
+    list = files();
+  } catch {
+    // An unbuilt or missing folder: status and migrate say so; the shape is still worth comparing.
   }
+  return { ...shape, files: list };
 }

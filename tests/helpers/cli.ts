@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,19 +19,43 @@ export interface CliResult {
  * the repo's .env cannot leak into a test that sets its own environment.
  */
 export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
+  return startCli(args, opts).done;
+}
+
+/** The same, with the process at hand: fault injection kills it while it runs. */
+export function startCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): { child: ChildProcess; done: Promise<CliResult> } {
   const started = Date.now();
   const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), 'rdb-cli-'));
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `node -- BIN`, as the bin's shebang runs it: Node reads none of the tool's own flags (--env-file).
+  const child = spawn(process.execPath, ['--', BIN, ...args], { cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = new Promise<CliResult>((resolvePromise, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
+  });
+  return { child, done };
+}
+
+/**
+ * Calls `then` once, the first time the running command's stderr (read as a whole, not chunk by
+ * chunk) matches `pattern`: e.g. to release the lock it says it waits for.
+ */
+export function onStderr(run: { child: ChildProcess }, pattern: RegExp, then: () => unknown): void {
+  let seen = '';
+  let fired = false;
+  run.child.stderr!.on('data', (d: Buffer) => {
+    seen += d;
+    if (fired || !pattern.test(seen)) return;
+    fired = true;
+    Promise.resolve()
+      .then(then)
+      .catch(() => undefined);
   });
 }

@@ -1,6 +1,11 @@
-import type { Capability, MongoShape, PgShape, S3Shape } from '../../src/stores/shapes';
-import { allTables, ttlSeconds, uniquePrefixes, type Manifest } from '../../src/summary/manifest';
-import type { S3Expectation } from '../../src/verify/compare';
+import type { Config } from '../../src/config';
+import { postgresEntries } from '../../src/stores/postgres/introspect';
+import { mongoEntries } from '../../src/stores/mongo/introspect';
+import type { BucketSettings } from '../../src/stores/s3/introspect';
+import { desiredBucket, type DesiredBucket } from '../../src/stores/s3/migrate';
+import type { Capability, MongoShape, PgShape, PgTable } from '../../src/stores/shapes';
+import { allTables, ttlSeconds, type Manifest } from '../../src/summary/manifest';
+import type { ExpectedShape } from '../../src/verify/compare';
 
 /**
  * Live shapes that match a manifest exactly, built from the manifest itself, so a test can apply one
@@ -16,6 +21,22 @@ export function cleanPgShape(m: Manifest, embeddings: 'pgvector' | 'array' = 'pg
     enums[e.name] = [...e.labels];
     enumUsage[e.name] = [{ table: 'users', column: `${e.name}_col` }];
   }
+  const schemaTables: Record<string, PgTable> = {};
+  for (const t of tables) {
+    schemaTables[t] = {
+      name: t,
+      kind: 'table',
+      unlogged: false,
+      rowSecurity: false,
+      columns: [
+        { name: 'id', type: 'uuid', nullable: false, default: 'gen_random_uuid()' },
+        { name: 'title', type: 'text', nullable: false },
+      ],
+      constraints: { [`${t}_pkey`]: { name: `${t}_pkey`, type: 'primary key', definition: 'PRIMARY KEY (id)', columns: ['id'], deferrable: false, initiallyDeferred: false, validated: true } },
+      indexes: { [`${t}_pkey`]: { name: `${t}_pkey`, method: 'btree', unique: true, keys: ['id'], include: [], constraint: `${t}_pkey`, valid: true, definition: 'USING btree (id)' } },
+      triggers: {},
+    };
+  }
   return {
     server: { version: embeddings === 'pgvector' ? '16.4' : '15.10', versionNum: embeddings === 'pgvector' ? 160004 : 150010 },
     tables,
@@ -28,7 +49,15 @@ export function cleanPgShape(m: Manifest, embeddings: 'pgvector' | 'array' = 'pg
       { table: 'job_embeddings', column: 'embedding', storage: embeddings, dimensions: 1536 },
     ],
     extensions: embeddings === 'pgvector' ? { plpgsql: '1.0', vector: '0.8.0' } : { plpgsql: '1.0' },
+    schema: { tables: schemaTables, views: {}, functions: {}, domains: {}, sequences: {} },
+    migrations: ['0001_first', '0002_second'],
   };
+}
+
+/** An expected shape that is exactly this live shape (what a clean migrate gives), as verify loads it. */
+export function expectedOf(shape: PgShape | MongoShape): ExpectedShape {
+  const entries = 'schema' in shape ? postgresEntries(shape) : mongoEntries(shape);
+  return { path: 'expected-shape.txt', migrations: [...shape.migrations], entries, files: [...shape.migrations] };
 }
 
 export function cleanMongoShape(m: Manifest): MongoShape {
@@ -46,7 +75,7 @@ export function cleanMongoShape(m: Manifest): MongoShape {
   }
   collections.changelog = { indexes: [{ name: '_id_', key: { _id: 1 } }] };
   collections.recruit_db_lock = { indexes: [{ name: '_id_', key: { _id: 1 } }] };
-  return { server: { flavour: 'mongodb', version: '7.0.12', label: 'MongoDB 7.0.12' }, collections, capabilities: [] };
+  return { server: { flavour: 'mongodb', version: '7.0.12', label: 'MongoDB 7.0.12' }, collections, capabilities: [], migrations: ['20260210000001-first'] };
 }
 
 /** What FerretDB 1.24 looks like after migrations: no validators, no TTL indexes, both recorded. */
@@ -56,35 +85,53 @@ export function ferretLikeMongoShape(m: Manifest): MongoShape {
     delete c.validator;
     delete c.validationLevel;
     delete c.validationAction;
-    c.indexes = c.indexes.filter((i) => i.expireAfterSeconds === undefined);
+    for (const i of c.indexes) delete i.expireAfterSeconds;
   }
   const server = 'FerretDB 1.24.2';
   const capabilities: Capability[] = [
     { store: 'mongo', feature: 'jsonSchemaValidator', supported: false, server, reason: 'validator is not enforced' },
     { store: 'mongo', feature: 'ttlIndex', supported: false, server, reason: 'expireAfterSeconds is not supported' },
   ];
-  return { server: { flavour: 'ferretdb', version: '1.24.2', label: server }, collections: shape.collections, capabilities };
+  return { ...shape, server: { flavour: 'ferretdb', version: '1.24.2', label: server }, capabilities };
 }
 
-export const EXPECTATION: S3Expectation = {
-  versioning: true,
-  encryption: 'AES256',
-  blockPublicAccess: true,
-  lifecycleRuleIds: ['expire-noncurrent-versions', 'abort-incomplete-uploads'],
-  corsOrigins: ['https://app.example.com'],
-};
-
-export function cleanS3Shape(m: Manifest, e: S3Expectation = EXPECTATION): S3Shape {
+/** A config for S3 judgements without a server. */
+export function s3Config(over: Partial<NonNullable<Config['s3']>> = {}, env: Config['env'] = 'test'): Config {
   return {
-    bucket: 'recruit-assets-test',
+    env,
+    timeoutMs: 1000,
+    locks: { waitMs: 0, mongoLeaseMs: 1000 },
+    s3: {
+      endpoint: 'https://s3.example.test',
+      region: 'us-east-1',
+      bucket: 'recruit-assets-test',
+      forcePathStyle: true,
+      webOrigins: ['https://app.example.com'],
+      webOriginsConfigured: true,
+      ...over,
+    },
+  };
+}
+
+/** The live bucket exactly as the layout asks for it (what a clean bootstrap gives). */
+export function cleanBucket(desired: DesiredBucket): BucketSettings {
+  return {
+    bucket: desired.bucket,
     exists: true,
-    markers: uniquePrefixes(m).map((p) => p.prefix),
+    server: 'moto at https://s3.example.test',
+    markers: [...desired.markers],
     versioning: 'Enabled',
-    encryption: e.encryption,
-    publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
-    lifecycleRuleIds: [...e.lifecycleRuleIds],
-    corsOrigins: [...e.corsOrigins],
-    tags: { app: 'recruit' },
+    encryption: { ...desired.encryption },
+    publicAccessBlock: { ...desired.publicAccessBlock },
+    ownership: desired.ownership,
+    policy: structuredClone(desired.policyStatements),
+    lifecycleRules: structuredClone(desired.lifecycleRules),
+    corsRules: desired.corsRule ? [structuredClone(desired.corsRule)] : [],
+    tags: { ...desired.tags, team: 'platform' },
     capabilities: [],
   };
+}
+
+export function desiredFor(config: Config = s3Config()): DesiredBucket {
+  return desiredBucket(config);
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config';
+import { deleteBucket } from '../../src/stores/s3/migrate';
+import { dropDatabaseRetrying } from '../../src/verify/pglite';
 
 /**
  * Every test file gets stores of its own (a fresh Postgres database, Mongo database and S3 bucket),
@@ -42,20 +44,7 @@ export async function freshPgDatabase(prefix = 'rdbtest'): Promise<{ url: string
       const c = new Client({ connectionString: base.url });
       await c.connect();
       try {
-        // FORCE ends client sessions, but not an autovacuum worker busy on the database (a fresh bulk
-        // load wakes one): the drop fails with 55006 (object in use) or, as FORCE may not signal a
-        // superuser's process, 42501. Both pass when the worker is done: retry for up to a minute.
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          try {
-            await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-            return;
-          } catch (err) {
-            const code = (err as { code?: string }).code;
-            if ((code !== '55006' && code !== '42501') || Date.now() > deadline) throw err;
-            await new Promise((r) => setTimeout(r, 500));
-          }
-        }
+        await dropDatabaseRetrying(c, database);
       } finally {
         await c.end();
       }
@@ -141,33 +130,12 @@ export function cliEnv(overrides: Record<string, string | undefined> = {}): Node
   return env;
 }
 
-/**
- * Empties and deletes a bucket. Versioned buckets keep every version and delete marker, and all of
- * them must go first; one request per version, because moto answers DeleteObjects with an error
- * page (it wants Content-MD5, the SDK sends CRC32), and with versioning back on, because moto 5.2
- * answers 500 to deletes of keys with a delete marker while versioning is Suspended.
- */
+/** Empties and deletes a bucket (every version and delete marker first). */
 export async function dropBucket(config: Config, bucket: string): Promise<void> {
   const { createS3Client } = await import('../../src/stores/s3/connect');
-  const s3 = await import('@aws-sdk/client-s3');
   const client = createS3Client({ ...config.s3!, bucket }, 10_000);
   try {
-    try {
-      await client.send(new s3.HeadBucketCommand({ Bucket: bucket }));
-    } catch {
-      return;
-    }
-    await client.send(new s3.PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).catch(() => undefined);
-    for (;;) {
-      const page = await client.send(new s3.ListObjectVersionsCommand({ Bucket: bucket }));
-      const all = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
-      if (!all.length) break;
-      // A few at a time: moto serves a handful of connections, and a page can hold 1,000 versions.
-      for (let i = 0; i < all.length; i += 8) {
-        await Promise.all(all.slice(i, i + 8).map((v) => client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }))));
-      }
-    }
-    await client.send(new s3.DeleteBucketCommand({ Bucket: bucket }));
+    await deleteBucket(client, bucket);
   } finally {
     client.destroy();
   }

@@ -88,7 +88,7 @@ function schemaDump(url: string): string {
   return r.stdout.replace(/^\\(un)?restrict .*$/gm, '');
 }
 
-const BOOKKEEPING = ['knex_migrations', 'knex_migrations_lock', 'recruit_db_migration_checksums'];
+const BOOKKEEPING = ['knex_migrations', 'knex_migrations_lock', 'recruit_db_meta', 'recruit_db_migration_checksums'];
 const repoMigrations = listMigrationFiles().map((f) => f.name);
 
 describe('recruit-db migrate / status / rollback (postgres)', () => {
@@ -100,7 +100,8 @@ describe('recruit-db migrate / status / rollback (postgres)', () => {
     const { url } = await freshDb();
     const m = await cli(['migrate', '--only', 'postgres'], url);
     expect(m.code, m.stderr).toBe(0);
-    expect(m.stderr).toBe('');
+    // Not a terminal: one progress line per finished phase, with its count and elapsed time.
+    expect(m.stderr).toMatch(new RegExp(`^postgres: migrate: ${repoMigrations.length} migrations in \\d+\\.\\ds\n$`));
     expect(await appliedNames(url)).toEqual(repoMigrations);
 
     const s = await cli(['status', '--only', 'postgres', '--json'], url);
@@ -256,14 +257,17 @@ exports.down = async () => {};
     expect(await publicObjects(url)).toEqual({ tables: BOOKKEEPING, types: [], functions: [] });
   });
 
-  it('a migrate behind a held lock waits quietly, and gives up after RECRUIT_DB_LOCK_WAIT_MS with one line naming the holder', async () => {
+  it('a migrate behind a held lock says it waits and for whom, and gives up after RECRUIT_DB_LOCK_WAIT_MS with one line naming the holder', async () => {
     const { url, database } = await freshDb();
     await withClient(url, async (holder) => {
       await holder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
       const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 
-      const r = await cli(['migrate', '--only', 'postgres'], url, { RECRUIT_DB_LOCK_WAIT_MS: '800' });
-      expectOneLineError(r, 2, new RegExp(`another migrate holds the lock on ${database} \\(pid ${pid}, running for \\d+(\\.\\d)?s\\); waited \\d+(\\.\\d)?s`), /RECRUIT_DB_LOCK_WAIT_MS/);
+      const waited1 = await cli(['migrate', '--only', 'postgres'], url, { RECRUIT_DB_LOCK_WAIT_MS: '800' });
+      const [notice, ...rest] = waited1.stderr.trim().split('\n');
+      expect(notice).toMatch(new RegExp(`^postgres: waiting for the migration lock: another migrate run holds the lock on ${database} \\(pid ${pid}, connected for \\d+(\\.\\d)?s\\); waiting up to 0\\.8s$`));
+      const r = { ...waited1, stderr: rest.join('\n') + '\n' };
+      expectOneLineError(r, 2, new RegExp(`another migrate run holds the lock on ${database} \\(pid ${pid}, connected for \\d+(\\.\\d)?s\\); waited \\d+(\\.\\d)?s`), /RECRUIT_DB_LOCK_WAIT_MS/);
       const waited = Number(/waited (\d+(?:\.\d)?)s/.exec(r.stderr)![1]);
       expect(waited).toBeGreaterThanOrEqual(0.8);
       expect(waited).toBeLessThan(10);
@@ -278,7 +282,7 @@ exports.down = async () => {};
       await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
       const ok = await waiting;
       expect(ok.code, ok.stderr).toBe(0);
-      expect(ok.stderr).toBe('');
+      expect(ok.stderr).toMatch(/^postgres: waiting for the migration lock: another migrate run holds the lock .*\npostgres: migrate: \d+ migrations in /);
       expect(ok.stdout).not.toMatch(/holds the lock|waited/);
       expect(await appliedNames(url)).toEqual(repoMigrations);
     });

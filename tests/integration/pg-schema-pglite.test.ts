@@ -42,7 +42,8 @@ describe('PostgreSQL schema migrations (PGlite + pgvector, no btree_gist)', () =
     const [t] = await q<{ n: number }>(
       knex,
       `SELECT count(*)::int AS n FROM information_schema.tables
-        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'knex%'`,
+        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'knex%' AND table_name NOT LIKE 'recruit_db%'
+          AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = (quote_ident(table_name))::regclass)`,
     );
     expect(t.n).toBe(50);
     const [e] = await q<{ n: number }>(
@@ -129,6 +130,14 @@ describe('PostgreSQL schema migrations (PGlite + pgvector, no btree_gist)', () =
     }).catch((err: Error) => {
       if (err.message !== 'rollback') throw err;
     });
+  });
+
+  it('the second release here too: every constraint validated, the student guard a trigger (no btree_gist)', async () => {
+    expect(await q(knex, `SELECT conrelid::regclass::text AS t, conname FROM pg_constraint WHERE NOT convalidated`)).toEqual([]);
+    const [t] = await q<{ d: string }>(knex, `SELECT obj_description(oid, 'pg_trigger') AS d FROM pg_trigger WHERE tgname = 'mentor_sessions_student_no_overlap'`);
+    expect(t.d).toBe('recruit-db:no-overlap guard=trigger function=mentor_sessions_student_no_overlap key=student_id reason=btree_gist unavailable');
+    const idx = await q<{ indexname: string }>(knex, `SELECT indexname FROM pg_indexes WHERE indexname IN ('jobs_search_gin', 'notifications_unread_index', 'users_email_unique', 'audit_logs_created_at_brin') ORDER BY 1`);
+    expect(idx.map((i) => i.indexname)).toEqual(['audit_logs_created_at_brin', 'jobs_search_gin', 'notifications_unread_index', 'users_email_unique']);
   });
 
   it('rolls back everything, including the vector extension it installed', async () => {

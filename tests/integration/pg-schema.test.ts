@@ -107,13 +107,18 @@ const PAYMENT_LINKS = [
 
 // ---- catalog helpers ---------------------------------------------------------------------------
 
+/** Tables of the schema: a partition (audit_logs' months) is part of its parent. */
 async function publicTables(k: Knex): Promise<string[]> {
   const r = await q<{ t: string }>(
     k,
-    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    `SELECT c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition`,
   );
   return r.map((x) => x.t).sort();
 }
+
+/** Tables the tool keeps for itself (bookkeeping, the state machine's graph and its COMMIT queue). */
+const TOOL_TABLES = ['knex_migrations', 'knex_migrations_lock', 'recruit_db_application_checks', 'recruit_db_application_transitions'];
 
 async function publicEnums(k: Knex): Promise<Record<string, string[]>> {
   const r = await q<{ name: string; labels: string[] }>(
@@ -245,7 +250,7 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
 
   it('creates exactly the 50 documented tables', async () => {
     expect(EXPECTED_TABLES).toHaveLength(50);
-    expect(await publicTables(knex)).toEqual([...EXPECTED_TABLES, 'knex_migrations', 'knex_migrations_lock'].sort());
+    expect(await publicTables(knex)).toEqual([...EXPECTED_TABLES, ...TOOL_TABLES].sort());
   });
 
   it('creates the 21 documented enums with their labels in order', async () => {
@@ -265,7 +270,8 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
     const ids = await q<{ table_name: string; data_type: string; column_default: string }>(
       knex,
       `SELECT table_name, data_type, column_default FROM information_schema.columns
-        WHERE table_schema = 'public' AND column_name = 'id' AND table_name NOT LIKE 'knex%'`,
+        WHERE table_schema = 'public' AND column_name = 'id' AND table_name = ANY(?)`,
+      [EXPECTED_TABLES],
     );
     expect(ids).toHaveLength(50);
     for (const c of ids) {
@@ -276,7 +282,8 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
     const ts = await q<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string }>(
       knex,
       `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
-        WHERE table_schema = 'public' AND column_name IN ('created_at', 'updated_at') AND table_name NOT LIKE 'knex%'`,
+        WHERE table_schema = 'public' AND column_name IN ('created_at', 'updated_at') AND table_name = ANY(?)`,
+      [EXPECTED_TABLES],
     );
     expect(ts).toHaveLength(100);
     for (const c of ts) {
@@ -288,7 +295,7 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
     const triggers = await q<{ table: string }>(
       knex,
       `SELECT t.tgrelid::regclass::text AS table FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-        WHERE p.proname = 'recruit_set_updated_at' AND NOT t.tgisinternal`,
+        WHERE p.proname = 'recruit_set_updated_at' AND NOT t.tgisinternal AND t.tgparentid = 0`,
     );
     expect(triggers.map((t) => t.table).sort()).toEqual([...EXPECTED_TABLES].sort());
   });
@@ -300,14 +307,19 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
     expect(fks.filter((fk) => !fkIsIndexed(fk, leads)).map((fk) => `${fk.table}(${fk.cols})`)).toEqual([]);
 
     const del = (table: string, col: string) => fks.find((f) => f.table === table && f.cols.join() === col)?.deltype;
-    for (const owner of ['students', 'companies', 'admins', 'instructors', 'mentors']) expect(del(owner, 'user_id'), owner).toBe('c');
-    for (const t of PAYMENT_LINKS) expect(del(t, 'payment_id'), t).toBe('r');
+    // A profile is its user's (cascade), bound to the user's type; a paid row is bound to its payment's type.
+    for (const owner of ['students', 'companies', 'admins', 'instructors', 'mentors']) expect(del(owner, 'user_id,user_type'), owner).toBe('c');
+    for (const t of PAYMENT_LINKS) expect(del(t, 'payment_id,payment_type'), t).toBe('r');
+    // Paid rows and history rows are never cascaded away.
+    for (const [t, c] of [['enrollments', 'student_id'], ['webinar_registrations', 'webinar_id'], ['webinar_registrations', 'user_id'], ['material_downloads', 'material_id'], ['material_downloads', 'user_id'], ['mentor_sessions', 'mentor_id'], ['mentor_sessions', 'student_id'], ['student_placements', 'student_id']]) {
+      expect(del(t, c), `${t}.${c}`).toBe('r');
+    }
     expect(del('payments', 'user_id')).toBe('r');
     expect(del('company_candidate_billing', 'company_id')).toBe('r');
     expect(del('company_candidate_billing', 'application_id')).toBe('r');
     expect(del('audit_logs', 'user_id')).toBe('n');
     expect(del('applications', 'reviewed_by_admin_id')).toBe('n');
-    expect(del('application_status_history', 'application_id')).toBe('c');
+    expect(del('application_status_history', 'application_id')).toBe('r');
     expect(del('application_status_history', 'changed_by')).toBe('n');
     expect(del('categories', 'parent_id')).toBe('n');
     expect(fks.find((f) => f.table === 'categories' && f.cols.join() === 'parent_id')?.ref).toBe('categories');
@@ -367,7 +379,7 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
   it('enforces the constraints (unique email ignoring case, ratings, money, overlap, ...)', async () => {
     await knex.transaction(async (trx) => {
       const [user] = await trx('users')
-        .insert({ email: 'Ada@Example.com', password_hash: 'x', user_type: 'student', first_name: 'Ada', last_name: 'L' })
+        .insert({ email: 'ada@example.com', password_hash: 'x', user_type: 'student', first_name: 'Ada', last_name: 'L' })
         .returning(['id', 'status', 'created_at', 'updated_at']);
       expect(user.status).toBe('pending_verification');
       const [student] = await trx('students').insert({ user_id: user.id }).returning('id');
@@ -384,9 +396,15 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
       // Each violation runs in a savepoint so the transaction stays usable.
       const attempt = (fn: (sp: Knex.Transaction) => Promise<unknown>) => sqlState(trx.transaction(fn));
 
+      // E-mails are stored lower-case (so lookups use the unique index), and unique.
       expect(
         await attempt((sp) =>
           sp('users').insert({ email: 'ada@example.COM', password_hash: 'x', user_type: 'student', first_name: 'A', last_name: 'B' }),
+        ),
+      ).toBe('23514');
+      expect(
+        await attempt((sp) =>
+          sp('users').insert({ email: 'ada@example.com', password_hash: 'x', user_type: 'student', first_name: 'A', last_name: 'B' }),
         ),
       ).toBe('23505');
       expect(await attempt((sp) => sp('users').insert({ email: 'z@example.com', user_type: 'student', first_name: 'A', last_name: 'B' }))).toBe('23502');
@@ -419,9 +437,12 @@ describe('PostgreSQL schema migrations (real PostgreSQL)', () => {
       const [after] = await trx('users').where({ id: user.id }).update({ first_name: 'Ada B' }).returning('updated_at');
       expect(new Date(after.updated_at).getUTCFullYear()).toBeGreaterThan(2001);
 
-      // Audit rows survive their actor.
-      await trx('audit_logs').insert({ user_id: mentorUser.id, action: 'login', entity_type: 'user', entity_id: mentorUser.id, ip_address: '10.0.0.1' });
-      await trx('users').where({ id: mentorUser.id }).delete();
+      // Audit rows survive their actor (a user without paid rows, which would keep it).
+      const [adminUser] = await trx('users')
+        .insert({ email: 'root@example.com', password_hash: 'x', user_type: 'admin', first_name: 'R', last_name: 'T' })
+        .returning('id');
+      await trx('audit_logs').insert({ user_id: adminUser.id, action: 'login', entity_type: 'user', entity_id: adminUser.id, ip_address: '10.0.0.1' });
+      await trx('users').where({ id: adminUser.id }).delete();
       const [audit] = await trx('audit_logs').select('user_id', 'action');
       expect(audit).toEqual({ user_id: null, action: 'login' });
       // ...and are append-only: no edit, no delete, not even a re-attribution.

@@ -1,11 +1,14 @@
 import {
   DeleteBucketCommand,
   DeleteBucketEncryptionCommand,
+  DeleteBucketPolicyCommand,
   DeleteObjectCommand,
   GetBucketCorsCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketLocationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
@@ -13,6 +16,8 @@ import {
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   S3Client,
@@ -23,7 +28,8 @@ import type { Config } from '../../src/config';
 import { RecruitDbError } from '../../src/errors';
 import { openMigrator } from '../../src/stores/migrator';
 import { createS3Client } from '../../src/stores/s3/connect';
-import { introspectS3 } from '../../src/stores/s3/introspect';
+import { introspectS3, readBucket } from '../../src/stores/s3/introspect';
+import { bootstrapS3 } from '../../src/stores/s3/migrate';
 import { runCli, type CliResult } from '../helpers/cli';
 import { baseConfig, cliEnv, freshBucketName } from '../helpers/stores';
 
@@ -89,16 +95,19 @@ describe('s3 bootstrap against moto', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.dryRun).toBe(true);
-    expect(out.items).toHaveLength(7 + uniquePrefixes().length);
-    expect(out.items.every((i: { action: string }) => i.action === 'create')).toBe(true);
+    // bucket, encryption, public access block, ownership, policy, versioning, lifecycle, cors, tags
+    expect(out.items).toHaveLength(9 + uniquePrefixes().length);
+    // moto listens on plain http: the TLS-only deny would refuse every request, so it is a capability note.
+    expect(out.items.filter((i: { action: string }) => i.action !== 'create')).toEqual([{ name: 'policy', kind: 'policy', action: 'unsupported', detail: 'TLS-only deny not applied: plain-http endpoint' }]);
+    expect(out.capabilities).toEqual([expect.objectContaining({ feature: 'tlsOnlyPolicy', supported: false })]);
     expect(await exists(client, bucket)).toBe(false);
   });
 
   it('creates the bucket, its hardening and one marker per prefix', async () => {
     const r = await s3(bucket, ['bootstrap']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/create 16, update 0/);
-    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/create 17, update 0/);
+    expect(r.stderr.trim()).toMatch(/^recruit-db: warning: s3: tlsOnlyPolicy not supported by http:\/\/127\.0\.0\.1:\d+ \(plain-http endpoint: .*\); the rest was applied$/);
 
     const Bucket = bucket;
     const enc = await client.send(new GetBucketEncryptionCommand({ Bucket }));
@@ -116,6 +125,8 @@ describe('s3 bootstrap against moto', () => {
     expect(new Set(cors.CORSRules![0].AllowedMethods)).toEqual(new Set(['PUT', 'POST', 'GET', 'HEAD']));
     const tags = await client.send(new GetBucketTaggingCommand({ Bucket }));
     expect(Object.fromEntries(tags.TagSet!.map((t) => [t.Key, t.Value]))).toEqual({ app: 'recruit-db', env: 'test' });
+    expect((await client.send(new GetBucketOwnershipControlsCommand({ Bucket }))).OwnershipControls?.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+    await expect(client.send(new GetBucketPolicyCommand({ Bucket }))).rejects.toMatchObject({ name: 'NoSuchBucketPolicy' });
     for (const prefix of uniquePrefixes()) {
       const head = await client.send(new HeadObjectCommand({ Bucket, Key: prefix }));
       expect(head.ContentLength, prefix).toBe(0);
@@ -128,7 +139,7 @@ describe('s3 bootstrap against moto', () => {
     expect(r.stdout).toContain('no changes: the bucket already matches the layout');
     const j = JSON.parse((await s3(bucket, ['bootstrap', '--json'])).stdout);
     expect(j.changed).toBe(false);
-    expect(j.items.every((i: { action: string }) => i.action === 'unchanged')).toBe(true);
+    expect(j.items.filter((i: { action: string }) => i.action !== 'unchanged').map((i: { name: string }) => i.name)).toEqual(['policy']);
   });
 
   it('status matches the layout, and introspect gives the shape verify reads', async () => {
@@ -143,24 +154,88 @@ describe('s3 bootstrap against moto', () => {
     expect(shape.publicAccessBlock).toEqual({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true });
   });
 
-  it('status reports drift (deleted marker, suspended versioning, removed encryption) with exit 1; bootstrap repairs it', async () => {
+  it('status reports drift (deleted marker, suspended versioning, removed encryption, ACLs back on) with exit 1; bootstrap repairs it', async () => {
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'materials/' }));
     await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } }));
     await client.send(new DeleteBucketEncryptionCommand({ Bucket: bucket }));
+    await client.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] } }));
 
     const r = await s3(bucket, ['status']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/drift: .*encryption missing.*versioning drift.*marker materials\/ missing/);
     const j = JSON.parse((await s3(bucket, ['status', '--json'])).stdout);
     const state = Object.fromEntries(j.items.map((i: { name: string; state: string }) => [i.name, i.state]));
-    expect(state).toMatchObject({ 'marker materials/': 'missing', versioning: 'drift', encryption: 'missing', 'marker users/profiles/': 'ok', cors: 'ok' });
+    expect(state).toMatchObject({ 'marker materials/': 'missing', versioning: 'drift', encryption: 'missing', ownership: 'drift', 'marker users/profiles/': 'ok', cors: 'ok', policy: 'unsupported' });
     expect(j.drift).toBe(true);
     expect(j.shape.versioning).toBe('Suspended');
 
     const fix = await s3(bucket, ['bootstrap']);
     expect(fix.code).toBe(0);
-    expect(fix.stdout).toMatch(/create 2, update 1; 13 unchanged/);
+    expect(fix.stdout).toMatch(/create 2, update 2; 13 unchanged/);
     expect((await s3(bucket, ['status'])).code).toBe(0);
+    expect((await client.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }))).OwnershipControls?.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+  });
+});
+
+describe('the layout change of issue 14 on a bucket the previous release bootstrapped', () => {
+  // The previous release's bootstrap left a plain SSE-S3 rule and no policy: what a bucket has
+  // before this layout change reaches it.
+  it('the configured KMS key with a bucket key replaces SSE-S3, once', async () => {
+    const bucket = fresh();
+    const client = clientFor();
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    try {
+      expect((await s3(bucket, ['bootstrap'])).code).toBe(0);
+      const kms: Config = { ...base, env: 'test', s3: { ...base.s3!, bucket, kmsKeyId: key } };
+      const first = await bootstrapS3(kms, { client });
+      expect(first.items.filter((i) => i.action === 'update').map((i) => [i.name, i.detail])).toEqual([
+        ['encryption', `SSE-KMS aws:kms key ${key}, bucket key on (now SSE-S3 AES256)`],
+      ]);
+      const enc = await client.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+      expect(enc.ServerSideEncryptionConfiguration?.Rules).toEqual([{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key }, BucketKeyEnabled: true }]);
+      expect((await readBucket(client, kms.s3!, 10_000)).encryption).toEqual({ algorithm: 'aws:kms', kmsKeyId: key, bucketKeyEnabled: true });
+      const second = await bootstrapS3(kms, { client });
+      expect(second.changed).toBe(false);
+      // Without the setting, the layout asks for SSE-S3 again: another key is never "good enough".
+      const back = await s3(bucket, ['bootstrap', '--dry-run']);
+      expect(back.stdout).toMatch(/encryption\s+update\s+SSE-S3 AES256 \(now SSE-KMS aws:kms key /);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('the TLS-only statement joins the policy on an https endpoint, a foreign statement kept; moto enforces it, which is why plain http never gets it', async () => {
+    const bucket = fresh();
+    const client = clientFor();
+    // The decision follows the configured endpoint; the requests go to moto through the client.
+    const tls: Config = { ...base, env: 'test', s3: { ...base.s3!, bucket, endpoint: 'https://s3.example.test' } };
+    try {
+      expect((await s3(bucket, ['bootstrap'])).code).toBe(0);
+      const foreign = { Sid: 'cdn-read', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/users/profiles/*`, Condition: { StringEquals: { 'AWS:SourceAccount': '123456789012' } } };
+      await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [foreign] }) }));
+
+      const r = await bootstrapS3(tls, { client });
+      expect(r.items.filter((i) => i.action !== 'unchanged').map((i) => [i.name, i.action])).toEqual([['policy', 'create']]);
+      expect(r.capabilities).toEqual([]);
+      const policy = JSON.parse((await client.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!);
+      expect(policy.Statement).toEqual([
+        foreign,
+        {
+          Sid: 'recruit-db-deny-insecure-transport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]);
+      // Over plain http the bucket now refuses its owner too.
+      await expect(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'certificates/' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    } finally {
+      // The owner may always remove a bucket policy, which gives the bucket back for cleanup.
+      await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
+      client.destroy();
+    }
   });
 });
 
@@ -206,7 +281,9 @@ describe('the S3 StoreMigrator', () => {
     const m = await openMigrator('s3', config);
     try {
       const before = await m.status();
-      expect(before.entries).toHaveLength(16);
+      // Every item but the TLS-only policy, which plain http cannot have (a capability, neither applied nor pending).
+      expect(before.entries).toHaveLength(17);
+      expect(before.capabilities).toEqual([expect.objectContaining({ feature: 'tlsOnlyPolicy', supported: false })]);
       expect(before.entries.every((e) => e.state === 'pending')).toBe(true);
 
       const dry = await m.up({ dryRun: true });
@@ -215,14 +292,14 @@ describe('the S3 StoreMigrator', () => {
 
       const up = await m.up({});
       expect(up.done).toContain('versioning');
-      expect(up.done).toHaveLength(16);
+      expect(up.done).toHaveLength(17);
       const again = await m.up({});
       expect(again.done).toEqual([]);
       expect(again.notes.join(' ')).toMatch(/no changes/);
 
       const after = await m.status();
-      expect(after.entries.map((e) => e.state)).toEqual(Array(16).fill('applied'));
-      expect(after.entries.map((e) => e.name)).toEqual(expect.arrayContaining(['bucket', 'encryption', 'public access block', 'versioning', 'lifecycle', 'cors', 'tags', 'marker certificates/']));
+      expect(after.entries.map((e) => e.state)).toEqual(Array(17).fill('applied'));
+      expect(after.entries.map((e) => e.name)).toEqual(expect.arrayContaining(['bucket', 'encryption', 'public access block', 'ownership', 'versioning', 'lifecycle', 'cors', 'tags', 'marker certificates/']));
 
       const down = m.down({ all: true });
       await expect(down).rejects.toBeInstanceOf(RecruitDbError);

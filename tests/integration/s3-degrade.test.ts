@@ -46,7 +46,8 @@ async function bucketExists(bucket: string): Promise<boolean> {
   }
 }
 
-const UNSUPPORTED = ['bucketEncryption', 'publicAccessBlock', 'bucketVersioning', 'bucketLifecycle', 'bucketTagging'];
+/** What s3rver lacks, plus the TLS-only policy its plain-http endpoint cannot have. */
+const UNSUPPORTED = ['bucketEncryption', 'publicAccessBlock', 'bucketOwnership', 'bucketPolicy', 'bucketVersioning', 'bucketLifecycle', 'bucketTagging', 'tlsOnlyPolicy'];
 
 describe('s3 bootstrap on s3rver (a server lacking most bucket settings)', () => {
   const bucket = freshBucketName('rdbs3rver');
@@ -55,9 +56,13 @@ describe('s3 bootstrap on s3rver (a server lacking most bucket settings)', () =>
     const r = await run(bucket, ['bootstrap']);
     expect(r.code, r.stderr).toBe(0);
     const warnings = r.stderr.trim().split('\n');
-    expect(warnings).toHaveLength(UNSUPPORTED.length);
-    for (const feature of UNSUPPORTED) {
-      expect(warnings.find((w) => w.includes(`${feature} not supported by S3 server at ${endpoint}`)), feature).toMatch(/^recruit-db: warning: s3: .*the rest was applied$/);
+    // A new bucket is not read before it is written, and over plain http no policy is written: its
+    // unreadable policy shows from the second run on.
+    const firstRun = UNSUPPORTED.filter((f) => f !== 'bucketPolicy');
+    expect(warnings).toHaveLength(firstRun.length);
+    for (const feature of firstRun) {
+      const server = feature === 'tlsOnlyPolicy' ? endpoint : `S3 server at ${endpoint}`;
+      expect(warnings.find((w) => w.includes(`${feature} not supported by ${server}`)), feature).toMatch(/^recruit-db: warning: s3: .*the rest was applied$/);
     }
     expect(r.stderr).toMatch(/bucketVersioning.*BucketAlreadyExists/);
     expect(r.stdout).toMatch(/cors\s+create/);

@@ -30,7 +30,7 @@ describe('seed --verify-hash', () => {
   afterAll(async () => cleanup?.());
 
   it('reads all three stores back and finds what was written; without the flag there is no read-back', async () => {
-    const checked = await runCli(['seed', '--json', '--seed', '5', '--verify-hash'], { env });
+    const checked = await runCli(['seed', '--json', '--seed', '7', '--verify-hash'], { env });
     expect(checked.code, checked.stderr).toBe(0);
     const a = JSON.parse(checked.stdout);
     expect(a.readBack.ok).toBe(true);
@@ -39,7 +39,7 @@ describe('seed --verify-hash', () => {
       ['mongo', true, []],
       ['s3', true, []],
     ]);
-    const plain = await runCli(['seed', '--json', '--seed', '5', '--truncate'], { env });
+    const plain = await runCli(['seed', '--json', '--seed', '7', '--truncate'], { env });
     expect(plain.code, plain.stderr).toBe(0);
     const b = JSON.parse(plain.stdout);
     expect(b.readBack).toBeUndefined();
@@ -49,10 +49,10 @@ describe('seed --verify-hash', () => {
   });
 
   it('up --verify-hash checks what it seeds; up without it reads nothing back', async () => {
-    const r = await runCli(['reset', '--json', '--verify-hash', '--seed-value', '5'], { env });
+    const r = await runCli(['reset', '--json', '--verify-hash', '--seed-value', '7'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).readBack.ok).toBe(true);
-    const again = await runCli(['reset', '--json', '--seed-value', '5'], { env });
+    const again = await runCli(['reset', '--json', '--seed-value', '7'], { env });
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).readBack).toBeUndefined();
   });

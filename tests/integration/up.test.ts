@@ -2,12 +2,17 @@
  * `recruit-db up` and `reset` against the real stores: the whole job in one command, safe to re-run,
  * and never against production without being told.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
 import { contentHash, truncateStore } from '../../seeds/index';
-import { runCli } from '../helpers/cli';
+import { REPO, runCli } from '../helpers/cli';
 import { freshStores } from '../helpers/stores';
+
+const PG_MIGRATIONS = readdirSync(join(REPO, 'migrations')).filter((f) => /^\d{4}_.*\.ts$/.test(f)).length;
+const MONGO_MIGRATIONS = readdirSync(join(REPO, 'mongo-migrations')).filter((f) => /^\d{14}-.*\.ts$/.test(f)).length;
 
 let config: Config;
 let env: NodeJS.ProcessEnv;
@@ -50,8 +55,8 @@ describe('recruit-db up', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     const byStore = Object.fromEntries(out.stores.map((s: { store: string }) => [s.store, s]));
-    expect(byStore.postgres.applied).toHaveLength(16);
-    expect(byStore.mongo.applied).toHaveLength(10);
+    expect(byStore.postgres.applied).toHaveLength(PG_MIGRATIONS);
+    expect(byStore.mongo.applied).toHaveLength(MONGO_MIGRATIONS);
     expect(byStore.s3.applied.length).toBeGreaterThan(9);
     for (const s of ['postgres', 'mongo', 's3']) expect(byStore[s].seeded).toBeGreaterThan(0);
     expect(out.verify.exitCode).toBe(0);
@@ -100,7 +105,7 @@ describe('recruit-db reset', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     const pgSummary = out.stores.find((s: { store: string }) => s.store === 'postgres');
-    expect(pgSummary.applied).toHaveLength(16);
+    expect(pgSummary.applied).toHaveLength(PG_MIGRATIONS);
     expect((await contentHash(config)).hash).toBe(firstHash);
   });
 });

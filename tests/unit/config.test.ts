@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertNotProduction, loadConfig, parseDotenv, requireStore } from '../../src/config';
 import { RecruitDbError } from '../../src/errors';
-import { maskUrl, redact, registerSecret } from '../../src/secrets';
+import { maskUrl, redact, redactDeep, registerSecret } from '../../src/secrets';
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'rdb-config-'));
 
@@ -41,6 +41,40 @@ describe('loadConfig', () => {
     expect(c.mongo?.db).toBe('filedb');
     expect(c.timeoutMs).toBe(2500);
     expect(c.envFile).toBe(join(dir, '.env'));
+  });
+
+  it('reads a MongoDB URI and database from ONE source: an exported URI is never paired with the .env database', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, '.env'), 'MONGODB_URI=mongodb://dev@h:27017/recruit_db\nMONGODB_DB=recruit_db\nS3_BUCKET=dev-bucket\nAWS_ENDPOINT_URL_S3=http://127.0.0.1:5055\nAWS_ACCESS_KEY_ID=dev\nAWS_SECRET_ACCESS_KEY=devsecret\n');
+    // A CI pipeline exports its own URI: its database is the URI's, not the one .env pins.
+    expect(loadConfig({}, { MONGODB_URI: 'mongodb://ci@h:27017/pipeline_123' }, dir).mongo).toEqual({ uri: 'mongodb://ci@h:27017/pipeline_123', db: 'pipeline_123' });
+    expect(loadConfig({}, { MONGODB_URI: 'mongodb://ci@h:27017' }, dir).mongo?.db).toBe('recruit_db');
+    expect(loadConfig({}, { MONGODB_URI: 'mongodb://ci@h/a', MONGODB_DB: 'b' }, dir).mongo?.db).toBe('b');
+    // A URI given as a flag names its own database too.
+    expect(loadConfig({ mongodbUri: 'mongodb://f@h/from_flag' }, {}, dir).mongo?.db).toBe('from_flag');
+    // Nothing exported: .env as a whole.
+    expect(loadConfig({}, {}, dir).mongo).toEqual({ uri: 'mongodb://dev@h:27017/recruit_db', db: 'recruit_db' });
+    // An exported bucket against AWS is not sent to the emulator endpoint .env names, nor with its keys.
+    const s3 = loadConfig({}, { S3_BUCKET: 'ci-bucket' }, dir).s3!;
+    expect(s3.bucket).toBe('ci-bucket');
+    expect(s3.endpoint).toBeUndefined();
+    expect(s3.forcePathStyle).toBe(false);
+    expect(loadConfig({}, { AWS_ACCESS_KEY_ID: 'ci-key' }, dir).s3).toMatchObject({ accessKeyId: 'ci-key', secretAccessKey: undefined, bucket: 'dev-bucket' });
+    // Other settings are read one by one: the environment over .env.
+    expect(loadConfig({}, { RECRUIT_DB_TIMEOUT: '2' }, dir).timeoutMs).toBe(2000);
+  });
+
+  it('honours RECRUIT_DB_TIMEOUT when no --timeout is given, and the flag over it', () => {
+    expect(loadConfig({}, { RECRUIT_DB_TIMEOUT: '1.5' }, emptyDir()).timeoutMs).toBe(1500);
+    expect(loadConfig({ timeout: '3' }, { RECRUIT_DB_TIMEOUT: '1.5' }, emptyDir()).timeoutMs).toBe(3000);
+    expect(loadConfig({}, {}, emptyDir()).timeoutMs).toBe(5000);
+  });
+
+  it('reads the migration safety rails, with documented defaults', () => {
+    expect(loadConfig({}, {}, emptyDir()).migrations).toEqual({ lockTimeoutMs: 10_000, statementTimeoutMs: 900_000, lockRetries: 3 });
+    const c = loadConfig({}, { RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS: '250', RECRUIT_DB_MIGRATION_STATEMENT_TIMEOUT_MS: '0', RECRUIT_DB_MIGRATION_LOCK_RETRIES: '1' }, emptyDir());
+    expect(c.migrations).toEqual({ lockTimeoutMs: 250, statementTimeoutMs: 0, lockRetries: 1 });
+    expect(() => loadConfig({}, { RECRUIT_DB_MIGRATION_LOCK_RETRIES: 'many' }, emptyDir())).toThrow(/RECRUIT_DB_MIGRATION_LOCK_RETRIES must be a whole number/);
   });
 
   it('reads the lock settings from the environment or .env, with defaults', () => {
@@ -115,6 +149,19 @@ describe('masking', () => {
     expect(maskUrl('postgres://user:p%40ss@host:5432/db')).toBe('postgres://user:****@host:5432/db');
     expect(maskUrl('see mongodb://a:b@h1,h2/x and s3://k:s@bucket')).toBe('see mongodb://a:****@h1,h2/x and s3://k:****@bucket');
     expect(maskUrl('postgres://user@host/db')).toBe('postgres://user@host/db');
+  });
+
+  it('masks the password of URLs that do not parse, up to the last @, with or without a scheme', () => {
+    expect(maskUrl('not a valid URL: postgres://bars:Leak/Me-4242@h:5432/db')).toBe('not a valid URL: postgres://bars:****@h:5432/db');
+    expect(maskUrl('postgres://u:a#b@c:d/e@host/db')).toBe('postgres://u:****@host/db');
+    expect(maskUrl('postgres//recruit:Hash#Slash/@localhost/db')).toBe('postgres//recruit:****@localhost/db');
+    expect(maskUrl("argument 'mongodb://u:p/w@h:1/x' is invalid")).toBe("argument 'mongodb://u:****@h:1/x' is invalid");
+    expect(maskUrl('http://host:8080/path and mongodb://h/db')).toBe('http://host:8080/path and mongodb://h/db');
+  });
+
+  it('redacts JSON values before escaping could hide them', () => {
+    registerSecret('quo"te\\back-secret');
+    expect(JSON.stringify(redactDeep({ a: ['x quo"te\\back-secret y'], n: 1 }))).toBe('{"a":["x **** y"],"n":1}');
   });
 
   it('redacts registered secrets wherever they appear, raw or URL-encoded', () => {

@@ -1,31 +1,64 @@
 import { ObjectId, Long, Decimal128 } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS, collectionDef, ttlIndexOf, dimensionsKey } from '../../src/stores/mongo/collections';
+import { RELEASE_1 } from '../../src/stores/mongo/release1';
+import { EXPIRY_DAYS } from '../../src/stores/mongo/release2';
 import { brokenFixtures, validFixtures } from '../../src/stores/mongo/fixtures';
 import { bsonTypeOf, formatViolations, validate, validateDocument } from '../../src/stores/mongo/jsonschema';
-import { MANIFEST, ttlSeconds } from '../../src/summary/manifest';
+import { MANIFEST } from '../../src/summary/manifest';
 
 describe('collection definitions', () => {
-  it('are exactly the ten documented collections, with the documented TTLs', () => {
+  it('are exactly the ten documented collections; expiry is an expireAt date with a 0 s TTL, kept for the documented days', () => {
     expect(COLLECTIONS.map((c) => c.name)).toEqual(MANIFEST.mongoCollections.map((c) => c.name));
     for (const doc of MANIFEST.mongoCollections) {
       const ttl = ttlIndexOf(collectionDef(doc.name));
-      if (doc.ttlDays === undefined) expect(ttl, doc.name).toBeUndefined();
-      else expect(ttl?.expireAfterSeconds, doc.name).toBe(ttlSeconds(doc.ttlDays));
+      if (doc.ttlDays === undefined) {
+        expect(ttl, doc.name).toBeUndefined();
+        continue;
+      }
+      expect(ttl, doc.name).toMatchObject({ field: 'expireAt', expireAfterSeconds: 0 });
+      expect(EXPIRY_DAYS[doc.name as keyof typeof EXPIRY_DAYS], doc.name).toBe(doc.ttlDays);
     }
-    expect(ttlIndexOf(collectionDef('user_sessions'))).toMatchObject({ field: 'lastActivityAt', expireAfterSeconds: 7776000 });
-    expect(ttlIndexOf(collectionDef('search_logs'))).toMatchObject({ field: 'searchedAt', expireAfterSeconds: 15552000 });
-    expect(ttlIndexOf(collectionDef('notification_queue'))).toMatchObject({ field: 'createdAt', expireAfterSeconds: 604800 });
-    expect(ttlIndexOf(collectionDef('event_log'))).toMatchObject({ field: 'occurredAt', expireAfterSeconds: 2592000 });
   });
 
-  it('every TTL field is a required date in its collection', () => {
+  it('every expiry field is a BSON date, and every validator errors (none only warns)', () => {
     for (const def of COLLECTIONS) {
+      expect(def.validationAction, def.name).toBe('error');
       const ttl = ttlIndexOf(def);
       if (!ttl) continue;
-      const s = def.validator.$jsonSchema as { required: string[]; properties: Record<string, { bsonType: unknown }> };
-      expect(s.required, def.name).toContain(ttl.field);
+      const s = def.validator.$jsonSchema as { properties: Record<string, { bsonType: unknown }> };
       expect(s.properties[ttl.field].bsonType, def.name).toBe('date');
+    }
+  });
+
+  it('no validator has an empty required list (MongoDB refuses them)', () => {
+    const empty = (v: unknown): boolean =>
+      Array.isArray(v) ? v.some(empty) : !!v && typeof v === 'object' && Object.entries(v).some(([k, x]) => (k === 'required' && Array.isArray(x) && x.length === 0) || empty(x));
+    for (const def of COLLECTIONS) expect(empty(def.validator), def.name).toBe(false);
+    // The first release had them: that is why release 2 replaces every validator.
+    expect(RELEASE_1.some((d) => empty(d.validator))).toBe(true);
+  });
+
+  it('declares a shard key or null (with a reason) for every collection; unique indexes are led by the key', () => {
+    for (const def of COLLECTIONS) {
+      expect(def.shardKey, def.name).not.toBeUndefined();
+      expect(def.shardWhy, def.name).toBeTruthy();
+      if (!def.shardKey) continue;
+      const fields = Object.keys(def.shardKey);
+      const hashed = Object.values(def.shardKey).includes('hashed');
+      for (const idx of def.indexes.filter((i) => i.unique)) {
+        // A hashed key cannot back a unique index; a ranged one must lead it.
+        expect(hashed, `${def.name}.${idx.name} under a hashed shard key`).toBe(false);
+        expect(Object.keys(idx.key).slice(0, fields.length), `${def.name}.${idx.name}`).toEqual(fields);
+      }
+    }
+    for (const name of ['learning_progress', 'xapi_statements', 'event_log', 'user_sessions', 'search_logs', 'notification_queue']) {
+      expect(collectionDef(name).shardKey, name).toBeTruthy();
+    }
+    // Statement and event ids are the _id and the shard key: unique across a cluster, no second index.
+    for (const name of ['xapi_statements', 'event_log']) {
+      expect(collectionDef(name).shardKey).toEqual({ _id: 'hashed' });
+      expect(collectionDef(name).indexes.filter((i) => i.unique)).toEqual([]);
     }
   });
 
@@ -50,8 +83,8 @@ describe('fixtures against each collection $jsonSchema (client-side)', () => {
   it('names the path and keyword of a violation', () => {
     const def = collectionDef('xapi_statements');
     const doc = validFixtures().xapi_statements[0];
-    doc.verb.id = 'completed';
-    expect(validateDocument(def.validator, doc)).toEqual([{ path: 'verb.id', keyword: 'pattern', message: expect.stringContaining('does not match') }]);
+    doc.statement.verb.id = 'completed';
+    expect(validateDocument(def.validator, doc)).toEqual([{ path: 'statement.verb.id', keyword: 'pattern', message: expect.stringContaining('does not match') }]);
     const fc = validFixtures().flashcard_progress[1];
     fc.algorithm = 'sm2';
     expect(validateDocument(collectionDef('flashcard_progress').validator, fc).map((v) => v.keyword)).toEqual(['oneOf']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ASSET_TYPES, buildKey, expectedHardening, uniquePrefixes, type AssetTypeId } from '../../s3-layout';
+import { ASSET_TYPES, bucketEncryption, buildKey, uniquePrefixes, usesTls, type AssetTypeId } from '../../s3-layout';
 import { RecruitDbError } from '../../src/errors';
 
 // What each asset type must accept and refuse: written out here, not derived from the layout,
@@ -64,14 +64,13 @@ describe('s3 layout', () => {
     expect(() => ((ASSET_TYPES[0] as { maxBytes: number }).maxBytes = 1)).toThrow();
   });
 
-  it('gives verify its expectation, with the configured web origins', () => {
-    expect(expectedHardening({ s3: { webOrigins: ['https://app.example.com'] } as never })).toEqual({
-      versioning: true,
-      encryption: 'AES256',
-      blockPublicAccess: true,
-      lifecycleRuleIds: ['abort-incomplete-multipart-uploads', 'expire-noncurrent-versions'],
-      corsOrigins: ['https://app.example.com'],
-    });
+  it('asks for SSE-S3, or SSE-KMS with the configured key and a bucket key', () => {
+    expect(bucketEncryption({})).toEqual({ algorithm: 'AES256', bucketKeyEnabled: false });
+    expect(bucketEncryption({ kmsKeyId: 'alias/recruit' })).toEqual({ algorithm: 'aws:kms', kmsKeyId: 'alias/recruit', bucketKeyEnabled: true });
+  });
+
+  it('counts AWS itself and https endpoints as TLS, plain http as not', () => {
+    expect([usesTls({}), usesTls({ endpoint: 'https://minio.internal:9000' }), usesTls({ endpoint: 'http://127.0.0.1:5055' })]).toEqual([true, true, false]);
   });
 });
 

@@ -1,12 +1,19 @@
 import { MongoClient, type Document, type MongoClientOptions } from 'mongodb';
-import type { MongoConfig } from '../../config';
+import { DEFAULT_UPLOAD_TIMEOUT_MS, type MongoConfig } from '../../config';
 import { RecruitDbError } from '../../errors';
 import type { MongoShape } from '../shapes';
 
+/**
+ * Connecting (and the handshake of every new connection) is bounded by the timeout; an operation
+ * by socketTimeoutMS, a backstop large enough for a bulk insert batch, so a server that stops
+ * answering mid-run cannot hold a command for ever. Callers with longer work (an index build in a
+ * migration) pass their own socketTimeoutMS.
+ */
 export function mongoClientOptions(timeoutMs: number, extra: MongoClientOptions = {}): MongoClientOptions {
   return {
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: Math.max(DEFAULT_UPLOAD_TIMEOUT_MS, timeoutMs * 6),
     appName: 'recruit-db',
     ...extra,
   };
@@ -35,10 +42,26 @@ export function mongoError(err: unknown, mongo: MongoConfig, timeoutMs: number):
   if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) {
     return make('unknown-host', `unknown host in ${where}`, 'fix the host name in MONGODB_URI');
   }
+  if (e.name === 'MongoNetworkError' || e.name === 'MongoPoolClearedError' || /ECONNRESET|EPIPE|connection .*(closed|reset)|socket hang up/i.test(text)) {
+    return make('connection-lost', `lost the connection to ${where} (${serverWords(err)})`, 'check that the MongoDB server is up (bash scripts/stores.sh status), then run the command again');
+  }
   if (e.name === 'MongoServerSelectionError' || /timed out|timeout/i.test(text)) {
     return make('timeout', `no answer from ${where} within ${timeoutMs / 1000}s`, 'check host and port in MONGODB_URI, or raise --timeout');
   }
-  return make('error', (e.message ?? 'unknown error').split('\n')[0], 'rerun with --debug for details');
+  return make('error', serverWords(err) || 'unknown error', 'rerun with --debug for details');
+}
+
+/**
+ * A server's message as a user should read it: its first line, without the source locations
+ * FerretDB prefixes ("[msg_createindexes.go:155 handler.(*Handler).MsgCreateIndexes] ...").
+ */
+export function serverWords(err: unknown): string {
+  const message = String((err as { message?: unknown })?.message ?? err ?? '');
+  return message
+    .split('\n')[0]
+    .replace(/\[[\w./-]+\.go:\d+[^\]]*\]\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A connected client (the server answered a ping), or a RecruitDbError within the timeout. */

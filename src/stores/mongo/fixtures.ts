@@ -1,10 +1,12 @@
-import { ObjectId, type Document } from 'mongodb';
+import { ObjectId, UUID, type Document } from 'mongodb';
 import { dimensionsKey } from './collections';
+import { xapiDocument } from './xapi';
 
 /**
- * Example documents for every collection: `valid` pass the collection's $jsonSchema, each `broken`
- * entry breaks it in one named way. Tests check both with the client-side checker; the seeder can
- * start from the valid ones. Functions, so every caller gets fresh objects to mutate.
+ * Example documents for every collection in its CURRENT shape (collections.ts): `valid` pass the
+ * collection's $jsonSchema, each `broken` entry breaks it in one named way. Tests check both with
+ * the client-side checker; the seeder can start from the valid ones. Functions, so every caller
+ * gets fresh objects to mutate.
  */
 
 const U = {
@@ -32,9 +34,11 @@ export interface BrokenFixture {
   doc: Document;
 }
 
-function xapi(): Document {
+const DAY_MS = 86_400_000;
+
+/** An xAPI 1.0.3 statement as the LRS serves it (id, timestamp, stored, authority, version set). */
+export function xapiStatementFixture(): Document {
   return {
-    _id: new ObjectId(),
     id: U.statement,
     actor: { objectType: 'Agent', name: 'Ada Student', account: { homePage: 'https://recruit.example.com', name: U.user } },
     verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } },
@@ -49,15 +53,17 @@ function xapi(): Document {
       contextActivities: { parent: [{ objectType: 'Activity', id: `https://recruit.example.com/courses/${U.course}` }] },
       platform: 'recruit-web',
       language: 'en-US',
+      extensions: { 'https://recruit.example.com/xapi/extensions/attempt': 2 },
     },
-    timestamp: at(0),
-    stored: at(1),
+    timestamp: at(0).toISOString(),
+    stored: at(1).toISOString(),
     authority: { objectType: 'Agent', name: 'recruit LRS', mbox: 'mailto:lrs@recruit.example.com' },
     version: '1.0.3',
-    userId: U.user,
-    courseId: U.course,
-    lessonId: U.lesson,
   };
+}
+
+function xapi(): Document {
+  return xapiDocument(xapiStatementFixture(), { userId: U.user, courseId: U.course, lessonId: U.lesson });
 }
 
 export function validFixtures(): Record<string, Document[]> {
@@ -146,6 +152,7 @@ export function validFixtures(): Record<string, Document[]> {
         status: 'active',
         startedAt: at(0),
         lastActivityAt: at(25),
+        expireAt: new Date(at(25).getTime() + 90 * DAY_MS),
         endedAt: null,
         ipAddress: '203.0.113.7',
         userAgent: 'Mozilla/5.0 (Macintosh) Firefox/128.0',
@@ -194,8 +201,9 @@ export function validFixtures(): Record<string, Document[]> {
         clickedResults: [{ resultId: U.job, resultType: 'job', position: 2, clickedAt: at(1) }],
         responseTimeMs: 48,
         searchedAt: at(0),
+        expireAt: new Date(at(0).getTime() + 180 * DAY_MS),
       },
-      { _id: new ObjectId(), userId: null, query: 'sql', searchType: 'course', resultCount: 0, searchedAt: at(3) },
+      { _id: new ObjectId(), userId: null, query: 'sql', searchType: 'course', resultCount: 0, searchedAt: at(3), expireAt: new Date(at(3).getTime() + 180 * DAY_MS) },
     ],
     notification_queue: [
       {
@@ -208,15 +216,29 @@ export function validFixtures(): Record<string, Document[]> {
         priority: 'normal',
         payload: { title: 'Your application moved forward', body: 'Analytical Engines Ltd is reviewing your application.', link: '/applications', data: { jobId: U.job } },
         attempts: 0,
-        scheduledFor: at(0),
+        scheduledFor: at(14 * 24 * 60),
         createdAt: at(0),
         deliveredAt: null,
+      },
+      {
+        _id: new ObjectId(),
+        notificationId: U.notification,
+        userId: U.user,
+        type: 'application_update',
+        channel: 'in_app',
+        status: 'read',
+        payload: { title: 'Your application moved forward', body: 'Analytical Engines Ltd is reviewing your application.' },
+        attempts: 1,
+        scheduledFor: at(0),
+        createdAt: at(0),
+        deliveredAt: at(1),
+        readAt: at(90),
+        expireAt: new Date(at(90).getTime() + 7 * DAY_MS),
       },
     ],
     event_log: [
       {
-        _id: new ObjectId(),
-        eventId: U.event,
+        _id: new UUID(U.event),
         eventType: 'enrollment.created',
         version: 1,
         source: 'lms-api',
@@ -228,6 +250,16 @@ export function validFixtures(): Record<string, Document[]> {
         status: 'processed',
         occurredAt: at(0),
         processedAt: at(1),
+        expireAt: new Date(at(1).getTime() + 30 * DAY_MS),
+      },
+      {
+        _id: new UUID('b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e'),
+        eventType: 'application.status_changed',
+        source: 'recruit-api',
+        payload: { status: 'hired' },
+        status: 'pending',
+        occurredAt: at(2),
+        processedAt: null,
       },
     ],
     course_engagement: [
@@ -275,10 +307,14 @@ export function brokenFixtures(): Record<string, BrokenFixture[]> {
       { why: 'progress above 100%', doc: first('learning_progress', (d) => (d.progressPercent = 140)) },
     ],
     xapi_statements: [
-      { why: 'verb id is not an IRI', doc: first('xapi_statements', (d) => (d.verb.id = 'completed')) },
-      { why: 'statement without actor', doc: first('xapi_statements', (d) => delete d.actor) },
-      { why: 'timestamp as a string', doc: first('xapi_statements', (d) => (d.timestamp = '2026-02-09T10:00:00Z')) },
-      { why: 'scaled score above 1', doc: first('xapi_statements', (d) => (d.result.score.scaled = 1.5)) },
+      { why: 'verb id is not an IRI', doc: first('xapi_statements', (d) => (d.statement.verb.id = 'completed')) },
+      { why: 'statement without actor', doc: first('xapi_statements', (d) => delete d.statement.actor) },
+      { why: 'actor with two inverse functional identifiers', doc: first('xapi_statements', (d) => (d.statement.actor.mbox = 'mailto:ada@example.com')) },
+      { why: 'timestamp copy as a string', doc: first('xapi_statements', (d) => (d.timestamp = '2026-02-09T10:00:00Z')) },
+      { why: 'statement timestamp as a BSON date', doc: first('xapi_statements', (d) => (d.statement.timestamp = new Date())) },
+      { why: 'scaled score above 1', doc: first('xapi_statements', (d) => (d.statement.result.score.scaled = 1.5)) },
+      { why: 'a lookup field mixed into the statement', doc: first('xapi_statements', (d) => (d.statement.userId = U.user)) },
+      { why: 'no voided flag', doc: first('xapi_statements', (d) => delete d.voided) },
     ],
     flashcard_progress: [
       { why: 'SM-2 algorithm without SM-2 state', doc: first('flashcard_progress', (d) => delete d.sm2) },
@@ -293,7 +329,9 @@ export function brokenFixtures(): Record<string, BrokenFixture[]> {
     ],
     user_sessions: [
       { why: 'unknown status', doc: first('user_sessions', (d) => (d.status = 'zombie')) },
-      { why: 'no lastActivityAt (the TTL field)', doc: first('user_sessions', (d) => delete d.lastActivityAt) },
+      { why: 'no lastActivityAt', doc: first('user_sessions', (d) => delete d.lastActivityAt) },
+      { why: 'no expireAt (the TTL field)', doc: first('user_sessions', (d) => delete d.expireAt) },
+      { why: 'expireAt as a string (it would never expire)', doc: first('user_sessions', (d) => (d.expireAt = '2026-05-10T10:25:00Z')) },
       { why: 'upper-case UUID', doc: first('user_sessions', (d) => (d.userId = String(d.userId).toUpperCase())) },
     ],
     resume_analysis: [
@@ -303,16 +341,23 @@ export function brokenFixtures(): Record<string, BrokenFixture[]> {
     ],
     search_logs: [
       { why: 'negative result count', doc: first('search_logs', (d) => (d.resultCount = -1)) },
-      { why: 'no searchedAt (the TTL field)', doc: first('search_logs', (d) => delete d.searchedAt) },
+      { why: 'no searchedAt', doc: first('search_logs', (d) => delete d.searchedAt) },
+      { why: 'expireAt as a number (it would never expire)', doc: first('search_logs', (d) => (d.expireAt = Date.now())) },
     ],
     notification_queue: [
       { why: 'type outside notification_type', doc: first('notification_queue', (d) => (d.type = 'birthday')) },
       { why: 'payload without a title', doc: first('notification_queue', (d) => delete d.payload.title) },
-      { why: 'createdAt (the TTL field) as a number', doc: first('notification_queue', (d) => (d.createdAt = Date.now())) },
+      { why: 'createdAt as a number', doc: first('notification_queue', (d) => (d.createdAt = Date.now())) },
+      { why: 'a queued entry that would expire before it is sent', doc: first('notification_queue', (d) => (d.expireAt = new Date())) },
+      { why: 'a delivered entry that never expires', doc: first('notification_queue', (d) => ((d.status = 'delivered'), (d.deliveredAt = new Date()))) },
     ],
     event_log: [
       { why: 'event type without a dot', doc: first('event_log', (d) => (d.eventType = 'EnrollmentCreated')) },
-      { why: 'no occurredAt (the TTL field)', doc: first('event_log', (d) => delete d.occurredAt) },
+      { why: 'no occurredAt', doc: first('event_log', (d) => delete d.occurredAt) },
+      { why: 'a processed event that never expires', doc: first('event_log', (d) => delete d.expireAt) },
+      { why: 'a pending event that would expire', doc: first('event_log', (d) => ((d.status = 'pending'), (d.processedAt = null))) },
+      { why: 'an ObjectId _id (the event id is the _id)', doc: first('event_log', (d) => (d._id = new ObjectId())) },
+      { why: 'the event id as a separate field', doc: first('event_log', (d) => (d.eventId = U.event)) },
     ],
     course_engagement: [
       { why: 'hourly histogram with 23 cells', doc: first('course_engagement', (d) => d.hourly.pop()) },

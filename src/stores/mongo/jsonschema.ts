@@ -6,7 +6,7 @@
  * BSON types are judged as the Node driver would serialise the value: a whole JS number inside the
  * int32 range goes out as "int", any other number as "double", a bigint as "long".
  */
-import type { JsonSchema } from './collections';
+import type { JsonSchema } from './schema';
 
 export interface Violation {
   /** Dotted path to the offending value ("" for the document itself), e.g. "actor.mbox", "segments.3.views". */

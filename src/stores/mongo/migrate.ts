@@ -1,22 +1,48 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandStartedEvent, Db, Document, MongoClient } from 'mongodb';
-import { requireStore, type Config, type MongoConfig } from '../../config';
+import { migrationLimits, requireStore, type Config, type MongoConfig } from '../../config';
 import { EXIT, RecruitDbError, usageError } from '../../errors';
+import { tookOverText } from '../../lease';
 import { ROOT } from '../../paths';
 import { maskUrl } from '../../secrets';
-import { changedMigrationError, fileChecksum, isApplied, type DownOptions, type MigrateResult, type MigrationEntry, type MigrationStatus, type StoreMigrator, type UpOptions } from '../migrator';
+import { refuseProduction, type StoreMeta } from '../meta';
+import {
+  changedMigrationError,
+  fileChecksum,
+  isApplied,
+  planAndApply,
+  runStartedAt,
+  selectForDown,
+  type DownOptions,
+  type MigrateResult,
+  type MigrationEntry,
+  type MigrationStatus,
+  type RunContext,
+  type RunInfo,
+  type StoreMigrator,
+  type StorePlan,
+  type UpOptions,
+} from '../migrator';
 import { readCapabilities, type CommandTarget } from './apply';
 import { INTERNAL } from './collections';
-import { connectMongo, mongoError } from './connect';
-import { withMigrationLock } from './lock';
-import { migrateMongoConfig, mongoMigrationsDir, type MigrateMongoConfig } from './mmconfig';
+import { connectMongo, mongoError, serverWords } from './connect';
+import { withMongoLock } from './lock';
+import { readMongoMeta, stampMongoEnv } from './meta';
+import { mongoMigrationsDir } from './mmconfig';
 
 /**
- * MongoDB migrations: migrate-mongo runs the scripts and keeps the changelog; recruit-db wraps it in
- * an atomic lease lock (migrate-mongo's own lock is disabled, see mmconfig.ts), adds `to`/`steps`,
- * dry runs, and the capability record.
+ * MongoDB migrations: the scripts in mongo-migrations/ (compiled to dist/), recorded in
+ * migrate-mongo's changelog format ({fileName, appliedAt, migrationBlock}), so the plain
+ * migrate-mongo CLI reads the same state; recruit-db adds a checksum and the run id to each entry,
+ * and runs every change under an atomic lease lock (migrate-mongo's own lock is disabled, see
+ * mmconfig.ts).
+ *
+ * Kill safety: an entry is written only after its script's `up` finished (the scripts are
+ * idempotent, so a re-run after a kill converges), and a rollback marks the entry `reverting`
+ * before its `down` runs and deletes it after: a rollback killed in between leaves the entry marked,
+ * status reports it as interrupted, and the next migrate or rollback finishes the job. The changelog
+ * never says "applied" for a collection a killed rollback dropped.
  */
 export interface MongoMigratorOptions {
   migrationsDir?: string;
@@ -28,38 +54,23 @@ export interface MongoMigratorOptions {
   onCommand?: (event: CommandStartedEvent) => void;
 }
 
-interface MmStatusItem {
+interface ChangelogEntry {
   fileName: string;
-  appliedAt: string;
-}
-interface MigrateMongoApi {
-  up(db: Db, client: MongoClient): Promise<string[]>;
-  down(db: Db, client: MongoClient): Promise<string[]>;
-  status(db: Db): Promise<MmStatusItem[]>;
-  config: { set(c: MigrateMongoConfig): void };
-}
-
-let api: Promise<MigrateMongoApi> | undefined;
-function migrateMongo(): Promise<MigrateMongoApi> {
-  // migrate-mongo is an ES module; its CommonJS entry exposes each export as a promise.
-  api ??= (async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const proxy = require('migrate-mongo') as Record<keyof MigrateMongoApi, Promise<unknown>>;
-    const [up, down, status, config] = await Promise.all([proxy.up, proxy.down, proxy.status, proxy.config]);
-    return { up, down, status, config } as MigrateMongoApi;
-  })();
-  return api;
+  appliedAt: Date;
+  migrationBlock?: number;
+  checksum?: string;
+  runId?: string;
+  /** Set while a rollback of this script is in progress: when it started (ISO). */
+  reverting?: string;
 }
 
-// migrate-mongo keeps its configuration in module state: calls in one process take turns.
-let queue: Promise<unknown> = Promise.resolve();
-function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(fn, fn);
-  queue = run.catch(() => undefined);
-  return run;
+interface Script {
+  up(db: CommandTarget, client: MongoClient): Promise<void>;
+  down(db: CommandTarget, client: MongoClient): Promise<void>;
 }
 
 const stem = (fileName: string) => fileName.replace(/\.js$/, '');
+const pseudoRunId = (block: number | undefined) => `migrate-mongo-${block ?? 'unknown'}`;
 
 /** A CommandTarget that sends reads and records writes: the dry run's view of the database. */
 function planningTarget(db: Db, plan: string[]): CommandTarget {
@@ -74,29 +85,35 @@ function planningTarget(db: Db, plan: string[]): CommandTarget {
   return { databaseName: db.databaseName, command: send(db, db.databaseName), admin: () => ({ command: send(admin, 'admin') }) };
 }
 
+interface State {
+  entries: MigrationEntry[];
+  log: Map<string, ChangelogEntry>;
+}
+
 class MongoMigrator implements StoreMigrator {
   readonly store = 'mongo' as const;
   private readonly db: Db;
 
   constructor(
+    private readonly config: Config,
     private readonly client: MongoClient,
     private readonly mongo: MongoConfig,
-    private readonly timeoutMs: number,
-    private readonly mmConfig: MigrateMongoConfig,
+    private readonly dir: string,
     private readonly lease: { leaseMs: number; waitMs: number },
   ) {
     this.db = client.db(mongo.db);
     Object.freeze(this.lease);
   }
 
-  private get dir(): string {
-    return this.mmConfig.migrationsDir;
+  private get changelog() {
+    return this.db.collection<ChangelogEntry>(INTERNAL.changelog);
   }
 
   private files(): string[] {
     return readdirSync(this.dir)
       .filter((f) => f.endsWith('.js'))
-      .sort();
+      .sort()
+      .map(stem);
   }
 
   /**
@@ -108,69 +125,52 @@ class MongoMigrator implements StoreMigrator {
     return this.dir === join(ROOT, 'dist', 'mongo-migrations') && existsSync(ts) ? ts : join(this.dir, `${name}.js`);
   }
 
-  /** Applied scripts edited since they ran; refuses to go on over them unless accepted. */
-  private changedOrRefuse(entries: MigrationEntry[], accept: boolean | undefined): string[] {
-    const changed = entries.filter((e) => e.state === 'changed').map((e) => e.name);
-    if (changed.length && !accept) throw changedMigrationError('mongo', changed.map((n) => this.sourceOf(n)));
-    return changed;
-  }
-
-  /** Records the checksums of these scripts' files beside migrate-mongo's changelog entries. */
-  private async recordChecksums(names: string[]): Promise<void> {
-    for (const name of names) {
-      await this.db.collection(INTERNAL.changelog).updateOne({ fileName: `${name}.js` }, { $set: { checksum: fileChecksum(this.sourceOf(name)) } });
-    }
-  }
-
   private target(): string {
     return `${maskUrl(this.mongo.uri)} (database ${this.mongo.db})`;
   }
 
-  /** Runs a migrate-mongo call with our configuration, translating driver errors into one line. */
-  private async mm<T>(fn: (api: MigrateMongoApi) => Promise<T>, migrationsDir = this.dir): Promise<T> {
-    const mmApi = await migrateMongo();
-    return exclusive(async () => {
-      mmApi.config.set({ ...this.mmConfig, migrationsDir });
-      return fn(mmApi);
-    });
-  }
-
   private wrap(err: unknown): RecruitDbError {
     if (err instanceof RecruitDbError) return err;
-    return mongoError(err, this.mongo, this.timeoutMs);
+    return mongoError(err, this.mongo, this.config.timeoutMs);
   }
 
-  private async entries(): Promise<MigrationEntry[]> {
-    const items = await this.mm((m) => m.status(this.db));
-    const onDisk = new Set(items.map((i) => i.fileName));
-    const log = await this.db.collection(INTERNAL.changelog).find({}).sort({ fileName: 1 }).toArray();
-    // migrate-mongo marks a run by its start time (migrationBlock, epoch ms); numbered in order they
-    // read like PostgreSQL's batches, 1 for the first run, and a plain rollback reverts the highest.
-    const blocks = [...new Set(log.map((l) => Number(l.migrationBlock)).filter(Number.isFinite))].sort((a, b) => a - b);
-    const byFile = new Map(log.map((l) => [String(l.fileName), l]));
-    const batchOf = (fileName: string) => {
-      const block = Number(byFile.get(fileName)?.migrationBlock);
-      return Number.isFinite(block) ? blocks.indexOf(block) + 1 : undefined;
-    };
-    // No recorded checksum: applied by the plain migrate-mongo CLI; the next migrate records one.
-    const changed = (fileName: string) => {
-      const recorded = byFile.get(fileName)?.checksum;
-      return typeof recorded === 'string' && recorded !== fileChecksum(this.sourceOf(stem(fileName)));
-    };
-    const entries: MigrationEntry[] = items.map((i) => ({
-      name: stem(i.fileName),
-      state: i.appliedAt === 'PENDING' ? 'pending' : changed(i.fileName) ? 'changed' : 'applied',
-      appliedAt: i.appliedAt === 'PENDING' ? undefined : i.appliedAt,
-      batch: i.appliedAt === 'PENDING' ? undefined : batchOf(i.fileName),
-    }));
-    for (const l of log) {
-      if (!onDisk.has(String(l.fileName))) entries.push({ name: stem(String(l.fileName)), state: 'missing', appliedAt: (l.appliedAt as Date)?.toISOString?.() });
+  private async readState(): Promise<State> {
+    const names = this.files();
+    const onDisk = new Set(names);
+    const rows = await this.changelog.find({}).sort({ fileName: 1 }).toArray();
+    const log = new Map(rows.map((l) => [stem(String(l.fileName)), l]));
+    // Runs are numbered like PostgreSQL's batches: 1 for the first, in the order they started.
+    const blocks = [...new Set(rows.map((l) => Number(l.migrationBlock)).filter(Number.isFinite))].sort((a, b) => a - b);
+    const batchOf = (l: ChangelogEntry) => (Number.isFinite(Number(l.migrationBlock)) ? blocks.indexOf(Number(l.migrationBlock)) + 1 : undefined);
+    const entries: MigrationEntry[] = [];
+    for (const name of names) {
+      const l = log.get(name);
+      if (!l) {
+        entries.push({ name, state: 'pending' });
+        continue;
+      }
+      // No recorded checksum: applied by the plain migrate-mongo CLI; the next migrate records one.
+      const changed = typeof l.checksum === 'string' && l.checksum !== fileChecksum(this.sourceOf(name));
+      entries.push({
+        name,
+        state: l.reverting ? 'interrupted' : changed ? 'changed' : 'applied',
+        appliedAt: l.appliedAt instanceof Date ? l.appliedAt.toISOString() : undefined,
+        batch: batchOf(l),
+        runId: l.runId ?? pseudoRunId(l.migrationBlock),
+      });
     }
-    return entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const [name, l] of log) {
+      if (!onDisk.has(name)) entries.push({ name, state: 'missing', appliedAt: l.appliedAt instanceof Date ? l.appliedAt.toISOString() : undefined, batch: batchOf(l) });
+    }
+    return { entries: entries.sort((a, b) => a.name.localeCompare(b.name)), log };
   }
 
-  private capabilities() {
-    return readCapabilities(this.db);
+  private async state(): Promise<State> {
+    try {
+      return await this.readState();
+    } catch (err) {
+      throw this.wrap(err);
+    }
   }
 
   private resolveName(to: string, names: string[], flag: string): string {
@@ -182,149 +182,232 @@ class MongoMigrator implements StoreMigrator {
     return hit;
   }
 
-  private load(name: string): { up(db: CommandTarget, client: MongoClient): Promise<void>; down(db: CommandTarget, client: MongoClient): Promise<void> } {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(join(this.dir, `${name}.js`));
-    return mod.default ?? mod;
+  /** Loads a script and checks its shape: a script that cannot run is refused before anything is written. */
+  private load(name: string): Script {
+    const path = join(this.dir, `${name}.js`);
+    let mod: Partial<Script> & { default?: Partial<Script> };
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      mod = require(path);
+    } catch (err) {
+      throw new RecruitDbError({ code: 'migration-load', store: 'mongo', message: `cannot load migration ${name}: ${String((err as Error)?.message ?? err).split('\n')[0]}; nothing was changed`, hint: `fix ${this.sourceOf(name)}`, exitCode: EXIT.DRIFT, cause: err });
+    }
+    const m = typeof mod.up === 'function' ? mod : (mod.default ?? {});
+    if (typeof m.up !== 'function' || typeof m.down !== 'function') {
+      throw new RecruitDbError({ code: 'migration-invalid', store: 'mongo', message: `migration ${name} does not export both up and down functions; nothing was changed`, hint: `export async function up(db) and down(db) from ${this.sourceOf(name)}`, exitCode: EXIT.DRIFT });
+    }
+    return m as Script;
+  }
+
+  private changedOrRefuse(entries: MigrationEntry[], accept: boolean | undefined): string[] {
+    const changed = entries.filter((e) => e.state === 'changed').map((e) => e.name);
+    if (changed.length && !accept) throw changedMigrationError('mongo', changed.map((n) => this.sourceOf(n)));
+    return changed;
+  }
+
+  /** Up: the pending scripts (and those whose rollback was interrupted), up to --to, at most --steps. */
+  private selectUp(entries: MigrationEntry[], opts: UpOptions): string[] {
+    const names = this.files();
+    const to = opts.to === undefined ? undefined : this.resolveName(opts.to, names, '--to');
+    let todo = entries.filter((e) => (e.state === 'pending' || e.state === 'interrupted') && (to === undefined || e.name <= to)).map((e) => e.name);
+    if (opts.steps !== undefined) todo = todo.slice(0, opts.steps);
+    return todo;
+  }
+
+  /** Down: interrupted rollbacks first (finishing them), then the selection, newest first. */
+  private selectDown(entries: MigrationEntry[], opts: DownOptions): string[] {
+    const interrupted = entries.filter((e) => e.state === 'interrupted').map((e) => e.name).reverse();
+    // A half-reverted script still belongs to its run: a plain rollback finishes that run, no more.
+    const applied = entries.filter((e) => this.revertible(e)).map((e) => ({ name: e.name, runId: e.runId }));
+    const hasSelector = opts.all || opts.steps !== undefined || opts.to !== undefined || opts.runId !== undefined;
+    const runId = hasSelector ? opts.runId : applied.reduce<{ runId?: string; at: string } | undefined>((best, a) => {
+      const at = this.runAt(a.runId);
+      return !best || at > best.at ? { runId: a.runId, at } : best;
+    }, undefined)?.runId;
+    const picked = selectForDown(applied, { ...opts, runId }, (to) => this.resolveName(to, this.files(), '--to'));
+    return [...interrupted, ...picked.filter((n) => !interrupted.includes(n))];
+  }
+
+  /** Whether a revert of this script is due: applied, or a revert of it was interrupted. */
+  private revertible(e: MigrationEntry): boolean {
+    return isApplied(e) || e.state === 'interrupted';
+  }
+
+  private runAt(runId: string | undefined): string {
+    if (!runId) return '';
+    const at = runStartedAt(runId);
+    if (at) return at;
+    const block = Number(/^migrate-mongo-(\d+)$/.exec(runId)?.[1]);
+    return Number.isFinite(block) ? new Date(block).toISOString() : '';
   }
 
   async status(): Promise<MigrationStatus> {
     try {
-      const [entries, capabilities] = [await this.entries(), await this.capabilities()];
+      const { entries } = await this.state();
+      const capabilities = await readCapabilities(this.db);
       // Unsupported features are reported once, through `capabilities`, not repeated as notes.
       const notes: string[] = [];
       if (entries.some((e) => e.state === 'missing')) notes.push('some applied migrations have no file in ' + this.dir);
       if (entries.some((e) => e.state === 'changed')) notes.push('an applied migration was edited since it ran: migrate refuses until the edit is reverted or accepted with --accept-changed');
+      for (const e of entries.filter((x) => x.state === 'interrupted')) notes.push(`the rollback of ${e.name} was interrupted (killed?): what it created may be half gone; the next migrate re-applies it, the next rollback finishes reverting it`);
       return { store: 'mongo', target: this.target(), entries, capabilities, notes };
     } catch (err) {
       throw this.wrap(err);
     }
   }
 
-  async up(opts: UpOptions): Promise<MigrateResult> {
+  async meta(): Promise<StoreMeta> {
     try {
-      const names = this.files().map(stem);
-      const to = opts.to === undefined ? undefined : this.resolveName(opts.to, names, '--to');
-      const selected = to === undefined ? names : names.filter((n) => n <= to);
-      if (opts.dryRun) {
-        const entries = await this.entries();
-        this.changedOrRefuse(entries, opts.acceptChanged);
-        const pending = entries.filter((e) => e.state === 'pending' && selected.includes(e.name)).map((e) => e.name);
-        const plan: string[] = [];
-        const target = planningTarget(this.db, plan);
-        for (const name of pending) {
-          plan.push(`// ${name}`);
-          await this.load(name).up(target, this.client);
-        }
-        return { store: 'mongo', direction: 'up', done: [], plan, capabilities: await this.capabilities(), notes: [`dry run: ${pending.length} migration(s) would run, nothing changed`] };
-      }
-      const notes: string[] = [];
-      const { value: done, tookOver } = await withMigrationLock(this.db, this.lease, async () => {
-        // Read under the lock: what another run applied meanwhile counts.
-        const changed = this.changedOrRefuse(await this.entries(), opts.acceptChanged);
-        const ran = await this.runUp(selected, names);
-        const log = await this.db.collection(INTERNAL.changelog).find({ checksum: { $exists: false } }, { projection: { fileName: 1 } }).toArray();
-        const unchecked = log.map((l) => stem(String(l.fileName))).filter((n) => names.includes(n));
-        await this.recordChecksums([...unchecked, ...(opts.acceptChanged ? changed : [])]);
-        if (opts.acceptChanged && changed.length) notes.push(`recorded new checksums for ${changed.join(', ')}`);
-        return ran;
-      });
-      const capabilities = await this.capabilities();
-      if (tookOver) notes.unshift(`took over an expired migration lock left by ${tookOver.host} pid ${tookOver.pid}`);
-      return { store: 'mongo', direction: 'up', done, capabilities, notes };
+      return await readMongoMeta(this.db);
     } catch (err) {
       throw this.wrap(err);
     }
   }
 
-  private async runUp(selected: string[], all: string[]): Promise<string[]> {
-    // migrate-mongo applies every pending file in its folder; `--to` shows it a folder of stubs
-    // that re-export only the files up to the target.
-    let dir = this.dir;
-    let tmp: string | undefined;
-    if (selected.length !== all.length) {
-      tmp = dir = mkdtempSync(join(tmpdir(), 'rdb-mongo-to-'));
-      for (const name of selected) writeFileSync(join(tmp, `${name}.js`), `module.exports = require(${JSON.stringify(join(this.dir, `${name}.js`))});\n`);
+  async lastRun(): Promise<RunInfo | undefined> {
+    const { entries } = await this.state();
+    const runs = new Map<string, RunInfo>();
+    for (const e of entries.filter((x) => this.revertible(x))) {
+      const id = e.runId!;
+      const run = runs.get(id) ?? { runId: id, at: this.runAt(id), names: [] };
+      run.names.push(e.name);
+      runs.set(id, run);
     }
+    return [...runs.values()].sort((a, b) => a.at.localeCompare(b.at)).pop();
+  }
+
+  async planUp(opts: UpOptions): Promise<StorePlan> {
+    validateSteps(opts.steps);
+    const { entries } = await this.state();
+    this.changedOrRefuse(entries, opts.acceptChanged);
+    const todo = this.selectUp(entries, opts);
+    for (const name of todo) this.load(name);
+    const notes = entries.filter((e) => e.state === 'interrupted' && todo.includes(e.name)).map((e) => `re-applying ${e.name}, whose rollback was interrupted`);
+    return { store: 'mongo', direction: 'up', names: todo, dryRun: Boolean(opts.dryRun), notes, request: opts };
+  }
+
+  async planDown(opts: DownOptions): Promise<StorePlan> {
+    const chosen = [opts.steps !== undefined, opts.to !== undefined, Boolean(opts.all), opts.runId !== undefined].filter(Boolean).length;
+    if (chosen > 1) throw usageError('pass only one of --steps, --to and --all', 'e.g. recruit-db rollback --steps 1');
+    validateSteps(opts.steps);
+    if (!opts.dryRun) refuseProduction(this.config, [await this.meta()], opts.allowProduction, 'roll back MongoDB migrations');
+    const { entries } = await this.state();
+    const todo = this.selectDown(entries, opts);
+    for (const name of todo) this.load(name);
+    const notes = entries.filter((e) => e.state === 'interrupted').map((e) => `finishing the interrupted rollback of ${e.name}`);
+    return { store: 'mongo', direction: 'down', names: todo, dryRun: Boolean(opts.dryRun), notes, request: opts };
+  }
+
+  async apply(plan: StorePlan, run: RunContext): Promise<MigrateResult> {
+    const up = plan.direction === 'up';
     try {
-      return (await this.mm((m) => m.up(this.db, this.client), dir)).map(stem);
+      if (plan.dryRun) {
+        const { entries } = await this.state();
+        const todo = up ? this.selectUp(entries, plan.request) : this.selectDown(entries, plan.request as DownOptions);
+        const statements: string[] = [];
+        const target = planningTarget(this.db, statements);
+        for (const name of todo) {
+          statements.push(`// ${plan.direction} ${name}`);
+          await this.load(name)[plan.direction](target, this.client);
+        }
+        const verb = up ? 'would run' : 'would be reverted';
+        return { store: 'mongo', direction: plan.direction, done: [], plan: statements, capabilities: await readCapabilities(this.db), notes: [...plan.notes, `dry run: ${todo.length} migration(s) ${verb}, nothing changed`] };
+      }
+      const notes = [...plan.notes];
+      const onWait = (text: string) => run.onProgress?.({ store: 'mongo', phase: 'waiting for the migration lock', state: 'notice', detail: text });
+      const { value: done, tookOver } = await withMongoLock(this.db, 'migrate', { what: 'migration', ...this.lease, onWait }, async () => {
+        // Read under the lock: what another run applied meanwhile counts.
+        const { entries, log } = await this.readState();
+        await stampMongoEnv(this.db, this.config.env);
+        if (up) {
+          const request = plan.request as UpOptions;
+          const changed = this.changedOrRefuse(entries, request.acceptChanged);
+          const todo = this.selectUp(entries, request);
+          const ran = await this.runScripts(todo, 'up', run);
+          // Adopt what another tool applied (no checksum yet), and accepted edits.
+          const unchecked = entries.filter((e) => isApplied(e) && typeof log.get(e.name)?.checksum !== 'string').map((e) => e.name);
+          for (const name of [...unchecked, ...(request.acceptChanged ? changed : [])]) {
+            await this.changelog.updateOne({ fileName: `${name}.js` }, { $set: { checksum: fileChecksum(this.sourceOf(name)) } });
+          }
+          if (request.acceptChanged && changed.length) notes.push(`recorded new checksums for ${changed.join(', ')}`);
+          return ran;
+        }
+        return this.runScripts(this.selectDown(entries, plan.request as DownOptions), 'down', run);
+      });
+      if (tookOver) notes.unshift(tookOverText(tookOver, 'migration'));
+      if (!done.length && !notes.length) notes.push(up ? 'already up to date' : 'nothing to roll back');
+      return { store: 'mongo', direction: plan.direction, done, capabilities: await readCapabilities(this.db), notes, runId: run.runId };
     } catch (err) {
-      throw this.scriptFailure(err, 'up');
-    } finally {
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      throw this.wrap(err);
     }
   }
 
-  private scriptFailure(err: unknown, direction: 'up' | 'down'): RecruitDbError {
-    const message = err instanceof Error ? err.message : String(err);
-    const m = /^Could not migrate (?:up|down) (\S+): ([\s\S]*)$/.exec(message);
-    if (!m) return this.wrap(err);
-    const done = ((err as { migrated?: string[] }).migrated ?? []).map(stem);
-    const after = done.length ? ` after applying ${done.join(', ')}` : '';
+  /** Runs scripts in order; each changelog change follows (up) or brackets (down) its script. */
+  private async runScripts(names: string[], direction: 'up' | 'down', run: RunContext): Promise<string[]> {
+    const done: string[] = [];
+    const started = runStartedAt(run.runId);
+    const block = started ? Date.parse(started) : Date.now();
+    const phaseName = direction === 'up' ? 'migrate' : 'rollback';
+    run.onProgress?.({ store: 'mongo', phase: phaseName, state: 'start', total: names.length, unit: 'migrations' });
+    for (const name of names) {
+      run.onProgress?.({ store: 'mongo', phase: phaseName, state: 'advance', done: done.length, total: names.length, unit: 'migrations', detail: name });
+      const fileName = `${name}.js`;
+      const script = this.load(name);
+      try {
+        if (direction === 'up') {
+          await script.up(this.db, this.client);
+          await this.changelog.updateOne(
+            { fileName },
+            { $set: { fileName, appliedAt: new Date(), migrationBlock: block, checksum: fileChecksum(this.sourceOf(name)), runId: run.runId }, $unset: { reverting: '' } },
+            { upsert: true },
+          );
+        } else {
+          await this.changelog.updateOne({ fileName }, { $set: { reverting: new Date().toISOString() } });
+          await script.down(this.db, this.client);
+          await this.changelog.deleteOne({ fileName });
+        }
+      } catch (err) {
+        throw this.scriptFailure(err, name, direction, done);
+      }
+      done.push(name);
+    }
+    run.onProgress?.({ store: 'mongo', phase: phaseName, state: 'end', done: done.length, total: names.length, unit: 'migrations' });
+    return done;
+  }
+
+  private scriptFailure(err: unknown, name: string, direction: 'up' | 'down', done: string[]): RecruitDbError {
+    const wrapped = this.wrap(err);
+    // The server went away, or did not answer: the script is fine, the connection is not.
+    if (['unreachable', 'timeout', 'connection-lost', 'auth-failed', 'unknown-host'].includes(wrapped.code)) return wrapped;
+    const after = done.length ? ` after ${direction === 'up' ? 'applying' : 'reverting'} ${done.join(', ')}` : '';
     return new RecruitDbError({
       code: 'migration-failed',
       store: 'mongo',
       exitCode: EXIT.DRIFT,
-      message: `migration ${stem(m[1])} failed (${direction})${after}: ${m[2].split('\n')[0]}`,
-      hint: direction === 'up' ? 'it was not recorded as applied; fix the script or the server and run migrate again' : 'it is still recorded as applied; fix the script and run rollback again',
+      message: `migration ${name} failed (${direction})${after}: ${serverWords(err)}`,
+      hint:
+        direction === 'up'
+          ? 'it was not recorded as applied; fix the script or the server and run migrate again'
+          : 'it is marked as being rolled back; fix the script and run rollback again (or migrate, to re-apply it)',
       cause: err,
     });
   }
 
-  async down(opts: DownOptions): Promise<MigrateResult> {
-    try {
-      const appliedEntries = (await this.entries()).filter(isApplied);
-      const applied = appliedEntries.map((e) => e.name);
-      let targets: string[];
-      if (opts.all) targets = [...applied];
-      else if (opts.to !== undefined) {
-        const to = this.resolveName(opts.to, this.files().map(stem), '--to');
-        targets = applied.filter((n) => n > to);
-      } else if (opts.steps !== undefined) {
-        const steps = opts.steps;
-        if (!Number.isInteger(steps) || steps < 1) throw usageError(`--steps must be a positive whole number, got ${steps}`, 'pass e.g. --steps 1');
-        targets = applied.slice(-steps);
-      } else {
-        // The last batch, as for PostgreSQL: what the last migrate applied.
-        const last = Math.max(0, ...appliedEntries.map((e) => e.batch ?? 0));
-        targets = appliedEntries.filter((e) => (e.batch ?? 0) === last).map((e) => e.name);
-      }
-      targets.reverse();
-      if (opts.dryRun) {
-        const plan: string[] = [];
-        const target = planningTarget(this.db, plan);
-        for (const name of targets) {
-          plan.push(`// ${name}`);
-          await this.load(name).down(target, this.client);
-        }
-        return { store: 'mongo', direction: 'down', done: [], plan, capabilities: await this.capabilities(), notes: [`dry run: ${targets.length} migration(s) would be reverted, nothing changed`] };
-      }
-      const { value: done } = await withMigrationLock(this.db, this.lease, async () => {
-        const reverted: string[] = [];
-        // Re-read under the lock: another run may have changed the changelog meanwhile.
-        const now = new Set((await this.entries()).filter(isApplied).map((e) => e.name));
-        for (const name of targets) {
-          if (!now.has(name)) continue;
-          let out: string[];
-          try {
-            out = await this.mm((m) => m.down(this.db, this.client));
-          } catch (err) {
-            throw this.scriptFailure(err, 'down');
-          }
-          reverted.push(...out.map(stem));
-        }
-        return reverted;
-      });
-      const capabilities = await this.capabilities();
-      return { store: 'mongo', direction: 'down', done, capabilities, notes: [] };
-    } catch (err) {
-      throw this.wrap(err);
-    }
+  up(opts: UpOptions): Promise<MigrateResult> {
+    return planAndApply(this, 'up', opts);
+  }
+
+  down(opts: DownOptions): Promise<MigrateResult> {
+    return planAndApply(this, 'down', opts);
   }
 
   async close(): Promise<void> {
     await this.client.close().catch(() => undefined);
   }
+}
+
+function validateSteps(steps: number | undefined): void {
+  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) throw usageError(`--steps must be a positive integer, got "${steps}"`, 'e.g. --steps 1');
 }
 
 export async function openMongoMigrator(config: Config, opts: MongoMigratorOptions = {}): Promise<StoreMigrator> {
@@ -342,7 +425,83 @@ export async function openMongoMigrator(config: Config, opts: MongoMigratorOptio
     leaseMs: opts.leaseMs ?? config.locks.mongoLeaseMs,
     waitMs: opts.lockWaitMs ?? config.locks.waitMs,
   };
-  const client = await connectMongo(mongo, config.timeoutMs, opts.onCommand ? { monitorCommands: true } : {});
+  // An index build may take long: operations get the migration statement bound, not the upload one.
+  const extra = { socketTimeoutMS: migrationLimits(config).statementTimeoutMs, ...(opts.onCommand ? { monitorCommands: true } : {}) };
+  const client = await connectMongo(mongo, config.timeoutMs, extra);
   if (opts.onCommand) client.on('commandStarted', opts.onCommand);
-  return new MongoMigrator(client, mongo, config.timeoutMs, migrateMongoConfig(config, migrationsDir), lease);
+  return new MongoMigrator(config, client, mongo, migrationsDir, lease);
+}
+
+// ---------------------------------------------------------------------------------------------
+// make --store mongo
+// ---------------------------------------------------------------------------------------------
+
+const NAME = /^[a-z][a-z0-9]*([_-][a-z0-9]+)*$/;
+
+/** Where `make --store mongo` writes: the TypeScript sources (never dist/), or the folder given. */
+export function mongoSourceDir(override?: string): string {
+  return override ?? join(ROOT, 'mongo-migrations');
+}
+
+/** YYYYMMDDHHMMSS in UTC, the prefix migrate-mongo's own `create` gives a script. */
+function stamp(d: Date): string {
+  return d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/** The next script's timestamp: now, or one past the highest existing one if that sorts later. */
+export function nextMongoStamp(dir: string, now = new Date()): string {
+  const highest = (existsSync(dir) ? readdirSync(dir) : [])
+    .map((f) => /^(\d{14})-/.exec(f)?.[1])
+    .filter((x): x is string => Boolean(x))
+    .sort()
+    .pop();
+  const current = stamp(now);
+  if (!highest || highest < current) return current;
+  // One second after the newest, as a time (…235959 is followed by the next day's …000000).
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(highest)!;
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  return Number.isFinite(t) ? stamp(new Date(t + 1000)) : String(BigInt(highest) + 1n);
+}
+
+const MONGO_TEMPLATE = (name: string) => `import type { Db } from 'mongodb';
+
+/**
+ * ${name.replace(/-/g, ' ')}: say why this change exists.
+ *
+ * Runs under recruit-db's migration lock and is recorded in the changelog only after \`up\` has
+ * finished, so a run that is killed halfway runs \`up\` again: write it to be safe to repeat
+ * (create what is missing, leave what exists). \`down\` must undo exactly what \`up\` did, and may
+ * also run twice. Never edit this file once it has run anywhere: add a new migration instead.
+ *
+ * Collections, validators and indexes are defined once, in src/stores/mongo/collections.ts;
+ * src/stores/mongo/apply.ts applies them and records what a server cannot hold (FerretDB: no
+ * validators, no TTL indexes):
+ *
+ *   import { applyCollection, dropCollection } from '../src/stores/mongo/apply';
+ *   export async function up(db: Db) { await applyCollection(db, 'my_collection'); }
+ *   export async function down(db: Db) { await dropCollection(db, 'my_collection'); }
+ */
+export async function up(db: Db): Promise<void> {
+  // e.g. await db.command({ createIndexes: 'event_log', indexes: [{ key: { userId: 1 }, name: 'user' }] });
+}
+
+export async function down(db: Db): Promise<void> {
+  // e.g. await db.command({ dropIndexes: 'event_log', index: 'user' });
+}
+`;
+
+/** Creates mongo-migrations/<timestamp>-<name>.ts from the template. */
+export function createMongoMigrationFile(name: string, override?: string): { file: string; name: string } {
+  if (!NAME.test(name)) {
+    throw usageError(`migration name "${name}" is not snake_case or kebab-case`, 'use lowercase letters, digits, _ or -, starting with a letter, e.g. add_event_log_user_index');
+  }
+  const kebab = name.replace(/_/g, '-');
+  const dir = mongoSourceDir(override);
+  if (!existsSync(dir)) throw usageError(`MongoDB migrations folder ${dir} does not exist`, 'create it, or fix --migrations-dir');
+  const same = readdirSync(dir).find((f) => new RegExp(`^\\d{14}-${kebab}\\.(ts|js)$`).test(f));
+  if (same) throw usageError(`a MongoDB migration named ${kebab} already exists (${same}); nothing was created`, 'choose a name that says what this change does');
+  const base = `${nextMongoStamp(dir)}-${kebab}`;
+  const file = join(dir, `${base}.ts`);
+  writeFileSync(file, MONGO_TEMPLATE(kebab), { flag: 'wx' });
+  return { file, name: base };
 }

@@ -18,6 +18,9 @@ export function pgError(err: unknown, pg: PostgresConfig, timeoutMs: number): Re
   const where = `${pg.host}:${pg.port}`;
   const make = (code: string, message: string, hint: string) =>
     new RecruitDbError({ code, store: 'postgres', message, hint, cause: err });
+  if (isConnectionLoss(err) && e.code !== 'ECONNREFUSED') {
+    return make('connection-lost', `lost the connection to ${where} (${firstLine(e.message) || e.code})`, 'check that PostgreSQL is up (bash scripts/stores.sh status), then run the command again');
+  }
   switch (e.code) {
     case 'ECONNREFUSED':
       return make('unreachable', `connection refused at ${where}`, 'start PostgreSQL (bash scripts/stores.sh start) or fix host and port in DATABASE_URL');
@@ -38,6 +41,17 @@ export function pgError(err: unknown, pg: PostgresConfig, timeoutMs: number): Re
     return make('timeout', `no answer from ${where} within ${timeoutMs / 1000}s`, 'check the host and port in DATABASE_URL, or raise --timeout');
   }
   return make('error', `${firstLine(e.message) || 'unknown error'} (${maskUrl(pg.url)})`, 'rerun with --debug for details');
+}
+
+/**
+ * The server or the network went away (as opposed to the server refusing a statement): the
+ * connection-failure SQLSTATEs (08xxx), the shutdown ones (57P01-57P03), and the driver's own
+ * socket errors. A command reports these as exit 2, never as a broken migration.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (typeof e?.code === 'string' && (/^08/.test(e.code) || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'].includes(e.code))) return true;
+  return /Connection terminated|connection (?:was )?(?:ended|closed)|Client has encountered a connection error|terminating connection/i.test(e?.message ?? '');
 }
 
 function firstLine(s: string | undefined): string {

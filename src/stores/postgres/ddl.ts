@@ -657,17 +657,32 @@ export interface NoOverlapSpec {
  * advisory lock and raises the same SQLSTATE (23P01 exclusion_violation) on overlap. The choice is
  * recorded in the table comment.
  */
-export async function addNoOverlapGuard(knex: Knex, spec: NoOverlapSpec): Promise<OverlapGuard> {
+export interface NoOverlapOptions {
+  /**
+   * Where the choice is recorded: 'table' (the table comment, as the first release's mentor guard
+   * does) or 'guard' (the constraint's or trigger's own comment, for a second guard on a table).
+   */
+  recordOn?: 'table' | 'guard';
+  /**
+   * Rows already in the table may overlap (a guard added to a table with data): then the trigger is
+   * used even with btree_gist, so old rows stay and only new or changed ones are checked.
+   */
+  existingRowsChecked?: boolean;
+}
+
+export async function addNoOverlapGuard(knex: Knex, spec: NoOverlapSpec, opts: NoOverlapOptions = {}): Promise<OverlapGuard> {
   const { table, name, key, start, end, active } = spec;
   const T = ident(table);
-  if (await hasExtensionInstalled(knex, 'btree_gist')) {
+  const onGuard = opts.recordOn === 'guard';
+  const overlaps = opts.existingRowsChecked ? await overlappingRows(knex, spec) : 0;
+  if ((await hasExtensionInstalled(knex, 'btree_gist')) && overlaps === 0) {
     await knex.raw(
       `ALTER TABLE ${T} ADD CONSTRAINT ${ident(name)} EXCLUDE USING gist ` +
         `(${ident(key)} WITH =, tstzrange(${ident(start)}, ${ident(end)}) WITH &&) WHERE (${active('')})`,
     );
-    await knex.raw(
-      `COMMENT ON TABLE ${T} IS ${literal(`${COMMENT_PREFIX}no-overlap guard=exclusion constraint=${name} key=${key}`)}`,
-    );
+    const record = `${COMMENT_PREFIX}no-overlap guard=exclusion constraint=${name} key=${key}`;
+    if (onGuard) await knex.raw(`COMMENT ON CONSTRAINT ${ident(name)} ON ${T} IS ${literal(record)}`);
+    else await knex.raw(`COMMENT ON TABLE ${T} IS ${literal(record)}`);
     return 'exclusion';
   }
   await knex.raw(`
@@ -692,12 +707,29 @@ export async function addNoOverlapGuard(knex: Knex, spec: NoOverlapSpec): Promis
   await knex.raw(
     `CREATE TRIGGER ${ident(name)} BEFORE INSERT OR UPDATE ON ${T} FOR EACH ROW EXECUTE FUNCTION ${ident(name)}()`,
   );
+  if (onGuard) {
+    const reason = overlaps > 0 ? `${overlaps} existing overlapping rows (kept; new and changed rows are checked)` : 'btree_gist unavailable';
+    await knex.raw(`COMMENT ON TRIGGER ${ident(name)} ON ${T} IS ${literal(`${COMMENT_PREFIX}no-overlap guard=trigger function=${name} key=${key} reason=${reason}`)}`);
+    return 'trigger';
+  }
   await knex.raw(
     `COMMENT ON TABLE ${T} IS ${literal(
       `${COMMENT_PREFIX}no-overlap guard=trigger function=${name} key=${key} reason=btree_gist unavailable`,
     )}`,
   );
   return 'trigger';
+}
+
+/** Pairs of rows the guard would call a conflict, among the rows already there. */
+async function overlappingRows(knex: Knex, spec: NoOverlapSpec): Promise<number> {
+  const { table, key, start, end, active } = spec;
+  const [{ n }] = await rows<{ n: number }>(
+    knex,
+    `SELECT count(*)::int AS n FROM ${ident(table)} a JOIN ${ident(table)} o ON o.${ident(key)} = a.${ident(key)} AND o.id < a.id
+      WHERE (${active('a.')}) AND (${active('o.')}) AND a.${ident(end)} > a.${ident(start)} AND o.${ident(end)} > o.${ident(start)}
+        AND tstzrange(a.${ident(start)}, a.${ident(end)}) && tstzrange(o.${ident(start)}, o.${ident(end)})`,
+  );
+  return n;
 }
 
 /** Undoes addNoOverlapGuard's function (the constraint/trigger go with the table). */
@@ -718,6 +750,12 @@ export interface AppendOnlySpec {
    * referenced row still works and the rest of the record stays as written.
    */
   setNullColumns: readonly string[];
+  /**
+   * Only the foreign key's own ON DELETE SET NULL may clear those columns: it runs inside the
+   * referential trigger, so the guard sees trigger depth 2; an UPDATE typed by hand is depth 1.
+   * (Absent: any such UPDATE passes, as in the first release's 0016.)
+   */
+  onlyFromForeignKey?: boolean;
 }
 
 /**
@@ -734,11 +772,12 @@ export async function addAppendOnlyGuard(knex: Knex, spec: AppendOnlySpec): Prom
   const cleared = cols.length
     ? `(${cols.map((c) => `(NEW.${c} IS NULL OR NEW.${c} IS NOT DISTINCT FROM OLD.${c})`).join(' AND ')}) AND (${cols.map((c) => `(OLD.${c} IS NOT NULL AND NEW.${c} IS NULL)`).join(' OR ')})`
     : 'false';
+  const depth = spec.onlyFromForeignKey ? ' AND pg_trigger_depth() > 1' : '';
   await knex.raw(`
     CREATE FUNCTION ${ident(name)}() RETURNS trigger
     LANGUAGE plpgsql AS $fn$
     BEGIN
-      IF TG_OP = 'UPDATE' AND ${cleared} AND (to_jsonb(NEW) - ${skip}::text[]) = (to_jsonb(OLD) - ${skip}::text[]) THEN
+      IF TG_OP = 'UPDATE'${depth} AND ${cleared} AND (to_jsonb(NEW) - ${skip}::text[]) = (to_jsonb(OLD) - ${skip}::text[]) THEN
         RETURN NEW; -- a referenced row was deleted: ON DELETE SET NULL
       END IF;
       RAISE EXCEPTION '% on % is not allowed: its rows are append-only', TG_OP, TG_TABLE_NAME
@@ -753,4 +792,164 @@ export async function addAppendOnlyGuard(knex: Knex, spec: AppendOnlySpec): Prom
 export async function dropAppendOnlyGuard(knex: Knex, spec: Pick<AppendOnlySpec, 'table' | 'name'>): Promise<void> {
   await knex.raw(`DROP TRIGGER IF EXISTS ${ident(spec.name)} ON ${ident(spec.table)}`);
   await knex.raw(`DROP FUNCTION IF EXISTS ${ident(spec.name)}()`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Second release: safe changes to tables that may already hold data
+// ---------------------------------------------------------------------------------------------
+//
+// The patterns of squawk and strong_migrations: constraints are added NOT VALID (a brief lock, no
+// scan) and validated later in their own transaction (SHARE UPDATE EXCLUSIVE: reads and writes go
+// on); indexes on existing tables are built CONCURRENTLY in `transaction: false` migrations, whose
+// steps are idempotent so a run that died halfway can simply be repeated.
+
+/** The comment a constraint gets when existing rows break it (see validateOrReport). */
+export const NOT_VALID_MARKER = `${COMMENT_PREFIX}not-valid`;
+
+/**
+ * VALIDATE CONSTRAINT, or, when rows written before the constraint existed break it, leave it NOT
+ * VALID (still enforced for every new and updated row) and say so in its comment: `recruit-db:
+ * not-valid <the server's words>; fix the rows, then ALTER TABLE ... VALIDATE CONSTRAINT ...`.
+ * A plain migrate of an old database must succeed; this is how it reports what it could not prove.
+ */
+export async function validateOrReport(knex: Knex, table: string, constraint: string): Promise<boolean> {
+  try {
+    await knex.transaction((sp) => sp.raw(`ALTER TABLE ${ident(table)} VALIDATE CONSTRAINT ${ident(constraint)}`));
+    return true;
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (!e.code?.startsWith('23')) throw err;
+    const why = `${NOT_VALID_MARKER} existing rows break it (${e.code}: ${firstLine(e.message)}); fix them, then ALTER TABLE ${table} VALIDATE CONSTRAINT ${constraint}`;
+    await knex.raw(`COMMENT ON CONSTRAINT ${ident(constraint)} ON ${ident(table)} IS ${literal(why)}`);
+    return false;
+  }
+}
+
+function firstLine(s: string | undefined): string {
+  return (s ?? '').split('\n')[0].replace(/^.* - /, '');
+}
+
+export async function constraintExists(knex: Knex, table: string, constraint: string): Promise<boolean> {
+  const r = await rows(knex, `SELECT 1 FROM pg_constraint WHERE conrelid = ?::regclass AND conname = ?`, [`public.${table}`, constraint]);
+  return r.length > 0;
+}
+
+/** ALTER TABLE ... ADD CONSTRAINT name <definition>, unless it is there already (a repeated run). */
+export async function addConstraint(knex: Knex, table: string, constraint: string, definition: string): Promise<void> {
+  if (await constraintExists(knex, table, constraint)) return;
+  await knex.raw(`ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(constraint)} ${definition}`);
+}
+
+export async function dropConstraint(knex: Knex, table: string, constraint: string): Promise<void> {
+  await knex.raw(`ALTER TABLE ${ident(table)} DROP CONSTRAINT IF EXISTS ${ident(constraint)}`);
+}
+
+/**
+ * CREATE [UNIQUE] INDEX CONCURRENTLY, idempotent: a valid index of that name is kept, an invalid one
+ * (left by a concurrent build that failed) is dropped and built again. Outside a transaction only.
+ */
+export async function createIndexConcurrently(knex: Knex, name: string, on: string, opts: { unique?: boolean } = {}): Promise<void> {
+  const r = await rows<{ valid: boolean }>(
+    knex,
+    `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relname = ?`,
+    [name],
+  );
+  if (r[0]?.valid) return;
+  if (r.length) await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${ident(name)}`);
+  await knex.raw(`CREATE ${opts.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${ident(name)} ON ${on}`);
+}
+
+export async function dropIndexConcurrently(knex: Knex, name: string): Promise<void> {
+  await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${ident(name)}`);
+}
+
+/**
+ * A constant column that ties a row to a type (payments.payment_type, users.user_type) for a
+ * composite foreign key: `<column> <type> NOT NULL DEFAULT '<value>'` plus a CHECK that it is that
+ * value, added NOT VALID. A constant default is stored in the catalog (no table rewrite, unlike a
+ * stored generated column), and every existing row reads it, so the CHECK always validates.
+ */
+export async function addConstantColumn(knex: Knex, table: string, column: string, type: string, value: string): Promise<string> {
+  const check = `${table}_${column}_constant_check`;
+  await knex.raw(`ALTER TABLE ${ident(table)} ADD COLUMN ${ident(column)} ${ident(type)} NOT NULL DEFAULT ${literal(value)}::${ident(type)}`);
+  await knex.raw(`ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(check)} CHECK (${ident(column)} = ${literal(value)}::${ident(type)}) NOT VALID`);
+  return check;
+}
+
+/**
+ * Replaces a foreign key by one of the same columns and name with another ON DELETE: dropped and
+ * re-added NOT VALID (validated later; the rows passed the old key, so they pass this one).
+ */
+export async function changeForeignKeyAction(knex: Knex, table: string, column: string, refTable: string, onDelete: OnDelete): Promise<string> {
+  const name = `${table}_${column}_foreign`;
+  await knex.raw(
+    `ALTER TABLE ${ident(table)} DROP CONSTRAINT ${ident(name)}, ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${ident(column)}) REFERENCES ${ident(refTable)} (${ident('id')}) ON DELETE ${onDelete} NOT VALID`,
+  );
+  return name;
+}
+
+/** The definitions a second-release constraint comment documents (rendered by the docs generator). */
+export async function commentOnConstraint(knex: Knex, table: string, constraint: string, text: string): Promise<void> {
+  await knex.raw(`COMMENT ON CONSTRAINT ${ident(constraint)} ON ${ident(table)} IS ${literal(text)}`);
+}
+
+export interface PayerSpec {
+  /** The paid row's table, e.g. enrollments. */
+  table: string;
+  /**
+   * The user who gets the access, as SQL over NEW: `NEW.user_id`, or a scalar subquery such as
+   * `(SELECT s.user_id FROM students s WHERE s.id = NEW.student_id)`.
+   */
+  beneficiary: string;
+  /** The columns whose change can change the answer (payment_id is always one). */
+  columns: readonly string[];
+}
+
+/**
+ * The payer of a paid row's payment is the user who gets the access: a BEFORE INSERT/UPDATE trigger
+ * `<table>_payer_check` refusing (SQLSTATE 23514) a row whose payment was paid by someone else.
+ * Rows written before it existed are not re-checked; returns how many of them break the rule (the
+ * trigger's comment says so when any do).
+ */
+export async function addPayerCheck(knex: Knex, spec: PayerSpec): Promise<number> {
+  const { table, beneficiary } = spec;
+  const name = `${table}_payer_check`;
+  await knex.raw(`
+    CREATE FUNCTION ${ident(name)}() RETURNS trigger
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      payer uuid;
+      beneficiary uuid := ${beneficiary};
+    BEGIN
+      SELECT p.user_id INTO payer FROM payments p WHERE p.id = NEW.payment_id;
+      IF payer IS DISTINCT FROM beneficiary AND payer IS NOT NULL THEN
+        RAISE EXCEPTION 'payment % was paid by user %, but this % row gives the access to user %', NEW.payment_id, payer, TG_TABLE_NAME, beneficiary
+          USING ERRCODE = 'check_violation', CONSTRAINT = ${literal(name)}, TABLE = TG_TABLE_NAME,
+                HINT = 'the payer of a paid row''s payment is the user who gets the access';
+      END IF;
+      RETURN NEW;
+    END
+    $fn$`);
+  const cols = [...new Set(['payment_id', ...spec.columns])].map(ident).join(', ');
+  await knex.raw(
+    `CREATE TRIGGER ${ident(name)} BEFORE INSERT OR UPDATE OF ${cols} ON ${ident(table)} FOR EACH ROW WHEN (NEW.payment_id IS NOT NULL) EXECUTE FUNCTION ${ident(name)}()`,
+  );
+  const existing = beneficiary.replace(/\bNEW\./g, 't.');
+  const [{ n }] = await rows<{ n: number }>(
+    knex,
+    `SELECT count(*)::int AS n FROM ${ident(table)} t JOIN payments p ON p.id = t.payment_id WHERE p.user_id IS DISTINCT FROM ${existing}`,
+  );
+  if (n > 0) {
+    await knex.raw(
+      `COMMENT ON TRIGGER ${ident(name)} ON ${ident(table)} IS ${literal(`${NOT_VALID_MARKER} ${n} row(s) written before this check have a payment paid by another user; new and changed rows are checked`)}`,
+    );
+  }
+  return n;
+}
+
+export async function dropPayerCheck(knex: Knex, table: string): Promise<void> {
+  const name = `${table}_payer_check`;
+  await knex.raw(`DROP TRIGGER IF EXISTS ${ident(name)} ON ${ident(table)}`);
+  await knex.raw(`DROP FUNCTION IF EXISTS ${ident(name)}()`);
 }

@@ -2,28 +2,50 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client } from 'pg';
 import type { Knex } from 'knex';
-import { assertNotProduction, requireStore, type Config, type PostgresConfig } from '../../config';
+import { migrationLimits, requireStore, type Config, type PostgresConfig } from '../../config';
 import { EXIT, RecruitDbError, usageError } from '../../errors';
 import { codeDir, COMPILED, ROOT } from '../../paths';
+import type { OnProgress } from '../../progress';
 import { maskUrl } from '../../secrets';
-import { changedMigrationError, fileChecksum, type DownOptions, type MigrateResult, type MigrationEntry, type MigrationStatus, type StoreMigrator, type UpOptions } from '../migrator';
+import { refuseProduction, type StoreMeta } from '../meta';
+import {
+  changedMigrationError,
+  fileChecksum,
+  planAndApply,
+  runStartedAt,
+  selectForDown,
+  type DownOptions,
+  type MigrateResult,
+  type MigrationEntry,
+  type MigrationStatus,
+  type RunContext,
+  type RunInfo,
+  type StoreMigrator,
+  type StorePlan,
+  type UpOptions,
+} from '../migrator';
 import type { Capability } from '../shapes';
-import { connectPg, pgClientConfig, pgError, probePg } from './connect';
+import { connectPg, isConnectionLoss, pgClientConfig, pgError, probePg } from './connect';
+import { acquireAdvisoryLock, MIGRATE_LOCK_KEY, releaseAdvisoryLock } from './lock';
+import { readPgMeta, stampEnvSql } from './meta';
 
 /** For tests and advanced use: run the migrations of another folder (.js files, or .ts under a TS loader). */
 export const MIGRATIONS_DIR_ENV = 'RECRUIT_DB_MIGRATIONS_DIR';
 /** knex's own bookkeeping table, shared with the plain `knex` CLI. */
 export const KNEX_TABLE = 'knex_migrations';
+/**
+ * What recruit-db records about each applied migration beside knex's row: the checksum of its
+ * file, the knex_migrations row it belongs to (a row knex re-created since makes it stale), and the
+ * `migrate` run that applied it.
+ */
 export const CHECKSUM_TABLE = 'recruit_db_migration_checksums';
-/** Any fixed bigint: every recruit-db migrate/rollback on a database serialises on it. */
-export const ADVISORY_LOCK_KEY = 7_302_914_551;
+export { MIGRATE_LOCK_KEY as ADVISORY_LOCK_KEY };
 /**
  * The application_name of the connections that run migration code. While we hold the advisory
  * lock, any other busy session with this name belongs to a run whose process died (its lock session
  * ended with it), so it is safe to terminate.
  */
 const WORKER_APP = 'recruit-db:migrate';
-const LOCK_WAIT_ENV = 'RECRUIT_DB_LOCK_WAIT_MS';
 const LOCK_NOT_AVAILABLE = '55P03';
 
 export interface MigrationFile {
@@ -50,6 +72,14 @@ interface AppliedRow {
   name: string;
   batch: number;
   migration_time: Date;
+}
+
+interface ChecksumRow {
+  name: string;
+  checksum: string;
+  recorded_at: Date;
+  knex_id: number | null;
+  run_id: string | null;
 }
 
 const MIGRATION_FILE = /^([^.].*)\.(ts|js)$/;
@@ -100,6 +130,7 @@ const checksumOf = (file: MigrationFile) => fileChecksum(file.sourcePath);
 
 const loaded = new Map<string, MigrationModule>();
 
+/** Loads and checks one migration module: a file that cannot run is refused before anything is written. */
 async function loadMigration(file: MigrationFile): Promise<MigrationModule> {
   const cached = loaded.get(file.loadPath);
   if (cached) return cached;
@@ -125,7 +156,7 @@ async function loadMigration(file: MigrationFile): Promise<MigrationModule> {
     throw new RecruitDbError({
       code: 'migration-load',
       store: 'postgres',
-      message: `cannot load migration ${file.name}: ${firstLine((err as Error).message)}`,
+      message: `cannot load migration ${file.name}: ${firstLine((err as Error).message)}; nothing was changed`,
       hint: `fix ${file.sourcePath}`,
       exitCode: EXIT.DRIFT,
       cause: err,
@@ -136,7 +167,7 @@ async function loadMigration(file: MigrationFile): Promise<MigrationModule> {
     throw new RecruitDbError({
       code: 'migration-invalid',
       store: 'postgres',
-      message: `migration ${file.name} does not export both up and down functions`,
+      message: `migration ${file.name} does not export both up and down functions; nothing was changed`,
       hint: `export async function up(knex) and down(knex) from ${file.sourcePath}`,
       exitCode: EXIT.DRIFT,
     });
@@ -167,7 +198,7 @@ const silentLog = { warn: () => undefined, error: () => undefined, deprecate: ()
 
 interface DbState {
   applied: AppliedRow[];
-  checksums: Map<string, string>;
+  checksums: Map<string, ChecksumRow>;
   knexLocked: boolean;
   hasKnexTable: boolean;
   hasKnexLockTable: boolean;
@@ -175,22 +206,36 @@ interface DbState {
 }
 
 async function readState(client: Client): Promise<DbState> {
-  const exists = await client.query<{ m: boolean; c: boolean; l: boolean }>(
-    `SELECT to_regclass($1) IS NOT NULL AS m, to_regclass($2) IS NOT NULL AS c, to_regclass($3) IS NOT NULL AS l`,
+  const exists = await client.query<{ m: boolean; c: boolean; l: boolean; k: boolean }>(
+    `SELECT to_regclass($1) IS NOT NULL AS m, to_regclass($2) IS NOT NULL AS c, to_regclass($3) IS NOT NULL AS l,
+            EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $2 AND column_name = 'knex_id') AS k`,
     [KNEX_TABLE, CHECKSUM_TABLE, `${KNEX_TABLE}_lock`],
   );
-  const { m, c, l } = exists.rows[0];
+  const { m, c, l, k } = exists.rows[0];
   const applied = m ? (await client.query<AppliedRow>(`SELECT id, name, batch, migration_time FROM ${KNEX_TABLE} ORDER BY id`)).rows : [];
-  const checksums = new Map<string, string>();
-  if (c) for (const r of (await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${CHECKSUM_TABLE}`)).rows) checksums.set(r.name, r.checksum);
+  const checksums = new Map<string, ChecksumRow>();
+  if (c) {
+    // A checksum table from before knex_id/run_id existed: those columns read as NULL.
+    const cols = k ? 'knex_id, run_id' : 'NULL::int AS knex_id, NULL::text AS run_id';
+    for (const r of (await client.query<ChecksumRow>(`SELECT name, checksum, recorded_at, ${cols} FROM ${CHECKSUM_TABLE}`)).rows) checksums.set(r.name, r);
+  }
   const knexLocked = l ? (await client.query(`SELECT 1 FROM ${KNEX_TABLE}_lock WHERE is_locked = 1`)).rowCount! > 0 : false;
   return { applied, checksums, knexLocked, hasKnexTable: m, hasKnexLockTable: l, hasChecksumTable: c };
 }
 
-/** The bookkeeping tables exist and every recorded name is canonical: a run with nothing to apply has nothing to write. */
-function bookkeepingCurrent(state: DbState): boolean {
-  return state.hasKnexTable && state.hasKnexLockTable && state.hasChecksumTable && state.applied.every((r) => canonicalName(r.name) === r.name);
+/**
+ * Whether a checksum row belongs to the knex_migrations row applied now. The plain knex CLI can
+ * roll a migration back and apply it again (edited) without touching our table: the row it makes
+ * is a new one (a new id, a later migration_time), so the old checksum says nothing about it.
+ */
+function checksumCurrent(row: AppliedRow, sum: ChecksumRow): boolean {
+  if (sum.knex_id !== null) return sum.knex_id === row.id;
+  // Rows recorded before knex_id: recruit-db writes both rows in one transaction (same now()),
+  // and adopts a checksum later, never earlier, than the row it belongs to.
+  return new Date(sum.recorded_at).getTime() >= new Date(row.migration_time).getTime();
 }
+
+const pseudoRunId = (batch: number) => `knex-batch-${batch}`;
 
 interface Classified {
   entries: MigrationEntry[];
@@ -200,13 +245,19 @@ interface Classified {
   unchecked: MigrationFile[];
   missing: string[];
   applied: Map<string, AppliedRow>;
+  /** Applied migrations, oldest first, with the run that applied them. */
+  appliedAsc: { name: string; runId: string; at: string }[];
 }
 
 function classify(files: MigrationFile[], state: DbState): Classified {
   const applied = new Map<string, AppliedRow>();
   for (const row of state.applied) applied.set(canonicalName(row.name), row);
   const known = new Set(files.map((f) => f.name));
-  const out: Classified = { entries: [], pending: [], changed: [], unchecked: [], missing: [], applied };
+  const out: Classified = { entries: [], pending: [], changed: [], unchecked: [], missing: [], applied, appliedAsc: [] };
+  const runOf = (name: string, row: AppliedRow) => {
+    const sum = state.checksums.get(name);
+    return sum?.run_id && checksumCurrent(row, sum) ? sum.run_id : pseudoRunId(row.batch);
+  };
   for (const f of files) {
     const row = applied.get(f.name);
     if (!row) {
@@ -214,17 +265,18 @@ function classify(files: MigrationFile[], state: DbState): Classified {
       out.entries.push({ name: f.name, state: 'pending' });
       continue;
     }
-    const recorded = state.checksums.get(f.name);
+    const sum = state.checksums.get(f.name);
     let st: MigrationEntry['state'] = 'applied';
-    if (recorded === undefined) out.unchecked.push(f);
-    else if (recorded !== checksumOf(f)) {
+    if (!sum || !checksumCurrent(row, sum)) out.unchecked.push(f);
+    else if (sum.checksum !== checksumOf(f)) {
       st = 'changed';
       out.changed.push(f);
     }
-    out.entries.push({ name: f.name, state: st, appliedAt: new Date(row.migration_time).toISOString(), batch: row.batch });
+    out.entries.push({ name: f.name, state: st, appliedAt: new Date(row.migration_time).toISOString(), batch: row.batch, runId: runOf(f.name, row) });
   }
   for (const row of state.applied) {
     const name = canonicalName(row.name);
+    out.appliedAsc.push({ name, runId: runOf(name, row), at: new Date(row.migration_time).toISOString() });
     if (known.has(name)) continue;
     out.missing.push(name);
     out.entries.push({ name, state: 'missing', appliedAt: new Date(row.migration_time).toISOString(), batch: row.batch });
@@ -261,6 +313,17 @@ function resolveName(files: MigrationFile[], extra: string[], to: string, flag: 
   );
 }
 
+/** The pending migrations a request asks for, in order: up to --to, at most --steps. */
+function selectPending(files: MigrationFile[], c: Classified, opts: UpOptions, target: string | undefined): MigrationFile[] {
+  let pending = c.pending;
+  if (target) {
+    const idx = files.findIndex((f) => f.name === target);
+    pending = pending.filter((f) => files.indexOf(f) <= idx);
+  }
+  if (opts.steps !== undefined) pending = pending.slice(0, opts.steps);
+  return pending;
+}
+
 /** Inlines $n bindings so a dry-run plan reads as SQL one could run. */
 function renderQuery(knex: Knex, sql: string, bindings: readonly unknown[] | undefined): string {
   let text = sql;
@@ -273,7 +336,9 @@ function renderQuery(knex: Knex, sql: string, bindings: readonly unknown[] | und
   return /;\s*$/.test(text) ? text : `${text};`;
 }
 
-const NOT_A_CHANGE = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SELECT)\b/i;
+const NOT_A_CHANGE = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SELECT|SET)\b/i;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class PostgresMigrator implements StoreMigrator {
   readonly store = 'postgres' as const;
@@ -281,9 +346,9 @@ class PostgresMigrator implements StoreMigrator {
   /** The statements last sent: knex prefixes the failed one to its error message. */
   private readonly recentSql: string[] = [];
   private readonly notes: string[] = [];
+  private knexRowLocked = false;
   /** From the capability probe: knex would otherwise ask every new connection `select version()`. */
   private serverVersion?: string;
-  private knexRowLocked = false;
 
   constructor(
     private readonly config: Config,
@@ -300,11 +365,24 @@ class PostgresMigrator implements StoreMigrator {
     if (this.knexInstance) return this.knexInstance;
     // Loaded on first use: a run with nothing to do never pays for knex's start-up.
     const { knex: knexFactory } = require('knex') as typeof import('knex');
+    const limits = migrationLimits(this.config);
     const k = knexFactory({
       client: 'pg',
       connection: { ...pgClientConfig(this.pg, this.config.timeoutMs), application_name: WORKER_APP } as Knex.PgConnectionConfig,
-      pool: { min: 0, max: 2 },
       version: this.serverVersion,
+      pool: {
+        min: 0,
+        max: 2,
+        // The safety rails of every migration statement, in or out of a transaction: a statement that
+        // waits longer than lock_timeout for a busy table gives up (and is retried) instead of
+        // queueing every other query on that table behind it.
+        afterCreate: (conn: Client, done: (err: Error | null, conn: Client) => void) => {
+          conn.query(`SET lock_timeout = ${limits.lockTimeoutMs}; SET statement_timeout = ${limits.statementTimeoutMs}`).then(
+            () => done(null, conn),
+            (err: Error) => done(err, conn),
+          );
+        },
+      },
       acquireConnectionTimeout: this.config.timeoutMs,
       compileSqlOnError: false,
       log: silentLog,
@@ -335,15 +413,34 @@ class PostgresMigrator implements StoreMigrator {
     }
   }
 
+  private async state(): Promise<DbState> {
+    try {
+      return await readState(this.client);
+    } catch (err) {
+      throw pgError(err, this.pg, this.config.timeoutMs);
+    }
+  }
+
+  async meta(): Promise<StoreMeta> {
+    try {
+      return await readPgMeta(this.client);
+    } catch (err) {
+      throw pgError(err, this.pg, this.config.timeoutMs);
+    }
+  }
+
   /**
    * Runs `work` holding the advisory lock on our own session: if this process dies, its session
    * and lock die with it, so nobody ever unlocks by hand. Then knex's lock row can be cleared safely.
    */
-  private async locked<T>(work: () => Promise<T>): Promise<T> {
-    const waitMs = this.config.locks.waitMs;
+  private async locked<T>(work: () => Promise<T>, onProgress?: OnProgress): Promise<T> {
     try {
-      const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY]);
-      if (!got.rows[0].ok) await this.waitForLock(waitMs);
+      await acquireAdvisoryLock(this.client, this.pg, {
+        key: MIGRATE_LOCK_KEY,
+        what: 'migrate',
+        waitMs: this.config.locks.waitMs,
+        onWait: (detail) => onProgress?.({ store: 'postgres', phase: 'waiting for the migration lock', state: 'notice', detail }),
+      });
       await this.terminateOrphans();
     } catch (err) {
       throw err instanceof RecruitDbError ? err : pgError(err, this.pg, this.config.timeoutMs);
@@ -355,51 +452,8 @@ class PostgresMigrator implements StoreMigrator {
       this.knexRowLocked = false;
       await this.knexInstance?.destroy().catch(() => undefined);
       this.knexInstance = undefined;
-      await this.client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]).catch(() => undefined);
+      await releaseAdvisoryLock(this.client, MIGRATE_LOCK_KEY);
     }
-  }
-
-  /**
-   * Waits for the advisory lock at most `waitMs` (lock_timeout bounds pg_advisory_lock like any
-   * other lock wait), so a run queued behind a hung one fails saying who holds it, instead of
-   * waiting silently for ever.
-   */
-  private async waitForLock(waitMs: number): Promise<void> {
-    const started = Date.now();
-    if (waitMs > 0) {
-      try {
-        await this.client.query(`SELECT set_config('lock_timeout', $1, false)`, [`${waitMs}ms`]);
-        await this.client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
-        return;
-      } catch (err) {
-        if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
-      } finally {
-        await this.client.query('RESET lock_timeout').catch(() => undefined);
-      }
-    }
-    const holder = await this.client
-      .query<{ pid: number; running_s: number | null }>(
-        `SELECT l.pid, extract(epoch FROM now() - a.backend_start)::float8 AS running_s
-           FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-            AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid
-          LIMIT 1`,
-        [ADVISORY_LOCK_KEY],
-      )
-      .then((r) => r.rows[0])
-      .catch(() => undefined);
-    const seconds = (ms: number) => `${Math.round(ms / 100) / 10}s`;
-    const who = holder
-      ? ` (pid ${holder.pid}${holder.running_s === null ? '' : `, running for ${seconds(holder.running_s * 1000)}`})`
-      : '';
-    throw new RecruitDbError({
-      code: 'lock-timeout',
-      store: 'postgres',
-      message: `another migrate holds the lock on ${this.pg.database}${who}; waited ${seconds(Date.now() - started)}`,
-      hint: `let it finish and rerun; if it is hung, stop that process${holder ? ` (or SELECT pg_terminate_backend(${holder.pid}))` : ''}; ${LOCK_WAIT_ENV} sets the wait in ms`,
-      exitCode: EXIT.USAGE,
-    });
   }
 
   /**
@@ -444,16 +498,34 @@ class PostgresMigrator implements StoreMigrator {
   private failed(file: MigrationFile, mod: MigrationModule | undefined, err: unknown, dryRun: boolean): RecruitDbError {
     if (err instanceof RecruitDbError) return err;
     const outside = mod?.config?.transaction === false;
+    if (!dryRun && isConnectionLoss(err)) {
+      // The file is fine: the server went away. The server rolls back the open transaction.
+      const base = pgError(err, this.pg, this.config.timeoutMs);
+      return new RecruitDbError({
+        code: 'connection-lost',
+        store: 'postgres',
+        message: `lost the connection to ${this.pg.host}:${this.pg.port} while running migration ${file.name} (${outside ? 'it runs outside a transaction: check for partial changes' : 'its transaction was rolled back'}): ${base.message}`,
+        hint: 'check that PostgreSQL is up (bash scripts/stores.sh status), then run the command again',
+        exitCode: EXIT.USAGE,
+        cause: err,
+      });
+    }
     const what = dryRun
       ? 'dry run, nothing was changed'
       : outside
         ? 'it runs outside a transaction (config.transaction = false): check for partial changes'
         : 'nothing of it was applied';
+    const code = (err as { code?: string }).code;
+    const limits = migrationLimits(this.config);
+    const hint =
+      code === '57014'
+        ? `it ran longer than RECRUIT_DB_MIGRATION_STATEMENT_TIMEOUT_MS (${limits.statementTimeoutMs} ms): raise it for this run, or split the migration`
+        : `fix ${file.sourcePath} and run the command again`;
     return new RecruitDbError({
-      code: 'migration-failed',
+      code: code === '57014' ? 'statement-timeout' : 'migration-failed',
       store: 'postgres',
       message: `migration ${file.name} failed: ${this.dbMessage(err)} (${what})`,
-      hint: `fix ${file.sourcePath} and run the command again`,
+      hint,
       exitCode: EXIT.DRIFT,
       cause: err,
     });
@@ -461,133 +533,129 @@ class PostgresMigrator implements StoreMigrator {
 
   async status(): Promise<MigrationStatus> {
     const files = this.files();
-    let state: DbState;
-    try {
-      state = await readState(this.client);
-    } catch (err) {
-      throw pgError(err, this.pg, this.config.timeoutMs);
-    }
+    const state = await this.state();
     const c = classify(files, state);
     const notes: string[] = [];
     if (state.knexLocked) {
       notes.push(`${KNEX_TABLE}_lock is set: a migration run is in progress, or one was killed (recruit-db clears it on its next run; for the plain knex CLI: knex migrate:unlock)`);
     }
-    if (c.unchecked.length) notes.push(`${c.unchecked.length} applied migration(s) have no recorded checksum (applied by another tool); the next migrate records them`);
+    if (c.unchecked.length) notes.push(`${c.unchecked.length} applied migration(s) have no current checksum (applied by another tool); the next migrate records them`);
     return { store: 'postgres', target: maskUrl(this.pg.url), entries: c.entries, capabilities: await this.capabilities(), notes };
   }
 
-  async up(opts: UpOptions = {}): Promise<MigrateResult> {
+  async lastRun(): Promise<RunInfo | undefined> {
+    const c = classify(this.files(), await this.state());
+    const runs = new Map<string, RunInfo>();
+    for (const a of c.appliedAsc) {
+      const run = runs.get(a.runId) ?? { runId: a.runId, at: runStartedAt(a.runId) ?? a.at, names: [] };
+      run.names.push(a.name);
+      if (!runStartedAt(a.runId) && a.at > run.at) run.at = a.at;
+      runs.set(a.runId, run);
+    }
+    return [...runs.values()].sort((x, y) => x.at.localeCompare(y.at)).pop();
+  }
+
+  async planUp(opts: UpOptions): Promise<StorePlan> {
+    validateSteps(opts.steps);
     const files = this.files();
     const target = opts.to !== undefined ? resolveName(files, [], opts.to, '--to') : undefined;
+    const c = classify(files, await this.state());
+    if (c.missing.length) throw this.missingError(c.missing);
+    if (c.changed.length && !opts.acceptChanged) throw changedMigrationError('postgres', c.changed.map((f) => f.sourcePath));
+    const pending = selectPending(files, c, opts, target);
+    // Every file that will run is loaded and checked now, before the first write to any store.
+    for (const f of pending) await loadMigration(f);
+    const notes: string[] = [];
+    if (target && c.applied.has(target)) notes.push(`${target} is already applied`);
+    return { store: 'postgres', direction: 'up', names: pending.map((f) => f.name), dryRun: Boolean(opts.dryRun), notes, request: opts };
+  }
+
+  async planDown(opts: DownOptions): Promise<StorePlan> {
+    const chosen = [opts.steps !== undefined, opts.to !== undefined, Boolean(opts.all), opts.runId !== undefined].filter(Boolean).length;
+    if (chosen > 1) throw usageError('pass only one of --steps, --to and --all', 'e.g. recruit-db rollback --steps 1');
+    validateSteps(opts.steps);
+    if (!opts.dryRun) refuseProduction(this.config, [await this.meta()], opts.allowProduction, 'roll back PostgreSQL migrations');
+    const files = this.files();
+    const c = classify(files, await this.state());
+    const revert = this.selectRevert(files, c, opts);
+    const missing = revert.filter((n) => c.missing.includes(n));
+    if (missing.length) throw this.missingError(missing);
+    const byName = new Map(files.map((f) => [f.name, f]));
+    for (const n of revert) await loadMigration(byName.get(n)!);
+    return { store: 'postgres', direction: 'down', names: revert, dryRun: Boolean(opts.dryRun), notes: [], request: opts };
+  }
+
+  private selectRevert(files: MigrationFile[], c: Classified, opts: DownOptions): string[] {
+    const hasSelector = opts.all || opts.steps !== undefined || opts.to !== undefined || opts.runId !== undefined;
+    // With no selector at all: the last batch, as knex migrate:rollback does.
+    const runId = hasSelector ? opts.runId : c.appliedAsc[c.appliedAsc.length - 1]?.runId;
+    return selectForDown(c.appliedAsc, { ...opts, runId }, (to) => resolveName(files, c.missing, to, '--to'));
+  }
+
+  async apply(plan: StorePlan, run: RunContext): Promise<MigrateResult> {
     const capabilities = await this.capabilities();
+    const files = this.files();
     return this.locked(async () => {
-      const state = await readState(this.client).catch((err) => {
-        throw pgError(err, this.pg, this.config.timeoutMs);
-      });
+      // Read again under the lock: what a concurrent run applied meanwhile counts.
+      const state = await this.state();
       const c = classify(files, state);
-      if (c.missing.length) throw this.missingError(c.missing);
-      if (c.changed.length && !opts.acceptChanged) {
-        throw changedMigrationError('postgres', c.changed.map((f) => f.sourcePath));
-      }
-      let pending = c.pending;
-      if (target) {
-        const idx = files.findIndex((f) => f.name === target);
-        pending = pending.filter((f) => files.indexOf(f) <= idx);
-        if (c.applied.has(target)) this.notes.push(`${target} is already applied`);
+      const byName = new Map(files.map((f) => [f.name, f]));
+      let todo: MigrationFile[];
+      const up = plan.direction === 'up';
+      if (up) {
+        const opts = plan.request as UpOptions;
+        if (c.missing.length) throw this.missingError(c.missing);
+        if (c.changed.length && !opts.acceptChanged) throw changedMigrationError('postgres', c.changed.map((f) => f.sourcePath));
+        todo = selectPending(files, c, opts, opts.to !== undefined ? resolveName(files, [], opts.to, '--to') : undefined);
+      } else {
+        const names = this.selectRevert(files, c, plan.request as DownOptions);
+        const missing = names.filter((n) => c.missing.includes(n));
+        if (missing.length) throw this.missingError(missing);
+        todo = names.map((n) => byName.get(n)!);
       }
       const knex = () => this.knex(files);
+      const notes = [...plan.notes];
+      if (plan.dryRun) {
+        const statements = await this.capture(knex(), todo, plan.direction);
+        if (up && c.changed.length) notes.push(`would record new checksums for ${c.changed.map((f) => f.name).join(', ')}`);
+        return { store: 'postgres', direction: plan.direction, done: [], plan: statements, capabilities, notes: [...notes, ...this.takeNotes()] };
+      }
       // Open the worker connection while the bookkeeping runs on ours: start-up is most of a small run.
-      const warm = pending.length ? knex().raw('SELECT 1').catch(() => undefined) : undefined;
-      if (opts.dryRun) {
-        await warm;
-        const plan = await this.capture(knex(), pending, 'up');
-        if (c.changed.length) this.notes.push(`would record new checksums for ${c.changed.map((f) => f.name).join(', ')}`);
-        return { store: 'postgres', direction: 'up', done: [], plan, capabilities, notes: this.takeNotes() };
-      }
-      if (!pending.length && !c.unchecked.length && !(opts.acceptChanged && c.changed.length) && bookkeepingCurrent(state)) {
-        // Nothing to apply and nothing to record: no bookkeeping writes, only a knex lock row left
-        // set by a killed run is cleared (we hold the advisory lock, so no live run owns it).
-        if (state.knexLocked) {
-          await this.client.query(`UPDATE ${KNEX_TABLE}_lock SET is_locked = 0`).catch((err) => {
-            throw pgError(err, this.pg, this.config.timeoutMs);
-          });
-        }
-        if (!this.notes.length) this.notes.push('already up to date');
-        return { store: 'postgres', direction: 'up', done: [], capabilities, notes: this.takeNotes() };
-      }
-      // Loaded while the server works on the bookkeeping; a file that fails to load fails in runOne, in turn.
-      void Promise.all(pending.map((f) => loadMigration(f).catch(() => undefined)));
-      let batch: number;
+      const warm = todo.length ? knex().raw('SELECT 1').catch(() => undefined) : undefined;
+      let batch = 0;
       try {
         await this.prepareBookkeeping(knex, state);
-        for (const f of [...c.unchecked, ...(opts.acceptChanged ? c.changed : [])]) await this.recordChecksum(this.client, f);
-        if (opts.acceptChanged && c.changed.length) this.notes.push(`recorded new checksums for ${c.changed.map((f) => f.name).join(', ')}`);
-        // One recruit-db run is one batch, as with `knex migrate:latest`, so a default rollback undoes it.
-        // `state` was read under the lock, so its highest batch is the table's.
-        batch = state.applied.reduce((max, r) => Math.max(max, r.batch), 0) + 1;
+        if (up) {
+          const opts = plan.request as UpOptions;
+          for (const f of [...c.unchecked, ...(opts.acceptChanged ? c.changed : [])]) await this.recordChecksum(f, c.applied.get(f.name)!);
+          if (opts.acceptChanged && c.changed.length) notes.push(`recorded new checksums for ${c.changed.map((f) => f.name).join(', ')}`);
+          // One recruit-db run is one batch, as with `knex migrate:latest`; `state` was read under the lock.
+          batch = state.applied.reduce((max, r) => Math.max(max, r.batch), 0) + 1;
+        }
       } catch (err) {
         throw pgError(err, this.pg, this.config.timeoutMs);
       }
       await warm;
       const done: string[] = [];
-      for (const f of pending) {
-        await this.runOne(knex(), f, 'up', batch);
+      const phaseName = up ? 'migrate' : 'rollback';
+      run.onProgress?.({ store: 'postgres', phase: phaseName, state: 'start', total: todo.length, unit: 'migrations' });
+      for (const f of todo) {
+        run.onProgress?.({ store: 'postgres', phase: phaseName, state: 'advance', done: done.length, total: todo.length, unit: 'migrations', detail: f.name });
+        await this.runWithRetry(knex(), f, plan.direction, batch, run);
         done.push(f.name);
       }
-      if (!done.length && !this.notes.length) this.notes.push('already up to date');
-      return { store: 'postgres', direction: 'up', done, capabilities, notes: this.takeNotes() };
-    });
+      run.onProgress?.({ store: 'postgres', phase: phaseName, state: 'end', done: done.length, total: todo.length, unit: 'migrations' });
+      if (!done.length && !notes.length && !this.notes.length) notes.push(up ? 'already up to date' : 'nothing to roll back');
+      return { store: 'postgres', direction: plan.direction, done, capabilities, notes: [...notes, ...this.takeNotes()], runId: run.runId };
+    }, run.onProgress);
   }
 
-  async down(opts: DownOptions = {}): Promise<MigrateResult> {
-    const chosen = [opts.steps !== undefined, opts.to !== undefined, Boolean(opts.all)].filter(Boolean).length;
-    if (chosen > 1) throw usageError('pass only one of --steps, --to and --all', 'e.g. recruit-db rollback --steps 1');
-    if (opts.steps !== undefined && (!Number.isInteger(opts.steps) || opts.steps < 1)) {
-      throw usageError(`--steps must be a positive integer, got "${opts.steps}"`, 'e.g. --steps 1');
-    }
-    if (!opts.dryRun) assertNotProduction(this.config, opts.allowProduction, 'roll back PostgreSQL migrations');
-    const files = this.files();
-    const capabilities = await this.capabilities();
-    return this.locked(async () => {
-      const state = await readState(this.client).catch((err) => {
-        throw pgError(err, this.pg, this.config.timeoutMs);
-      });
-      const c = classify(files, state);
-      const appliedDesc = [...state.applied].reverse().map((r) => ({ name: canonicalName(r.name), batch: r.batch }));
-      let revert: string[];
-      if (opts.all) revert = appliedDesc.map((r) => r.name);
-      else if (opts.steps !== undefined) revert = appliedDesc.slice(0, opts.steps).map((r) => r.name);
-      else if (opts.to !== undefined) {
-        const target = resolveName(files, c.missing, opts.to, '--to');
-        const idx = appliedDesc.findIndex((r) => r.name === target);
-        if (idx < 0) throw usageError(`migration ${target} is not applied, so there is nothing after it to roll back`, 'pass an applied migration (see recruit-db status --only postgres)');
-        revert = appliedDesc.slice(0, idx).map((r) => r.name);
-      } else {
-        const last = appliedDesc[0]?.batch;
-        revert = appliedDesc.filter((r) => r.batch === last).map((r) => r.name);
-      }
-      const missing = revert.filter((n) => c.missing.includes(n));
-      if (missing.length) throw this.missingError(missing);
-      const byName = new Map(files.map((f) => [f.name, f]));
-      const toRun = revert.map((n) => byName.get(n)!);
-      const knex = () => this.knex(files);
-      if (opts.dryRun) {
-        const plan = await this.capture(knex(), toRun, 'down');
-        return { store: 'postgres', direction: 'down', done: [], plan, capabilities, notes: this.takeNotes() };
-      }
-      try {
-        await this.prepareBookkeeping(knex, state);
-      } catch (err) {
-        throw pgError(err, this.pg, this.config.timeoutMs);
-      }
-      const done: string[] = [];
-      for (const f of toRun) {
-        await this.runOne(knex(), f, 'down', 0);
-        done.push(f.name);
-      }
-      if (!done.length) this.notes.push('nothing to roll back');
-      return { store: 'postgres', direction: 'down', done, capabilities, notes: this.takeNotes() };
-    });
+  up(opts: UpOptions = {}): Promise<MigrateResult> {
+    return planAndApply(this, 'up', opts);
+  }
+
+  down(opts: DownOptions = {}): Promise<MigrateResult> {
+    return planAndApply(this, 'down', opts);
   }
 
   async close(): Promise<void> {
@@ -597,8 +665,8 @@ class PostgresMigrator implements StoreMigrator {
 
   /**
    * knex's own tables, as knex's migrator creates them (the same schema-builder calls, so the plain
-   * knex CLI finds them as it expects), our checksum table and the lock row: one round trip, and
-   * all or nothing (a multi-statement query is one implicit transaction).
+   * knex CLI finds them as it expects), our checksum table, the store stamp and the lock row: one
+   * round trip, and all or nothing (a multi-statement query is one implicit transaction).
    */
   private async prepareBookkeeping(knex: () => Knex, state: DbState): Promise<void> {
     const sql: string[] = [];
@@ -632,16 +700,70 @@ class PostgresMigrator implements StoreMigrator {
     sql.push(
       `DELETE FROM ${KNEX_TABLE}_lock`,
       `INSERT INTO ${KNEX_TABLE}_lock (is_locked) VALUES (1)`,
-      `CREATE TABLE IF NOT EXISTS ${CHECKSUM_TABLE} (name text PRIMARY KEY, checksum text NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS ${CHECKSUM_TABLE} (name text PRIMARY KEY, checksum text NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(), knex_id integer, run_id text)`,
+      `ALTER TABLE ${CHECKSUM_TABLE} ADD COLUMN IF NOT EXISTS knex_id integer, ADD COLUMN IF NOT EXISTS run_id text`,
+      // The environment this database is bootstrapped for; recorded once, never changed.
+      stampEnvSql(this.config.env),
     );
     await this.client.query(sql.join(';\n'));
     this.knexRowLocked = true;
     await this.canonicaliseNames(state);
   }
 
-  /** One migration, its knex_migrations row and its checksum row in one transaction: all or nothing. */
-  private async runOne(knex: Knex, f: MigrationFile, direction: 'up' | 'down', batch: number): Promise<void> {
+  /**
+   * Runs one migration; one that timed out waiting for a lock (55P03) is retried, a bounded number
+   * of times with a growing pause. A transactional one was rolled back whole. One outside a
+   * transaction (CREATE INDEX CONCURRENTLY, 0021) kept what its steps did before the timeout, and is
+   * run again from the start, as the next migrate would run it after any failure (its row is written
+   * only once it finished): such migrations are written to be safe to run again (the make template,
+   * 0021). Without the retry, lock_timeout would turn 0021's wait behind a reader into a failure.
+   */
+  private async runWithRetry(knex: Knex, f: MigrationFile, direction: 'up' | 'down', batch: number, run: RunContext): Promise<void> {
     const mod = await loadMigration(f);
+    const limits = migrationLimits(this.config);
+    const outside = mod.config?.transaction === false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.runOne(knex, f, mod, direction, batch, run.runId);
+        if (attempt > 1) this.notes.push(`${f.name}: lock timeout (55P03), applied on attempt ${attempt}`);
+        return;
+      } catch (err) {
+        const lockTimeout = (err as { cause?: { code?: string } }).cause?.code === LOCK_NOT_AVAILABLE;
+        if (!lockTimeout) throw err;
+        if (attempt > limits.lockRetries) throw await this.lockTimeoutError(f, attempt, outside, err);
+        const pause = Math.min(10_000, 500 * 2 ** (attempt - 1));
+        run.onProgress?.({ store: 'postgres', phase: 'waiting for a table lock', state: 'notice', detail: `${f.name}: lock timeout after ${limits.lockTimeoutMs} ms (55P03), attempt ${attempt} of ${limits.lockRetries + 1}; retrying in ${pause} ms` });
+        await sleep(pause);
+      }
+    }
+  }
+
+  private async lockTimeoutError(f: MigrationFile, attempts: number, outside: boolean, err: unknown): Promise<RecruitDbError> {
+    const limits = migrationLimits(this.config);
+    // The likeliest blocker: the oldest open transaction on this database.
+    const oldest = await this.client
+      .query<{ pid: number; state: string; age_s: number; query: string }>(
+        `SELECT pid, state, extract(epoch FROM now() - xact_start)::int AS age_s, left(regexp_replace(query, '\\s+', ' ', 'g'), 80) AS query
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+            AND application_name IS DISTINCT FROM $1
+          ORDER BY xact_start LIMIT 1`,
+        [WORKER_APP],
+      )
+      .then((r) => r.rows[0])
+      .catch(() => undefined);
+    const who = oldest ? `; the oldest open transaction is pid ${oldest.pid} (${oldest.state} for ${oldest.age_s}s: ${oldest.query})` : '';
+    return new RecruitDbError({
+      code: 'lock-timeout',
+      store: 'postgres',
+      message: `migration ${f.name} could not take a lock within ${limits.lockTimeoutMs} ms (55P03) in ${attempts} attempt${attempts === 1 ? '' : 's'}; ${outside ? 'it runs outside a transaction: the steps it finished are kept, and the next migrate runs it again from the start' : 'nothing of it was applied'}${who}`,
+      hint: 'run it again when that session is done, or raise RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS / RECRUIT_DB_MIGRATION_LOCK_RETRIES',
+      exitCode: EXIT.USAGE,
+      cause: err,
+    });
+  }
+
+  /** One migration, its knex_migrations row and its checksum row in one transaction: all or nothing. */
+  private async runOne(knex: Knex, f: MigrationFile, mod: MigrationModule, direction: 'up' | 'down', batch: number, runId: string): Promise<void> {
     // The DDL helpers are loaded with the first migration that runs, not by a run with nothing to do.
     const { pipelineDdl } = await import('./ddl');
     let started = false;
@@ -651,10 +773,10 @@ class PostgresMigrator implements StoreMigrator {
       // One statement for both bookkeeping rows: a round trip per migration saved.
       if (direction === 'up') {
         await db.raw(
-          `WITH m AS (INSERT INTO ${KNEX_TABLE} (name, batch, migration_time) VALUES (?, ?, now()))
-           INSERT INTO ${CHECKSUM_TABLE} (name, checksum, recorded_at) VALUES (?, ?, now())
-           ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, recorded_at = EXCLUDED.recorded_at`,
-          [f.name, batch, f.name, checksumOf(f)],
+          `WITH m AS (INSERT INTO ${KNEX_TABLE} (name, batch, migration_time) VALUES (?, ?, now()) RETURNING id)
+           INSERT INTO ${CHECKSUM_TABLE} (name, checksum, recorded_at, knex_id, run_id) SELECT ?, ?, now(), m.id, ? FROM m
+           ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, recorded_at = EXCLUDED.recorded_at, knex_id = EXCLUDED.knex_id, run_id = EXCLUDED.run_id`,
+          [f.name, batch, f.name, checksumOf(f), runId],
         );
       } else {
         await db.raw(`WITH m AS (DELETE FROM ${KNEX_TABLE} WHERE name = ?) DELETE FROM ${CHECKSUM_TABLE} WHERE name = ?`, [f.name, f.name]);
@@ -673,11 +795,13 @@ class PostgresMigrator implements StoreMigrator {
     return this.notes.splice(0);
   }
 
-  private async recordChecksum(db: Client, f: MigrationFile): Promise<void> {
-    await db.query(
-      `INSERT INTO ${CHECKSUM_TABLE} (name, checksum, recorded_at) VALUES ($1, $2, now())
-       ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, recorded_at = EXCLUDED.recorded_at`,
-      [f.name, checksumOf(f)],
+  /** Adopts a migration another tool applied: its checksum, tied to the knex row it belongs to. */
+  private async recordChecksum(f: MigrationFile, row: AppliedRow): Promise<void> {
+    await this.client.query(
+      `INSERT INTO ${CHECKSUM_TABLE} (name, checksum, recorded_at, knex_id, run_id) VALUES ($1, $2, now(), $3, NULL)
+       ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, recorded_at = EXCLUDED.recorded_at, knex_id = EXCLUDED.knex_id,
+         run_id = CASE WHEN ${CHECKSUM_TABLE}.knex_id IS NOT DISTINCT FROM EXCLUDED.knex_id THEN ${CHECKSUM_TABLE}.run_id END`,
+      [f.name, checksumOf(f), row.id],
     );
   }
 
@@ -720,6 +844,12 @@ class PostgresMigrator implements StoreMigrator {
   }
 }
 
+function validateSteps(steps: number | undefined): void {
+  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) {
+    throw usageError(`--steps must be a positive integer, got "${steps}"`, 'e.g. --steps 1');
+  }
+}
+
 /**
  * Opens the PostgreSQL migrator: knex migrations from migrations/ (compiled to dist/migrations),
  * recorded in knex_migrations like the plain knex CLI does, with checksums and a self-freeing lock.
@@ -730,13 +860,49 @@ export async function openPostgresMigrator(config: Config, opts: { migrationsDir
   return new PostgresMigrator(config, pg, client, opts.migrationsDir);
 }
 
+// ---------------------------------------------------------------------------------------------
+// make
+// ---------------------------------------------------------------------------------------------
+
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 const TEMPLATE = (name: string) => `import type { Knex } from 'knex';
 
 /**
- * ${name.replace(/_/g, ' ')}: say why this change exists. Runs in its own transaction; \`down\` must
- * undo exactly what \`up\` did. Never edit this file once it has run anywhere: add a new migration.
+ * ${name.replace(/_/g, ' ')}: say why this change exists.
+ *
+ * Runs in its own transaction, with lock_timeout and statement_timeout set by recruit-db
+ * (RECRUIT_DB_MIGRATION_LOCK_TIMEOUT_MS / _STATEMENT_TIMEOUT_MS): a statement that waits too long
+ * for a busy table gives up, and the migration is retried (RECRUIT_DB_MIGRATION_LOCK_RETRIES).
+ * \`down\` must undo exactly what \`up\` did. Never edit this file once it has run anywhere: add a
+ * new migration instead.
+ *
+ * Safe patterns on tables that already hold data (each in a migration of its own):
+ *
+ * - An index without blocking writes: CREATE INDEX CONCURRENTLY cannot run in a transaction, so
+ *   that migration says so. After a lock timeout or any failure it is run again from the start,
+ *   keeping what it did before, so make it safe to run again:
+ *
+ *     export const config = { transaction: false };
+ *     export async function up(knex: Knex) {
+ *       await knex.raw('DROP INDEX CONCURRENTLY IF EXISTS jobs_title_idx');
+ *       await knex.raw('CREATE INDEX CONCURRENTLY jobs_title_idx ON jobs (title)');
+ *     }
+ *     export async function down(knex: Knex) {
+ *       await knex.raw('DROP INDEX CONCURRENTLY IF EXISTS jobs_title_idx');
+ *     }
+ *
+ * - A constraint without a long exclusive lock: add it NOT VALID here (checked for new rows only,
+ *   brief lock), and VALIDATE it in a later migration (scans the table without blocking writes):
+ *
+ *     await knex.raw('ALTER TABLE jobs ADD CONSTRAINT jobs_salary_check CHECK (salary_min <= salary_max) NOT VALID');
+ *     // next migration:
+ *     await knex.raw('ALTER TABLE jobs VALIDATE CONSTRAINT jobs_salary_check');
+ *
+ * - A new enum value in a migration of its own: ALTER TYPE ... ADD VALUE cannot be used in the
+ *   transaction that adds it, so whatever uses the value goes in the next migration:
+ *
+ *     await knex.raw("ALTER TYPE job_status ADD VALUE IF NOT EXISTS 'archived'");
  */
 export async function up(knex: Knex): Promise<void> {
   // e.g. await knex.schema.alterTable('users', (t) => t.text('nickname'));
@@ -747,6 +913,18 @@ export async function down(knex: Knex): Promise<void> {
 }
 `;
 
+/** The file `make NAME` would create next: migrations/NNNN_NAME.ts, NNNN one above the highest. */
+export function nextMigrationNumber(override?: string): string {
+  const dir = migrationsDirs(override).source;
+  const numbers = existsSync(dir)
+    ? readdirSync(dir)
+        .map((f) => /^(\d{4})_/.exec(f)?.[1])
+        .filter((n): n is string => Boolean(n))
+        .map(Number)
+    : [];
+  return String((numbers.length ? Math.max(...numbers) : 0) + 1).padStart(4, '0');
+}
+
 /** Creates migrations/NNNN_<name>.ts (the next number after the highest) from the template. */
 export function createMigrationFile(name: string, override?: string): { file: string; name: string } {
   if (!SNAKE_CASE.test(name)) {
@@ -754,13 +932,11 @@ export function createMigrationFile(name: string, override?: string): { file: st
   }
   const dir = migrationsDirs(override).source;
   if (!existsSync(dir)) throw usageError(`migrations folder ${dir} does not exist`, `create it, or fix ${MIGRATIONS_DIR_ENV} / --migrations-dir`);
-  const numbers = readdirSync(dir)
-    .map((f) => /^(\d{4})_/.exec(f)?.[1])
-    .filter((n): n is string => Boolean(n))
-    .map(Number);
-  const next = (numbers.length ? Math.max(...numbers) : 0) + 1;
-  if (next > 9999) throw usageError('migration numbers are exhausted (9999)', 'squash old migrations');
-  const stem = `${String(next).padStart(4, '0')}_${name}`;
+  const same = readdirSync(dir).find((f) => new RegExp(`^\\d{4}_${name}\\.(ts|js)$`).test(f));
+  if (same) throw usageError(`a migration named ${name} already exists (${same}); nothing was created`, 'choose a name that says what this change does, e.g. add_jobs_remote_flag');
+  const next = nextMigrationNumber(override);
+  if (Number(next) > 9999) throw usageError('migration numbers are exhausted (9999)', 'squash old migrations');
+  const stem = `${next}_${name}`;
   const file = join(dir, `${stem}.ts`);
   writeFileSync(file, TEMPLATE(name), { flag: 'wx' });
   return { file, name: `${stem}.ts` };

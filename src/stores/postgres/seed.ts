@@ -189,7 +189,9 @@ export async function deferrableKeys(client: Client, tables: readonly string[]):
        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE con.contype = 'f' AND n.nspname = 'public' AND c.relname = ANY($1)
      UNION ALL
-     SELECT c.relname, 'i', NULL, pg_get_indexdef(i.indexrelid), format('DROP INDEX %s', i.indexrelid::regclass), i.indexrelid::regclass::text
+     -- A partitioned table's index prints as "ON ONLY parent" (parent alone, left invalid); re-created
+     -- without ONLY it is built on every partition again.
+     SELECT c.relname, 'i', NULL, regexp_replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON '), format('DROP INDEX %s', i.indexrelid::regclass), i.indexrelid::regclass::text
        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relname = ANY($1)
         AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid)

@@ -1,15 +1,23 @@
-import { HeadBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Readable } from 'node:stream';
-import type { S3Config } from '../../config';
+import { DEFAULT_UPLOAD_TIMEOUT_MS, type S3Config } from '../../config';
 import { RecruitDbError } from '../../errors';
 
 export function s3Target(s3: S3Config): string {
   return s3.endpoint ?? `https://s3.${s3.region}.amazonaws.com`;
 }
 
-export function createS3Client(s3: S3Config, timeoutMs: number): S3Client {
-  return new S3Client({
+/** At most this many tries per request: a refused port should fail within the timeout, not after the SDK's backoff. */
+const ATTEMPTS = 2;
+
+/**
+ * An S3 client whose every request is bounded: the HTTP handler throws when a request outlives its
+ * timeout (by default it only logs a warning and waits for ever), and each `send`, retries included,
+ * carries a deadline of its own. Uploads get `uploadTimeoutMs` instead of `timeoutMs`.
+ */
+export function createS3Client(s3: S3Config, timeoutMs: number, uploadTimeoutMs = Math.max(timeoutMs, DEFAULT_UPLOAD_TIMEOUT_MS)): S3Client {
+  const client = new S3Client({
     region: s3.region,
     endpoint: s3.endpoint,
     forcePathStyle: s3.forcePathStyle,
@@ -17,10 +25,19 @@ export function createS3Client(s3: S3Config, timeoutMs: number): S3Client {
       s3.accessKeyId && s3.secretAccessKey
         ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, sessionToken: s3.sessionToken }
         : undefined,
-    // One retry at most: a refused port should fail within the timeout, not after the SDK's backoff.
-    maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs }),
+    maxAttempts: ATTEMPTS,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true }),
   });
+  const send = client.send.bind(client) as (command: unknown, options?: Record<string, unknown>) => Promise<unknown>;
+  const bounded = (command: unknown, options: Record<string, unknown> = {}) => {
+    const upload = command instanceof PutObjectCommand || command instanceof UploadPartCommand;
+    const perTry = upload ? uploadTimeoutMs : timeoutMs;
+    const deadline = AbortSignal.timeout(perTry * ATTEMPTS + 1000);
+    const given = options.abortSignal as AbortSignal | undefined;
+    return send(command, { ...options, requestTimeout: perTry, abortSignal: given ? AbortSignal.any([given, deadline]) : deadline });
+  };
+  client.send = bounded as S3Client['send'];
+  return client;
 }
 
 interface AwsLikeError {
@@ -49,7 +66,7 @@ function translate(err: unknown, s3: S3Config, timeoutMs: number): RecruitDbErro
   const make = (code: string, message: string, hint: string) => new RecruitDbError({ code, store: 's3', message, hint, cause: err });
   if (net === 'ECONNREFUSED') return make('unreachable', `connection refused at ${target}`, 'start the S3 server (bash scripts/stores.sh start) or fix AWS_ENDPOINT_URL_S3');
   if (net === 'ENOTFOUND' || net === 'EAI_AGAIN') return make('unknown-host', `unknown host in ${target}`, 'fix the host in AWS_ENDPOINT_URL_S3');
-  if (e.name === 'TimeoutError' || net === 'ETIMEDOUT' || /timed? ?out/i.test(e.message ?? '')) {
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || net === 'ETIMEDOUT' || /timed? ?out/i.test(e.message ?? '')) {
     return make('timeout', `no answer from ${target} within ${timeoutMs / 1000}s`, 'check AWS_ENDPOINT_URL_S3, or raise --timeout');
   }
   if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch' || e.name === 'CredentialsProviderError' || e.name === 'InvalidClientTokenId') {
@@ -132,7 +149,15 @@ export interface ServerObservations {
    * (s3rver does; its PUT ?versioning then answers BucketAlreadyExists), so versioning is unsupported.
    */
   versioningIgnored?: boolean;
+  /** The same for GET ?ownershipControls (s3rver again: its PUT answers BucketAlreadyExists). */
+  ownershipIgnored?: boolean;
 }
+
+/** Sub-resource reads a server may answer with a bucket listing, and the observation each sets. */
+const LISTING_ANSWERS: Record<string, 'versioningIgnored' | 'ownershipIgnored'> = {
+  GetBucketVersioningCommand: 'versioningIgnored',
+  GetBucketOwnershipControlsCommand: 'ownershipIgnored',
+};
 
 const observed = new WeakMap<S3Client, ServerObservations>();
 
@@ -150,11 +175,12 @@ export function observeServer(client: S3Client): ServerObservations {
       const result = await next(args);
       const response = result.response as { headers?: Record<string, string>; statusCode?: number; body?: unknown };
       if (response?.headers?.server) seen.serverHeader = response.headers.server;
-      if (context.commandName === 'GetBucketVersioningCommand' && response?.body instanceof Readable) {
+      const flag = context.commandName ? LISTING_ANSWERS[context.commandName] : undefined;
+      if (flag && response?.body instanceof Readable) {
         const chunks: Buffer[] = [];
         for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
         const body = Buffer.concat(chunks);
-        seen.versioningIgnored = /<ListBucketResult[\s>]/.test(body.toString('utf8', 0, 512));
+        seen[flag] = /<ListBucketResult[\s>]/.test(body.toString('utf8', 0, 512));
         response.body = Readable.from([body]);
       }
       return result;

@@ -3,6 +3,8 @@ import {
   PutBucketCorsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -12,13 +14,12 @@ import {
   type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { HARDENING, bucketTags, encryptionSatisfies, uniquePrefixes } from '../../../s3-layout';
-import { requireStore, type Config, type S3Config } from '../../config';
-import { EXIT, RecruitDbError } from '../../errors';
-import type { MigrateResult, MigrationStatus, StoreMigrator } from '../migrator';
-import type { Capability, S3Shape } from '../shapes';
+import { HARDENING, bucketEncryption, bucketTags, corsMatches, describeEncryption, encryptionMatches, findOurCors, tlsOnlyStatement, uniquePrefixes, usesTls } from '../../../s3-layout';
+import { DEFAULT_WEB_ORIGIN, requireStore, type Config, type S3Config } from '../../config';
+import { RecruitDbError } from '../../errors';
+import type { Capability, S3Encryption, S3PolicyStatement, S3Shape } from '../shapes';
 import { assertValidBucketName, createS3Client, errorName, isNotImplemented, observeServer, s3Error, s3Target, serverLabel } from './connect';
-import { readBucket, toShape, unsupported, type BucketSettings, type PublicAccessBlock, type S3Feature } from './introspect';
+import { canonicalStatement, readBucket, toShape, unsupported, type BucketSettings, type PublicAccessBlock, type S3Feature } from './introspect';
 
 /*
  * The bucket is not versioned like a schema: the layout says what it must look like, and each run
@@ -26,7 +27,7 @@ import { readBucket, toShape, unsupported, type BucketSettings, type PublicAcces
  * That is what makes the bootstrap idempotent and lets `status` report drift with the same code.
  */
 
-export type ItemKind = 'bucket' | 'marker' | 'encryption' | 'publicAccessBlock' | 'versioning' | 'lifecycle' | 'cors' | 'tags';
+export type ItemKind = 'bucket' | 'marker' | 'encryption' | 'publicAccessBlock' | 'ownership' | 'policy' | 'versioning' | 'lifecycle' | 'cors' | 'tags';
 export type ItemAction = 'create' | 'update' | 'unchanged' | 'unsupported';
 
 export interface BootstrapItem {
@@ -42,18 +43,25 @@ export interface DesiredBucket {
   bucket: string;
   region: string;
   markers: string[];
-  encryption: 'AES256';
+  encryption: S3Encryption;
   publicAccessBlock: PublicAccessBlock;
+  ownership: typeof HARDENING.objectOwnership;
+  /** Our statements in the bucket policy (the TLS-only deny); none on a plain-http endpoint, see `capabilities`. */
+  policyStatements: S3PolicyStatement[];
   versioning: 'Enabled';
   lifecycleRules: LifecycleRule[];
   /** Null when no web origins are configured: then no CORS rule of ours should exist. */
   corsRule: CORSRule | null;
   tags: Record<string, string>;
+  /** What the layout does not ask of this endpoint, and why (the TLS-only deny over plain http). */
+  capabilities: Capability[];
 }
 
 const FEATURE_OF: Partial<Record<ItemKind, S3Feature>> = {
   encryption: 'bucketEncryption',
   publicAccessBlock: 'publicAccessBlock',
+  ownership: 'bucketOwnership',
+  policy: 'bucketPolicy',
   versioning: 'bucketVersioning',
   lifecycle: 'bucketLifecycle',
   cors: 'bucketCors',
@@ -76,19 +84,46 @@ function validateOrigins(origins: string[]): void {
   }
 }
 
+/**
+ * Production serves real browsers: its CORS must name the application's https origins, never the
+ * development default or a plain-http or wildcard origin.
+ */
+function validateProductionOrigins(s3: S3Config): void {
+  const bad = s3.webOrigins.filter((o) => !/^https:\/\/[^*]+$/.test(o));
+  const problem = !s3.webOriginsConfigured
+    ? `RECRUIT_DB_WEB_ORIGINS is not set, so the bucket's CORS would allow the development default ${DEFAULT_WEB_ORIGIN}`
+    : s3.webOrigins.length === 0
+      ? 'RECRUIT_DB_WEB_ORIGINS names no origin'
+      : bad.length
+        ? `RECRUIT_DB_WEB_ORIGINS allows ${bad.map((o) => `"${o}"`).join(', ')}, which is not an https origin`
+        : undefined;
+  if (problem) {
+    throw new RecruitDbError({
+      code: 'bad-origin',
+      store: 's3',
+      message: `refusing a production bucket without explicit https web origins: ${problem}`,
+      hint: 'set RECRUIT_DB_WEB_ORIGINS to the application\'s https origins, e.g. RECRUIT_DB_WEB_ORIGINS=https://app.example.com',
+    });
+  }
+}
+
 /** The bucket the layout asks for. Validates every input, so a bad one fails before the first call. */
 export function desiredBucket(config: Config): DesiredBucket {
   const s3 = requireStore(config, 's3');
   assertValidBucketName(s3);
   validateOrigins(s3.webOrigins);
+  if (config.env === 'production') validateProductionOrigins(s3);
+  const tls = usesTls(s3);
   const { abortIncompleteMultipartUpload: abort, noncurrentVersionExpiration: noncurrent } = HARDENING.lifecycle;
   const cors = HARDENING.cors;
   return {
     bucket: s3.bucket,
     region: s3.region,
     markers: uniquePrefixes(),
-    encryption: HARDENING.encryption,
+    encryption: bucketEncryption(s3),
     publicAccessBlock: { ...HARDENING.blockPublicAccess },
+    ownership: HARDENING.objectOwnership,
+    policyStatements: tls ? [tlsOnlyStatement(s3.bucket)] : [],
     versioning: 'Enabled',
     lifecycleRules: [
       { ID: abort.id, Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: abort.days } },
@@ -105,16 +140,21 @@ export function desiredBucket(config: Config): DesiredBucket {
         }
       : null,
     tags: bucketTags(config),
+    capabilities: tls
+      ? []
+      : [
+          {
+            store: 's3',
+            feature: 'tlsOnlyPolicy',
+            supported: false,
+            server: s3Target(s3),
+            reason: 'plain-http endpoint: a deny of requests without TLS (aws:SecureTransport = false) would refuse every request, so the bucket policy does not get it; on AWS or an https endpoint it does',
+          },
+        ],
   };
 }
 
 // ---- comparison (pure) ----
-
-const sameSet = (a: readonly string[] | undefined, b: readonly string[] | undefined) => {
-  const x = new Set(a ?? []);
-  const y = new Set(b ?? []);
-  return x.size === y.size && [...x].every((v) => y.has(v));
-};
 
 /** The parts of a lifecycle rule that decide what it does, in a form servers agree on. */
 function lifecycleEssence(r: LifecycleRule): string {
@@ -131,19 +171,10 @@ function lifecycleEssence(r: LifecycleRule): string {
   });
 }
 
-function corsMatches(want: CORSRule, have: CORSRule): boolean {
-  return (
-    sameSet(want.AllowedOrigins, have.AllowedOrigins) &&
-    sameSet(want.AllowedMethods, have.AllowedMethods) &&
-    sameSet(want.AllowedHeaders, have.AllowedHeaders) &&
-    sameSet(want.ExposeHeaders, have.ExposeHeaders) &&
-    (want.MaxAgeSeconds ?? null) === (have.MaxAgeSeconds ?? null)
-  );
-}
-
-/** Our CORS rule among the bucket's: by ID, or (servers that drop rule IDs) by content. */
-function findOurCors(rules: CORSRule[], want: CORSRule | null): CORSRule | undefined {
-  return rules.find((r) => r.ID === HARDENING.cors.id) ?? (want ? rules.find((r) => !r.ID && corsMatches(want, r)) : undefined);
+/** The bucket policy to write: other statements kept, ours replaced by Sid. */
+export function mergedPolicy(desired: DesiredBucket, actual: S3PolicyStatement[] = []): S3PolicyStatement[] {
+  const ours = new Set(desired.policyStatements.map((st) => st.Sid));
+  return [...actual.filter((st) => !ours.has(st.Sid)), ...desired.policyStatements];
 }
 
 /** The lifecycle configuration to write: other rules kept, ours replaced. */
@@ -157,8 +188,16 @@ export function mergedCors(desired: DesiredBucket, actual: CORSRule[] = []): COR
   return [...actual.filter((r) => r !== ourRule), ...(desired.corsRule ? [desired.corsRule] : [])];
 }
 
+/**
+ * The tags to hold: ours over the others, except a live `env` tag, which is the bucket's store
+ * stamp and is never re-tagged (a bucket bootstrapped for production stays production).
+ */
+export function keptTags(desired: DesiredBucket, actual: Record<string, string> = {}): Record<string, string> {
+  return actual.env ? { ...desired.tags, env: actual.env } : desired.tags;
+}
+
 export function mergedTags(desired: DesiredBucket, actual: Record<string, string> = {}): Record<string, string> {
-  return { ...actual, ...desired.tags };
+  return { ...actual, ...keptTags(desired, actual) };
 }
 
 const describePab = (p: PublicAccessBlock) =>
@@ -180,14 +219,17 @@ export function planBootstrap(desired: DesiredBucket, actual: BucketSettings): B
 
   add('bucket', 'bucket', exists ? 'unchanged' : 'create', desired.region === 'us-east-1' ? undefined : `region ${desired.region}`);
 
+  // Exactly the configured encryption: another KMS key is not "stronger", it is someone else's key.
   const enc = actual.encryption;
-  // A KMS default is stronger than SSE-S3: keep it rather than silently weakening the bucket.
-  const encOk = encryptionSatisfies(enc, desired.encryption);
-  add('encryption', 'encryption', !exists || !enc ? 'create' : encOk ? 'unchanged' : 'update', encOk && enc && enc !== desired.encryption ? `${enc} (stronger than ${desired.encryption}, kept)` : `SSE-S3 ${desired.encryption}${exists && enc && !encOk ? ` (now ${enc})` : ''}`);
+  const encOk = encryptionMatches(enc, desired.encryption);
+  add('encryption', 'encryption', !exists || !enc ? 'create' : encOk ? 'unchanged' : 'update', `${describeEncryption(desired.encryption)}${exists && enc && !encOk ? ` (now ${describeEncryption(enc)})` : ''}`);
 
   const pab = actual.publicAccessBlock;
   const pabOff = pab ? describePab(pab) : '';
   add('public access block', 'publicAccessBlock', !exists || !pab ? 'create' : pabOff ? 'update' : 'unchanged', pabOff ? `all four flags (off now: ${pabOff})` : 'all four flags');
+
+  const own = actual.ownership;
+  add('ownership', 'ownership', !exists || !own ? 'create' : own === desired.ownership ? 'unchanged' : 'update', `${desired.ownership}: ACLs disabled${own && own !== desired.ownership ? ` (now ${own})` : ''}`);
 
   const v = actual.versioning;
   add('versioning', 'versioning', !exists || v === 'Disabled' || v === undefined ? 'create' : v === 'Enabled' ? 'unchanged' : 'update', v === 'Suspended' ? 'Enabled (now Suspended)' : 'Enabled');
@@ -212,9 +254,22 @@ export function planBootstrap(desired: DesiredBucket, actual: BucketSettings): B
   add('cors', 'cors', corsAction, corsDetail);
 
   const tags = actual.tags ?? {};
-  const wrongTags = Object.entries(desired.tags).filter(([k, val]) => tags[k] !== val);
-  const tagsAction: ItemAction = !exists || wrongTags.length === Object.keys(desired.tags).length ? 'create' : wrongTags.length ? 'update' : 'unchanged';
-  add('tags', 'tags', tagsAction, Object.entries(desired.tags).map(([k, val]) => `${k}=${val}`).join(' '));
+  const wanted = keptTags(desired, tags);
+  const wrongTags = Object.entries(wanted).filter(([k, val]) => tags[k] !== val);
+  const tagsAction: ItemAction = !exists || wrongTags.length === Object.keys(wanted).length ? 'create' : wrongTags.length ? 'update' : 'unchanged';
+  const kept = wanted.env !== desired.tags.env ? ` (env kept: the bucket was bootstrapped for ${wanted.env}, the configuration says ${desired.tags.env})` : '';
+  add('tags', 'tags', tagsAction, Object.entries(wanted).map(([k, val]) => `${k}=${val}`).join(' ') + kept);
+
+  // Last of the settings: a deny is the one write that could shut out the writes after it.
+  if (desired.policyStatements.length) {
+    const live = actual.policy ?? [];
+    const missing = desired.policyStatements.filter((want) => !live.some((st) => st.Sid === want.Sid && JSON.stringify(canonicalStatement(st)) === JSON.stringify(canonicalStatement(want))));
+    const present = desired.policyStatements.some((want) => live.some((st) => st.Sid === want.Sid));
+    add('policy', 'policy', missing.length === 0 ? 'unchanged' : present ? 'update' : 'create', `statement ${desired.policyStatements.map((st) => st.Sid).join(', ')} (deny requests without TLS)`);
+  } else {
+    const tls = desired.capabilities.find((c) => c.feature === 'tlsOnlyPolicy');
+    if (tls) items.push({ name: 'policy', kind: 'policy', action: 'unsupported', detail: 'TLS-only deny not applied: plain-http endpoint' });
+  }
 
   const markers = new Set(actual.markers);
   for (const prefix of desired.markers) add(`marker ${prefix}`, 'marker', exists && markers.has(prefix) ? 'unchanged' : 'create');
@@ -240,7 +295,21 @@ type Writer = (client: S3Client, desired: DesiredBucket, actual: BucketSettings)
 
 const WRITERS: Record<Exclude<ItemKind, 'bucket' | 'marker'>, Writer> = {
   encryption: (c, d) =>
-    c.send(new PutBucketEncryptionCommand({ Bucket: d.bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: d.encryption } }] } })),
+    c.send(
+      new PutBucketEncryptionCommand({
+        Bucket: d.bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: d.encryption.algorithm as 'AES256' | 'aws:kms', ...(d.encryption.kmsKeyId ? { KMSMasterKeyID: d.encryption.kmsKeyId } : {}) },
+              ...(/^aws:kms/i.test(d.encryption.algorithm) ? { BucketKeyEnabled: d.encryption.bucketKeyEnabled } : {}),
+            },
+          ],
+        },
+      }),
+    ),
+  ownership: (c, d) => c.send(new PutBucketOwnershipControlsCommand({ Bucket: d.bucket, OwnershipControls: { Rules: [{ ObjectOwnership: d.ownership }] } })),
+  policy: (c, d, a) => c.send(new PutBucketPolicyCommand({ Bucket: d.bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: mergedPolicy(d, a.policy) }) })),
   publicAccessBlock: (c, d) =>
     c.send(
       new PutPublicAccessBlockCommand({
@@ -262,8 +331,9 @@ const WRITERS: Record<Exclude<ItemKind, 'bucket' | 'marker'>, Writer> = {
 /** A refusal that means "this server lacks the feature", not "this request was wrong". */
 function refusedAsUnsupported(kind: ItemKind, err: unknown): string | undefined {
   if (isNotImplemented(err)) return `answered ${errorName(err) ?? 'NotImplemented'}`;
-  // s3rver routes PUT ?versioning to bucket creation; the bucket exists, so it answers BucketAlreadyExists.
-  if (kind === 'versioning' && errorName(err) === 'BucketAlreadyExists') return 'PUT ?versioning answered BucketAlreadyExists: the server ignores the versioning sub-resource';
+  // s3rver routes PUT ?versioning (and ?ownershipControls) to bucket creation; the bucket exists, so it answers BucketAlreadyExists.
+  const sub = kind === 'versioning' ? 'versioning' : kind === 'ownership' ? 'ownershipControls' : undefined;
+  if (sub && errorName(err) === 'BucketAlreadyExists') return `PUT ?${sub} answered BucketAlreadyExists: the server ignores the ${sub} sub-resource`;
   return undefined;
 }
 
@@ -298,7 +368,7 @@ export async function bootstrapS3(config: Config, opts: { dryRun?: boolean; clie
   try {
     const actual = await readBucket(client, s3, config.timeoutMs, seen);
     const planned = planBootstrap(desired, actual);
-    const capabilities = [...actual.capabilities];
+    const capabilities = [...desired.capabilities, ...actual.capabilities];
     const result = (items: BootstrapItem[]): BootstrapResult => ({
       bucket: s3.bucket,
       target: s3Target(s3),
@@ -344,6 +414,37 @@ export async function bootstrapS3(config: Config, opts: { dryRun?: boolean; clie
   }
 }
 
+// ---- deleting a bucket this toolkit created ----
+
+/**
+ * Empties and deletes a bucket the caller created itself (schema dump's scratch bucket, the tests'
+ * own): never a target's bucket, which `down` refuses to touch. A missing bucket is fine. Versioned
+ * buckets keep every version and delete marker, and all of them must go first: one request per
+ * version, because moto answers DeleteObjects with an error page (it wants Content-MD5, the SDK
+ * sends CRC32), a few at a time (moto serves a handful of connections, a page can hold 1,000), and
+ * with versioning back on, because moto 5.2 answers 500 to deletes of keys with a delete marker while
+ * versioning is Suspended. The policy goes first: a deny of plain-http requests would refuse the rest.
+ */
+export async function deleteBucket(client: S3Client, bucket: string): Promise<void> {
+  const s3 = await import('@aws-sdk/client-s3');
+  try {
+    await client.send(new s3.HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    return;
+  }
+  await client.send(new s3.DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
+  await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).catch(() => undefined);
+  for (;;) {
+    const page = await client.send(new s3.ListObjectVersionsCommand({ Bucket: bucket }));
+    const all = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+    if (!all.length) break;
+    for (let i = 0; i < all.length; i += 8) {
+      await Promise.all(all.slice(i, i + 8).map((v) => client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }))));
+    }
+  }
+  await client.send(new s3.DeleteBucketCommand({ Bucket: bucket }));
+}
+
 // ---- status ----
 
 export type ItemState = 'ok' | 'missing' | 'drift' | 'unsupported';
@@ -382,59 +483,10 @@ export async function s3Status(config: Config, opts: { client?: S3Client } = {})
       server: actual.server,
       drift: items.some((i) => i.state === 'missing' || i.state === 'drift'),
       items,
-      capabilities: actual.capabilities,
+      capabilities: [...desired.capabilities, ...actual.capabilities],
       shape: toShape(actual),
     };
   } finally {
     if (!opts.client) client.destroy();
   }
-}
-
-// ---- the StoreMigrator `migrate`, `rollback` and `status` drive ----
-
-export async function openS3Migrator(config: Config): Promise<StoreMigrator> {
-  const s3 = requireStore(config, 's3');
-  const client = createS3Client(s3, config.timeoutMs);
-  const target = `${s3Target(s3)}/${s3.bucket}`;
-  return {
-    store: 's3',
-    async status(): Promise<MigrationStatus> {
-      const st = await s3Status(config, { client });
-      return {
-        store: 's3',
-        target,
-        // An item the server cannot hold is neither applied nor pending: it is a capability.
-        entries: st.items.filter((i) => i.state !== 'unsupported').map((i) => ({ name: i.name, state: i.state === 'ok' ? 'applied' : 'pending' })),
-        capabilities: st.capabilities,
-        notes: st.items.filter((i) => i.state === 'drift').map((i) => `${i.name} differs from the layout${i.detail ? `: ${i.detail}` : ''}`),
-      };
-    },
-    async up(opts): Promise<MigrateResult> {
-      const r = await bootstrapS3(config, { dryRun: opts.dryRun, client });
-      const changed = r.items.filter((i) => i.action === 'create' || i.action === 'update');
-      return {
-        store: 's3',
-        direction: 'up',
-        done: opts.dryRun ? [] : changed.map((i) => i.name),
-        plan: opts.dryRun ? changed.map((i) => `${i.action} ${i.name}${i.detail ? ` (${i.detail})` : ''}`) : undefined,
-        capabilities: r.capabilities,
-        notes: [
-          ...(opts.to ? ['the S3 layout has no versions: --to does not apply to it, the whole layout was considered'] : []),
-          ...(r.changed ? [] : ['bucket already matches the layout: no changes']),
-        ],
-      };
-    },
-    async down(): Promise<MigrateResult> {
-      throw new RecruitDbError({
-        code: 'not-reversible',
-        store: 's3',
-        message: `refusing to roll back the S3 bootstrap of bucket "${s3.bucket}": buckets hold user data, and the bootstrap is not rolled back`,
-        hint: 'use `recruit-db reset` to empty a non-production environment, or exclude S3 with --only postgres,mongo',
-        exitCode: EXIT.USAGE,
-      });
-    },
-    async close(): Promise<void> {
-      client.destroy();
-    },
-  };
 }

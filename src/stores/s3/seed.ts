@@ -1,18 +1,28 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../../config';
 import { combineHashes, MultisetHash } from '../multiset';
 import { s3Error } from './connect';
+import { META_PREFIX } from './meta';
 
 /**
  * Bulk writes for the seeder: concurrent PutObject with a bounded pool, plus the emptiness check,
- * deletion of seeded objects (never the prefix markers the bootstrap writes) and the content hash:
- * per prefix, a multiset hash of `key NUL md5` of every object, computed from the bodies as they are
- * uploaded and, for a read-back, from the listing (an object's ETag is the MD5 of its body when it
- * was put in one request without KMS encryption, which is how the seeder uploads).
+ * deletion of seeded objects (never the prefix markers the bootstrap writes, never an object the
+ * seed did not write) and the content hash: per prefix, a multiset hash of `key NUL md5` of every
+ * object, computed from the bodies as they are uploaded and, for a read-back, from the listing (an
+ * object's ETag is the MD5 of its body when it was put in one request without KMS encryption, which
+ * is how the seeder uploads).
+ *
+ * The seed journals its keys: before each chunk of objects is uploaded, the chunk's keys are written
+ * to an object under `.recruit-db/seed-keys/`. `seed --truncate` and `reset` delete exactly the keys
+ * the journal lists (a seed killed halfway included) and leave every other object, a real upload
+ * in staging say, where it is.
  */
 
 export const UPLOAD_CONCURRENCY = 16;
+export const SEED_KEYS_PREFIX = `${META_PREFIX}seed-keys/`;
+/** Keys per journal object, and per upload chunk. */
+const JOURNAL_CHUNK = 1000;
 
 export interface UploadItem {
   key: string;
@@ -54,8 +64,8 @@ class PrefixHashes {
 }
 
 /**
- * Uploads with at most `concurrency` requests in flight; items are pulled lazily from the iterable.
- * Returns the content hash of what was uploaded (see ObjectHashes), per prefix of `prefixes`.
+ * Uploads with at most `concurrency` requests in flight; items are pulled lazily, a journalled chunk
+ * at a time. Returns the content hash of what was uploaded (see ObjectHashes), per prefix of `prefixes`.
  */
 export async function uploadAll(
   client: S3Client,
@@ -68,19 +78,48 @@ export async function uploadAll(
 ): Promise<ObjectHashes & { uploaded: number; hashMs: number }> {
   const it = items[Symbol.iterator]();
   const hashes = new PrefixHashes(prefixes);
+  const hashMs = { ms: 0 };
+  let seq = (await journalKeys(client, s3, timeoutMs)).length;
   let done = 0;
-  let hashMs = 0;
+  for (;;) {
+    const chunk: UploadItem[] = [];
+    while (chunk.length < JOURNAL_CHUNK) {
+      const next = it.next();
+      if (next.done) break;
+      chunk.push(next.value);
+    }
+    if (!chunk.length) return { ...hashes.result(), uploaded: done, hashMs: hashMs.ms };
+    // Journalled before any of its objects exists: a seed killed mid-chunk can still be cleaned up.
+    const journal = `${SEED_KEYS_PREFIX}${String(++seq).padStart(6, '0')}.txt`;
+    try {
+      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: journal, Body: chunk.map((i) => i.key).join('\n') + '\n', ContentType: 'text/plain' }));
+    } catch (err) {
+      throw s3Error(err, s3, timeoutMs, `writing the seed journal ${journal}`);
+    }
+    done += await uploadChunk(client, s3, timeoutMs, chunk, hashes, hashMs, onObject, concurrency);
+  }
+}
+
+async function uploadChunk(
+  client: S3Client,
+  s3: S3Config,
+  timeoutMs: number,
+  chunk: UploadItem[],
+  hashes: PrefixHashes,
+  hashMs: { ms: number },
+  onObject: (item: UploadItem, bytes: number) => void,
+  concurrency: number,
+): Promise<number> {
+  let next = 0;
+  let done = 0;
   let failed: unknown;
   const worker = async () => {
-    for (;;) {
-      if (failed) return;
-      const next = it.next();
-      if (next.done) return;
-      const item = next.value;
+    while (!failed && next < chunk.length) {
+      const item = chunk[next++];
       const body = item.body();
       const t0 = performance.now();
       const md5 = createHash('md5').update(body).digest('hex');
-      hashMs += performance.now() - t0;
+      hashMs.ms += performance.now() - t0;
       try {
         await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: item.key, Body: body, ContentType: item.contentType, CacheControl: item.cacheControl }));
       } catch (err) {
@@ -90,13 +129,29 @@ export async function uploadAll(
       done++;
       const t1 = performance.now();
       hashes.add(item.key, md5);
-      hashMs += performance.now() - t1;
+      hashMs.ms += performance.now() - t1;
       onObject(item, body.length);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   if (failed) throw failed;
-  return { ...hashes.result(), uploaded: done, hashMs };
+  return done;
+}
+
+/** The journal objects, oldest first. */
+async function journalKeys(client: S3Client, s3: S3Config, timeoutMs: number): Promise<string[]> {
+  const keys: string[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const r = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: SEED_KEYS_PREFIX, ContinuationToken: token }));
+      for (const o of r.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = r.NextContinuationToken;
+    } while (token);
+  } catch (err) {
+    throw s3Error(err, s3, timeoutMs, 'listing the seed journal');
+  }
+  return keys.sort();
 }
 
 /** Every object key under `prefixes` except the prefix markers themselves. */
@@ -131,24 +186,44 @@ export async function nonEmptyPrefixes(client: S3Client, s3: S3Config, timeoutMs
   return out;
 }
 
-/** Deletes every object under the prefixes except the markers; returns how many. */
+async function deleteKeys(client: S3Client, s3: S3Config, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) {
+    const r = await client.send(new DeleteObjectsCommand({ Bucket: s3.bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }));
+    if (r.Errors?.length) throw Object.assign(new Error(`${r.Errors[0].Key}: ${r.Errors[0].Code} ${r.Errors[0].Message ?? ''}`), { name: r.Errors[0].Code });
+  }
+}
+
+/**
+ * Deletes the objects the seed journal lists (under `prefixes`), then the journal; nothing else.
+ * Returns how many seeded keys were deleted.
+ */
 export async function deleteSeeded(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[]): Promise<number> {
   let deleted = 0;
   try {
-    for (const prefix of prefixes) {
-      // Collect a page, delete it, list again: deleting while paginating would skip keys.
-      for (;;) {
-        const keys: string[] = [];
-        for await (const o of listSeeded(client, s3.bucket, [prefix], 1000)) keys.push(o.key);
-        if (!keys.length) break;
-        await client.send(new DeleteObjectsCommand({ Bucket: s3.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
-        deleted += keys.length;
-      }
+    const journals = await journalKeys(client, s3, timeoutMs);
+    for (const journal of journals) {
+      const r = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: journal }));
+      const keys = (await r.Body!.transformToString('utf8')).split('\n').filter((k) => k && prefixes.some((p) => k.startsWith(p) && k !== p));
+      await deleteKeys(client, s3, keys);
+      deleted += keys.length;
     }
+    // The journal goes last: a delete killed halfway is finished by the next one.
+    await deleteKeys(client, s3, journals);
   } catch (err) {
     throw s3Error(err, s3, timeoutMs, 'deleting seeded objects');
   }
   return deleted;
+}
+
+/** Objects under `prefixes` (markers excepted), e.g. what a truncation kept because the seed did not write it. */
+export async function countObjects(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[]): Promise<number> {
+  let n = 0;
+  try {
+    for await (const _ of listSeeded(client, s3.bucket, prefixes)) n++;
+  } catch (err) {
+    throw s3Error(err, s3, timeoutMs, 'listing the bucket');
+  }
+  return n;
 }
 
 /** Read-back: the content hash of the objects listed under each prefix (listed concurrently). */
