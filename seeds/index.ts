@@ -247,9 +247,7 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
       }
     }
     await opts.beforeWrite?.(stores);
-    if (opts.truncate) for (const store of stores) await truncate(c, store);
 
-    const timings: SeedResult['timings'] = {};
     // The generators are loaded once the input is known good, and only those of the selected stores.
     const { genContext, pgTables } = await import('./postgres');
     let embedding: 'pgvector' | 'array' = 'array';
@@ -259,88 +257,38 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     }
     const ctx = genContext(topo, embedding);
 
+    // Each store is its own pipeline (generation, writing, hashing), all at once: the servers work
+    // in parallel and the generators are pure functions of (seed, table, row), so interleaving them
+    // changes nothing written. The first failure stops the others at their next row, document or
+    // object; its error is the seed's, and the stores it stopped keep their "started" record.
+    const stop = new AbortController();
+    const job: SeedJob = { c, config, ctx, topo, seed, pgTables, progress, signal: stop.signal };
+    const settled = await Promise.allSettled(
+      stores.map(async (store) => {
+        try {
+          if (opts.truncate) await truncate(c, store);
+          opts.onPhase?.({ store, phase: 'load', state: 'start' });
+          const t0 = Date.now();
+          const loaded = await LOADERS[store](job);
+          const ms = Date.now() - t0;
+          opts.onPhase?.({ store, phase: 'load', state: 'end', done: loaded.units, unit: loaded.unit });
+          return { ...loaded, ms };
+        } catch (err) {
+          if (!stop.signal.aborted) stop.abort(err);
+          throw err;
+        }
+      }),
+    );
+    if (stop.signal.aborted) throw stop.signal.reason;
+
     const written: Written = {};
-    if (stores.includes('postgres')) {
-      const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
-      const t0 = Date.now();
-      opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'start' });
-      const total = estimatePg(ctx, pgTables);
-      let done = 0;
-      try {
-        const r = await copyTables(
-          await c.postgres(),
-          pgCopyTables(ctx, pgTables),
-          (table, n) => progress({ store: 'postgres', name: table, done: (done += n), total: Math.max(total, done) }),
-          { expectedTotal: total },
-        );
-        written.postgres = { hash: combineHashes(PG_TABLES.map((t) => [t, r.sha256[t] ?? ''] as const)), counts: r.rows, parts: r.sha256 };
-        timings.postgres = { units: Object.values(r.rows).reduce((a, b) => a + b, 0), ms: Date.now() - t0, hashMs: Math.round(r.hashMs) };
-        opts.onPhase?.({ store: 'postgres', phase: 'load', state: 'end', done: timings.postgres.units, unit: 'rows' });
-      } catch (err) {
-        throw seedPgError(err, config);
-      }
-    }
-
-    if (stores.includes('mongo')) {
-      const { insertAll } = await import('../src/stores/mongo/seed');
-      const { mongoCollections } = await import('./mongo');
-      const { mongoError } = await import('../src/stores/mongo/connect');
-      const db = await c.mongoDb();
-      const specs = mongoCollections();
-      const total = specs.reduce((a, s) => a + s.count(ctx), 0);
-      const t0 = Date.now();
-      opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'start' });
-      let done = 0;
-      let hashMs = 0;
-      const counts: Record<string, number> = {};
-      const parts: Record<string, string> = {};
-      try {
-        for (const spec of specs) {
-          const r = await insertAll(db, spec.name, spec.docs(ctx), (n) => progress({ store: 'mongo', name: spec.name, done: (done += n), total }));
-          counts[spec.name] = r.docs;
-          parts[spec.name] = r.hash;
-          hashMs += r.hashMs;
-        }
-        written.mongo = { hash: combineHashes(MONGO_COLLECTIONS.map((n) => [n, parts[n] ?? ''] as const)), counts, parts };
-      } catch (err) {
-        if (err instanceof RecruitDbError) throw err;
-        const e = mongoError(err, config.mongo!, config.timeoutMs);
-        throw new RecruitDbError({ code: e.code, store: 'mongo', message: `inserting seed documents failed: ${e.message}`, hint: 'the documents written so far stay; rerun with --truncate', cause: err });
-      }
-      timings.mongo = { units: done, ms: Date.now() - t0, hashMs: Math.round(hashMs) };
-      opts.onPhase?.({ store: 'mongo', phase: 'load', state: 'end', done, unit: 'documents' });
-    }
-
-    if (stores.includes('s3')) {
-      const { uploadAll } = await import('../src/stores/s3/seed');
-      const { allAssets, countAssets } = await import('./assets');
-      const { fileFor } = await import('./files');
-      const client = await c.s3Client();
-      const total = countAssets(topo);
-      const t0 = Date.now();
-      opts.onPhase?.({ store: 's3', phase: 'load', state: 'start' });
-      let done = 0;
-      const items = (function* () {
-        for (const a of allAssets(topo)) {
-          const type = assetType(a.assetType);
-          yield {
-            key: a.key,
-            contentType: a.contentType,
-            cacheControl: type.cacheControl,
-            body: () => {
-              const body = fileFor(a.contentType, seed, a.key);
-              checkAsset(type, a.contentType, body.length);
-              return body;
-            },
-          };
-        }
-      })();
-      const r = await uploadAll(client, config.s3!, config.timeoutMs, items, PREFIXES(), (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
-      written.s3 = { hash: r.hash, counts: r.objects, parts: r.prefixes };
-      timings.s3 = { units: done, ms: Date.now() - t0, hashMs: Math.round(r.hashMs) };
-      opts.onPhase?.({ store: 's3', phase: 'load', state: 'end', done, unit: 'objects' });
-    }
-
+    const timings: SeedResult['timings'] = {};
+    // Store order, whichever finished first: the result (and its JSON) is the same every run.
+    stores.forEach((store, i) => {
+      const loaded = (settled[i] as PromiseFulfilledResult<Loaded & { ms: number }>).value;
+      written[store] = loaded.written;
+      timings[store] = { units: loaded.units, ms: loaded.ms, hashMs: Math.round(loaded.hashMs) };
+    });
     const result: SeedResult = { profile, seed, stores, truncated: Boolean(opts.truncate), hash: combinedHash(stores, written), elapsedMs: 0, timings };
     for (const s of stores) result[s] = { hash: written[s]!.hash, counts: written[s]!.counts };
     if (opts.verifyHash) {
@@ -350,6 +298,115 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     return result;
   });
 }
+
+/** What one store's pipeline needs; `signal` is aborted when another store's pipeline failed. */
+interface SeedJob {
+  c: Connections;
+  config: Config;
+  ctx: GenContext;
+  topo: Topology;
+  seed: number;
+  pgTables: typeof import('./postgres').pgTables;
+  progress: (p: SeedProgress) => void;
+  signal: AbortSignal;
+}
+
+/** What one store's pipeline wrote, and the part of its time spent on the content hash. */
+interface Loaded {
+  written: StoreHash & { parts: Record<string, string> };
+  units: number;
+  unit: string;
+  hashMs: number;
+}
+
+/** Thrown into a pipeline's generator when another store failed; never reported itself. */
+class SeedStopped extends Error {
+  constructor() {
+    super('stopped: another store failed');
+  }
+}
+
+/** `items`, until the signal says to stop (checked before each one). */
+function* until<T>(signal: AbortSignal, items: Iterable<T>): Generator<T> {
+  for (const item of items) {
+    if (signal.aborted) throw new SeedStopped();
+    yield item;
+  }
+}
+
+const LOADERS: Record<StoreName, (job: SeedJob) => Promise<Loaded>> = {
+  async postgres({ c, config, ctx, pgTables, progress, signal }) {
+    const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
+    const total = estimatePg(ctx, pgTables);
+    let done = 0;
+    try {
+      const r = await copyTables(
+        await c.postgres(),
+        pgCopyTables(ctx, pgTables).map((t) => ({ ...t, rows: until(signal, t.rows) })),
+        (table, n) => progress({ store: 'postgres', name: table, done: (done += n), total: Math.max(total, done) }),
+        { expectedTotal: total },
+      );
+      const units = Object.values(r.rows).reduce((a, b) => a + b, 0);
+      return { written: { hash: combineHashes(PG_TABLES.map((t) => [t, r.sha256[t] ?? ''] as const)), counts: r.rows, parts: r.sha256 }, units, unit: 'rows', hashMs: r.hashMs };
+    } catch (err) {
+      throw seedPgError(err, config);
+    }
+  },
+
+  async mongo({ c, config, ctx, progress, signal }) {
+    const { insertAll } = await import('../src/stores/mongo/seed');
+    const { mongoCollections } = await import('./mongo');
+    const { mongoError } = await import('../src/stores/mongo/connect');
+    const db = await c.mongoDb();
+    const specs = mongoCollections();
+    const total = specs.reduce((a, s) => a + s.count(ctx), 0);
+    let done = 0;
+    let hashMs = 0;
+    const counts: Record<string, number> = {};
+    const parts: Record<string, string> = {};
+    try {
+      for (const spec of specs) {
+        const r = await insertAll(db, spec.name, until(signal, spec.docs(ctx)), (n) => progress({ store: 'mongo', name: spec.name, done: (done += n), total }));
+        counts[spec.name] = r.docs;
+        parts[spec.name] = r.hash;
+        hashMs += r.hashMs;
+      }
+    } catch (err) {
+      if (err instanceof RecruitDbError || err instanceof SeedStopped) throw err;
+      const e = mongoError(err, config.mongo!, config.timeoutMs);
+      throw new RecruitDbError({ code: e.code, store: 'mongo', message: `inserting seed documents failed: ${e.message}`, hint: 'the documents written so far stay; rerun with --truncate', cause: err });
+    }
+    return { written: { hash: combineHashes(MONGO_COLLECTIONS.map((n) => [n, parts[n] ?? ''] as const)), counts, parts }, units: done, unit: 'documents', hashMs };
+  },
+
+  async s3({ c, config, topo, seed, progress, signal }) {
+    const { uploadAll } = await import('../src/stores/s3/seed');
+    const { allAssets, countAssets } = await import('./assets');
+    const { fileFor } = await import('./files');
+    const client = await c.s3Client();
+    const total = countAssets(topo);
+    let done = 0;
+    const items = (function* () {
+      for (const a of until(signal, allAssets(topo))) {
+        const type = assetType(a.assetType);
+        yield {
+          key: a.key,
+          contentType: a.contentType,
+          cacheControl: type.cacheControl,
+          body: () => {
+            // Bodies are made as they are uploaded, a journalled chunk after its keys were listed.
+            if (signal.aborted) throw new SeedStopped();
+            const body = fileFor(a.contentType, seed, a.key);
+            checkAsset(type, a.contentType, body.length);
+            return body;
+          },
+        };
+      }
+    })();
+    const r = await uploadAll(client, config.s3!, config.timeoutMs, items, PREFIXES(), (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
+    return { written: { hash: r.hash, counts: r.objects, parts: r.prefixes }, units: done, unit: 'objects', hashMs: r.hashMs };
+  },
+};
 
 /** What the seed wrote in one store: the store hash, counts, and the hash of each table, collection or prefix. */
 type Written = Partial<Record<StoreName, StoreHash & { parts: Record<string, string> }>>;

@@ -97,10 +97,14 @@ export function phaseLine(e: ProgressEvent, elapsedMs: number): string {
  * elapsed), elsewhere one line per finished phase with its count and elapsed time. Notices (lock
  * waits) are printed at once in both. Never on stdout; under --json only notices are printed.
  */
+const STORE_ORDER = ['postgres', 'mongo', 's3'];
+
 export class ProgressView {
   private readonly starts = new Map<string, number>();
   private spinner?: { text: string; stop(): void; start(): void; stopAndPersist(o: { symbol: string; text: string }): void };
   private lastDraw = 0;
+  /** The seeder's last counter per store: the stores are seeded at once and share the live line. */
+  private readonly seeding = new Map<string, string>();
 
   constructor(
     private readonly out: Output,
@@ -139,6 +143,7 @@ export class ProgressView {
     }
     if (e.state === 'end') {
       this.starts.delete(k);
+      if (e.store) this.seeding.delete(e.store);
       this.persist(phaseLine(e, elapsed));
       return;
     }
@@ -154,7 +159,10 @@ export class ProgressView {
     const now = Date.now();
     if (now - this.lastDraw < 100) return;
     this.lastDraw = now;
-    this.spinner.text = progressText(p, now - (this.starts.get(`${p.store}:load`) ?? now));
+    this.seeding.set(p.store, progressText(p, now - (this.starts.get(`${p.store}:load`) ?? now)));
+    this.spinner.text = STORE_ORDER.filter((s) => this.seeding.has(s))
+      .map((s) => this.seeding.get(s))
+      .join('  |  ');
   };
 
   private persist(text: string): void {
