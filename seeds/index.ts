@@ -236,9 +236,13 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
   const topo = new Topology(seed, shape);
 
   return withConnections(config, async (c) => {
-    // Every check before any write: reachability, migrations, emptiness.
-    for (const store of stores) {
-      const full = await nonEmpty(c, store);
+    // Every check before any write: reachability, migrations, emptiness; the stores asked at once,
+    // the answers judged in store order (the same refusal whichever answered first).
+    const checked = await Promise.allSettled(stores.map((store) => nonEmpty(c, store)));
+    for (const [i, store] of stores.entries()) {
+      const r = checked[i];
+      if (r.status === 'rejected') throw r.reason;
+      const full = r.value;
       if (full.length && !opts.truncate) {
         throw usageError(
           `${store} already holds data (${full.slice(0, 3).join(', ')}${full.length > 3 ? `, and ${full.length - 3} more` : ''} not empty); nothing was written`,

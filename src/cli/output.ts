@@ -1,6 +1,7 @@
 import type chalk from 'chalk';
 import type { ProgressEvent } from '../progress';
 import { redact, redactDeep } from '../secrets';
+import { STORES } from './options';
 
 /**
  * What chalk does with colour off (every style, however chained, returns the text unchanged), without
@@ -97,8 +98,6 @@ export function phaseLine(e: ProgressEvent, elapsedMs: number): string {
  * elapsed), elsewhere one line per finished phase with its count and elapsed time. Notices (lock
  * waits) are printed at once in both. Never on stdout; under --json only notices are printed.
  */
-const STORE_ORDER = ['postgres', 'mongo', 's3'];
-
 export class ProgressView {
   private readonly starts = new Map<string, number>();
   private spinner?: { text: string; stop(): void; start(): void; stopAndPersist(o: { symbol: string; text: string }): void };
@@ -160,7 +159,7 @@ export class ProgressView {
     if (now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.seeding.set(p.store, progressText(p, now - (this.starts.get(`${p.store}:load`) ?? now)));
-    this.spinner.text = STORE_ORDER.filter((s) => this.seeding.has(s))
+    this.spinner.text = STORES.filter((s) => this.seeding.has(s))
       .map((s) => this.seeding.get(s))
       .join('  |  ');
   };

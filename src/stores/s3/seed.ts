@@ -172,18 +172,17 @@ export async function* listSeeded(client: S3Client, bucket: string, prefixes: re
 }
 
 export async function nonEmptyPrefixes(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+  const holds = async (p: string) => {
+    for await (const _ of listSeeded(client, s3.bucket, [p], 1)) return true;
+    return false;
+  };
   try {
-    for (const p of prefixes) {
-      for await (const _ of listSeeded(client, s3.bucket, [p], 1)) {
-        out.push(p);
-        break;
-      }
-    }
+    // One short listing per prefix, all at once: a round trip each, not one after another.
+    const full = await Promise.all(prefixes.map(holds));
+    return prefixes.filter((_, i) => full[i]);
   } catch (err) {
     throw s3Error(err, s3, timeoutMs, 'listing the bucket');
   }
-  return out;
 }
 
 async function deleteKeys(client: S3Client, s3: S3Config, keys: string[]): Promise<void> {
