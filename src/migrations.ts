@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { EXIT, RecruitDbError, usageError, type ExitCode, type StoreName } from './errors';
 import type { OnProgress } from './progress';
 import { refuseProduction, type StoreMeta } from './stores/meta';
+import type { StoreDrift } from './verify/run';
 import { newRunId, openMigrator, type DownOptions, type MigrateResult, type MigrationStatus, type StoreMigrator, type StorePlan, type UpOptions } from './stores/migrator';
 
 /**
@@ -75,17 +76,22 @@ export async function everyStore<T>(stores: StoreName[], fn: (store: StoreName) 
   return new Map(stores.map((s, i) => [s, (settled[i] as PromiseFulfilledResult<T>).value]));
 }
 
-/** The execute phase: each plan applied in the same run; one outcome per store. */
+/**
+ * The execute phase: every plan applied at once, each under its own store's lock, in the same run.
+ * The stores share nothing but the run id, so one failing (a migration error, a lost connection, a
+ * timeout naming its store) never stops the others: each finishes its own work and the outcomes
+ * come back in plan order (store order), whatever order the stores finished in.
+ */
 export async function execute(migrators: Map<StoreName, StoreMigrator>, plans: StorePlan[], runId: string, onProgress?: OnProgress): Promise<StoreOutcome<MigrateResult>[]> {
-  const outcomes: StoreOutcome<MigrateResult>[] = [];
-  for (const plan of plans) {
-    try {
-      outcomes.push({ store: plan.store, result: await migrators.get(plan.store)!.apply(plan, { runId, onProgress }) });
-    } catch (err) {
-      outcomes.push({ store: plan.store, error: outcomeError(err) });
-    }
-  }
-  return outcomes;
+  return Promise.all(
+    plans.map(async (plan): Promise<StoreOutcome<MigrateResult>> => {
+      try {
+        return { store: plan.store, result: await migrators.get(plan.store)!.apply(plan, { runId, onProgress }) };
+      } catch (err) {
+        return { store: plan.store, error: outcomeError(err) };
+      }
+    }),
+  );
 }
 
 function oneStoreFor(flag: string, stores: StoreName[]): void {
@@ -176,21 +182,41 @@ export interface StoreStatus extends MigrationStatus {
   meta: StoreMeta;
 }
 
-/** `status`: read-only, so one unreachable store does not hide the others. */
-export async function runStatus(config: Config, stores: StoreName[]): Promise<{ outcomes: StoreOutcome<StoreStatus>[]; exitCode: ExitCode }> {
-  const outcomes = await Promise.all(
-    stores.map(async (store): Promise<StoreOutcome<StoreStatus>> => {
+export interface StatusRun {
+  outcomes: StoreOutcome<StoreStatus>[];
+  /** With `drift`: what verify finds wrong with each store that answered (see driftForStatus). */
+  drift: StoreDrift[];
+  exitCode: ExitCode;
+}
+
+/**
+ * `status`: read-only, so one unreachable store does not hide the others. The stores are read
+ * concurrently, and each store's drift check (a verify of that store alone) starts as soon as its
+ * own status is in, without waiting for the slower stores.
+ */
+export async function runStatus(config: Config, stores: StoreName[], opts: { drift?: boolean } = {}): Promise<StatusRun> {
+  const read = await Promise.all(
+    stores.map(async (store): Promise<{ outcome: StoreOutcome<StoreStatus>; drift?: StoreDrift }> => {
       let m: StoreMigrator | undefined;
+      let result: StoreStatus;
       try {
         m = await openMigrator(store, config);
         const [status, meta] = await Promise.all([m.status(), m.meta()]);
-        return { store, result: { ...status, meta } };
+        result = { ...status, meta };
       } catch (err) {
-        return { store, error: outcomeError(err) };
+        return { outcome: { store, error: outcomeError(err) } };
       } finally {
         await m?.close().catch(() => undefined);
       }
+      if (!opts.drift) return { outcome: { store, result } };
+      try {
+        const { driftForStatus } = await import('./verify/run');
+        return { outcome: { store, result }, drift: (await driftForStatus(config, [store]))[0] };
+      } catch (err) {
+        return { outcome: { store, error: outcomeError(err) } };
+      }
     }),
   );
-  return { outcomes, exitCode: worst(outcomes) };
+  const outcomes = read.map((r) => r.outcome);
+  return { outcomes, drift: read.flatMap((r) => (r.drift ? [r.drift] : [])), exitCode: worst(outcomes) };
 }

@@ -179,10 +179,9 @@ export async function killRollback(ref: Reference, target: 'postgres' | 'mongo',
       try {
         const live = new Set((await m.db(t.config.mongo!.db).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
         const { collectionDef } = await import('../../src/stores/mongo/collections');
-        // Only a "create" migration names one collection that must exist while it is applied (the
-        // second release's migrations change collections the first created).
-        const creates = entries.filter((e) => /^\d+-create-/.test(e.name));
-        const lying = creates.filter((e) => e.state === 'applied' && !live.has(collectionDef(e.name.replace(/^\d+-create-/, '').replace(/-/g, '_')).name));
+        // Only a create script names the collection it owns; later scripts change collections in place.
+        const created = (name: string) => /^\d+-create-/.test(name) && collectionDef(name.replace(/^\d+-create-/, '').replace(/-/g, '_')).name;
+        const lying = entries.filter((e) => e.state === 'applied' && created(e.name) && !live.has(created(e.name) as string));
         if (lying.length) res.honest = false;
         if (lying.length) res.failure = `status says applied for dropped ${lying.map((e) => e.name).join(', ')}`;
       } finally {

@@ -159,3 +159,55 @@ export async function silentServer(): Promise<{ port: number; close(): Promise<v
     },
   };
 }
+
+export interface WriteGate {
+  /** The endpoint to give the client instead of the real one. */
+  url: string;
+  /** Requests that changed something and were held, so far. */
+  held(): number;
+  /** Lets held and later writes through (a gate never released keeps them unanswered). */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP proxy in front of an S3 endpoint that answers reads (GET, HEAD) at once and holds every
+ * write (PUT, POST, DELETE) until `release()`: planning (reads only) passes, the bootstrap's first
+ * write waits. So a test decides when S3 finishes relative to the other stores, or makes S3 stop
+ * answering exactly when its execute phase begins.
+ */
+export async function writeGatedHttpProxy(target: string): Promise<WriteGate> {
+  const { createServer: createHttpServer, request } = await import('node:http');
+  const upstream = new URL(target);
+  let open = false;
+  let held = 0;
+  const waiting: Array<() => void> = [];
+  const server = createHttpServer((req, res) => {
+    const forward = () => {
+      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.on('error', () => res.destroy());
+      req.pipe(out);
+    };
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    if (open || req.method === 'GET' || req.method === 'HEAD') return forward();
+    held++;
+    waiting.push(forward);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    held: () => held,
+    release() {
+      open = true;
+      waiting.splice(0).forEach((f) => f());
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}

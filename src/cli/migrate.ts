@@ -92,8 +92,10 @@ export function register(program: Command): void {
       'after',
       `
 Every store is checked first (settings, migration files, edited migrations); nothing is written
-anywhere unless all of them pass. Each migration runs in its own transaction, under a lock that
-frees itself if the process dies, with lock_timeout and statement_timeout set (see README).
+anywhere unless all of them pass. Then the stores are migrated concurrently, each under its own lock
+that frees itself if the process dies (a store failing does not stop the others; output stays in
+store order). Each migration runs in its own transaction, with lock_timeout and statement_timeout
+set (see README).
 One run has one id, recorded in every store it touched: a plain \`recruit-db rollback\` reverts it.
 Exit codes: 0 ok; 1 a migration failed or an applied one was edited/removed; 2 usage or connection error.
 

@@ -36,14 +36,11 @@ Example:
       action<StatusOpts>(async (ctx) => {
         applyMigrationsDir(ctx.opts.migrationsDir);
         const { runStatus } = await import('../migrations');
-        const { outcomes, exitCode: failures } = await runStatus(ctx.config(), selectedStores(ctx.opts.only));
+        // What verify would fail on (schema drift, not pending migrations) fails status too.
+        const { outcomes, drift: shapeDrift, exitCode: failures } = await runStatus(ctx.config(), selectedStores(ctx.opts.only), { drift: true });
         const error = reportOutcomes(ctx, outcomes);
         const unfinished = outcomes.filter((o) => o.result?.meta.seed?.state === 'started');
         for (const o of unfinished) ctx.out.error(`recruit-db: ${unfinishedSeedText(o.store, o.result!.meta.seed!)} (hint: ${UNFINISHED_SEED_HINT})`);
-        // What verify would fail on (schema drift, not pending migrations) fails status too.
-        const { driftForStatus } = await import('../verify/run');
-        const reachable = outcomes.filter((o) => o.result).map((o) => o.store);
-        const shapeDrift = reachable.length ? await driftForStatus(ctx.config(), reachable) : [];
         for (const d of shapeDrift) {
           const o = outcomes.find((x) => x.store === d.store);
           if (o?.result && d.items.length) o.result.notes.push(`${d.items.length} difference(s) from the expected shape or the summary, e.g. ${d.items[0].kind} ${d.items[0].name}: run \`recruit-db verify --only ${d.store}\``);
