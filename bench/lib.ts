@@ -3,7 +3,6 @@
  * section of BENCHMARKS.md without touching the others.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join, resolve } from 'node:path';
 import { maskUrl } from '../src/secrets';
@@ -57,12 +56,6 @@ export async function timeOk(cmd: string, args: string[], opts: TimeOptions = {}
   return t;
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 /** The order to run A/B/... methods in round `i`: rotated, so no method always runs first or last. */
 export function rotated<T>(items: readonly T[], i: number): T[] {
   const k = i % items.length;
@@ -77,17 +70,8 @@ export function machineLine(extra = ''): string {
 /** The 1-minute load average, for the "shared machine" line: other engineers' work runs beside the benchmark. */
 export const load1 = () => loadavg()[0].toFixed(2);
 
-/** Replaces the `## title` section of BENCHMARKS.md (up to the next `## `), or appends it. */
-export function writeSection(title: string, body: string): string {
-  const file = join(REPO, 'BENCHMARKS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const section = `## ${title}\n\n${body.trim()}\n`;
-  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^## ${escaped}\\n[\\s\\S]*?(?=^## |(?![\\s\\S]))`, 'm');
-  const next = re.test(current) ? current.replace(re, section + '\n') : `${current.replace(/\s*$/, '')}\n\n${section}`;
-  writeFileSync(file, next.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'));
-  return file;
-}
+// One place for medians and BENCHMARKS.md sections, shared with the other benchmarks.
+export { median, writeBenchmarkSection as writeSection } from './common';
 
 export const ms = (x: number) => x.toFixed(0);
 export const list = (xs: number[], digits = 0) => xs.map((x) => x.toFixed(digits)).join(', ');

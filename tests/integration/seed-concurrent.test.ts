@@ -6,25 +6,17 @@
  * seed never finished until `up` redoes it.
  */
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
 import { contentHash } from '../../seeds/index';
 import { seedCounts } from '../../src/seedrun';
 import { runCli } from '../helpers/cli';
-import { freshStores, migrateStores } from '../helpers/stores';
+import { migratedTargets } from '../helpers/fixtures';
 
 const STORES = ['postgres', 'mongo', 's3'] as const;
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const c of cleanups) await c().catch(() => undefined);
-});
-
-async function migrated(prefix: string): Promise<{ config: Config; env: NodeJS.ProcessEnv }> {
-  const f = await freshStores(prefix);
-  cleanups.push(f.cleanup);
-  await migrateStores(f.config);
-  return f;
-}
+const migrated = migratedTargets();
+// Several seeds per case: on a loaded 2-core machine a case can take minutes.
+const LONG = 300_000;
 
 describe('a three-store seed runs the stores at once', () => {
   let all: { config: Config; env: NodeJS.ProcessEnv };
@@ -35,7 +27,7 @@ describe('a three-store seed runs the stores at once', () => {
     const r = await runCli(['seed', '--json', '--seed', '3'], { env: all.env });
     expect(r.code, r.stderr).toBe(0);
     seeded = JSON.parse(r.stdout);
-  });
+  }, LONG);
 
   it('writes what each store seeded alone gets, and reports it in store order', async () => {
     const alone = await Promise.all(
@@ -52,7 +44,7 @@ describe('a three-store seed runs the stores at once', () => {
     // MongoDB's and S3's reported hashes are what is live (PostgreSQL's is the COPY text's: seed-hash.test.ts).
     const live = await contentHash(all.config);
     expect([live.mongo!.hash, live.s3!.hash]).toEqual([seeded.mongo.hash, seeded.s3.hash]);
-  });
+  }, LONG);
 
   it('prints one row per store, in store order', async () => {
     const f = await migrated('rdbconc2');
@@ -79,7 +71,7 @@ describe('a store failing mid-seed', () => {
     } finally {
       await c.end();
     }
-  });
+  }, LONG);
 
   it('stops the other stores, reports the failing store, and leaves every store unfinished until up redoes it', async () => {
     const r = await runCli(['seed', '--json', '--set', `users=${users}`], { env: f.env });
@@ -105,5 +97,5 @@ describe('a store failing mid-seed', () => {
     expect(up.code, up.stderr).toBe(0);
     for (const store of STORES) expect(up.stdout).toMatch(new RegExp(`^${store}\\s.*redid the seed started at \\S+ that never finished`, 'm'));
     expect((await runCli(['status'], { env: f.env })).code).toBe(0);
-  });
+  }, LONG);
 });
