@@ -1,10 +1,18 @@
 import { buildKey, type AssetTypeId } from '../s3-layout';
-import { hash32, scoped, uuidFor } from './core';
+import { hash32, isoDay, scoped, uuidFor } from './core';
+import { courseSkillNames, courseTitle, lessonTitle, materialTitle, resumeUploadedAt, studentProfile, topicOf } from './catalog';
+import { schedule } from './learning';
+import { material } from './services';
+import { skillName, type World } from './world';
+import { lessonText, TRACK_LABEL } from './text';
+import { Rng } from './core';
 import type { Topology } from './topology';
 
 /**
- * Which rows carry a file, and the S3 key of each: one function, assetFor, that the PostgreSQL row
- * generators (for *_s3_key columns) and the S3 uploader both call, so every referenced key exists.
+ * Which rows carry a file, the S3 key of each, and what the file shows: one function, assetFor,
+ * that the PostgreSQL row generators (for *_s3_key columns) and the S3 uploader both call, so every
+ * referenced key exists; and assetMeta, so a certificate names its student and course, a resume its
+ * owner, and an image has the dimensions its kind usually has.
  */
 
 export interface AssetRef {
@@ -15,55 +23,24 @@ export interface AssetRef {
   contentType: string;
 }
 
+export interface AssetMeta {
+  title?: string;
+  lines?: string[];
+  width?: number;
+  height?: number;
+}
+
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const percent = (t: Topology, scope: string, i: number) => hash32(t.seed, scope, i) % 100;
 
-export const ENROLLMENT_STATUSES = [
-  ['in_progress', 45],
-  ['completed', 35],
-  ['dropped', 12],
-  ['expired', 8],
-] as const;
-
-export function enrollmentStatus(t: Topology, e: number): string {
-  if (e < ENROLLMENT_STATUSES.length) return ENROLLMENT_STATUSES[e][0];
-  let r = percent(t, 'enrollment_status', e);
-  for (const [s, w] of ENROLLMENT_STATUSES) if ((r -= w) < 0) return s;
-  return 'in_progress';
-}
-
-// Lessons of type video need a video asset type, which the S3 layout does not have: none are made.
-const LESSON_TYPES = [
-  ['text', 25],
-  ['pdf', 20],
-  ['audio', 14],
-  ['image', 14],
-  ['external_link', 10],
-  ['flashcard', 10],
-  ['scorm_package', 7],
-] as const;
-
-export function lessonContentType(t: Topology, l: number): string {
-  if (t.isQuizLesson(l)) return 'quiz';
-  // The first lessons of course 0 cover every file type, so the small profile fills every prefix.
-  const k = l % t.lessonsPerCourse;
-  if (l < t.lessonsPerCourse && !t.isQuizLesson(l)) {
-    const covering = ['pdf', 'audio', 'image', 'scorm_package'];
-    const pos = k - Math.floor(k / t.shape.lessonsPerModule);
-    if (pos < covering.length) return covering[pos];
-  }
-  let r = percent(t, 'lesson_type', l);
-  for (const [s, w] of LESSON_TYPES) if ((r -= w) < 0) return s;
-  return 'text';
-}
-
-export const hasAvatar = (t: Topology, u: number) => u === 0 || percent(t, 'avatar', u) < 70;
-export const hasResume = (t: Topology, s: number) => s === 0 || percent(t, 'resume', s) < 80;
+/** Only people who act upload anything: pending accounts have no avatar or resume yet. */
+export const hasAvatar = (w: World, u: number) => w.status(u) !== 'pending_verification' && (u === 0 || percent(w.t, 'avatar', u) < 70);
+export const hasResume = (w: World, s: number) => s < w.t.actingStudents && (s === 0 || percent(w.t, 'resume', s) < 80);
 export const hasPortfolioImage = (t: Topology, p: number) => p === 0 || percent(t, 'portfolio_image', p) < 70;
-export const hasCertificate = (t: Topology, e: number) => enrollmentStatus(t, e) === 'completed';
+export const hasCertificate = (w: World, e: number) => schedule(w, e)?.status === 'completed';
 
 const LESSON_ASSET: Record<string, AssetTypeId> = { pdf: 'lessonPdf', audio: 'lessonAudio', image: 'lessonImage', scorm_package: 'scormPackage' };
 
@@ -125,15 +102,66 @@ export function assetFor(t: Topology, type: AssetTypeId, index: number): AssetRe
 }
 
 export function lessonAsset(t: Topology, l: number): AssetRef | null {
-  const type = LESSON_ASSET[lessonContentType(t, l)];
+  const type = LESSON_ASSET[t.lessonType(l)];
   return type ? assetFor(t, type, l) : null;
 }
 
+/** Image dimensions by asset type (multiples of 8, as the JPEG encoder's blocks want). */
+const SIZES: Partial<Record<AssetTypeId, ReadonlyArray<readonly [number, number]>>> = {
+  profilePicture: [[256, 256], [400, 400], [512, 512]],
+  companyLogo: [[200, 200], [256, 256], [320, 320]],
+  courseThumbnail: [[640, 360], [1280, 720]],
+  lessonImage: [[800, 600], [1024, 768], [1200, 800]],
+  portfolioImage: [[1200, 800], [1280, 720], [1024, 768]],
+};
+
+/** What the file of an asset shows: names and dates from the rows it belongs to. */
+export function assetMeta(w: World, a: AssetRef): AssetMeta {
+  const t = w.t;
+  const sizes = SIZES[a.assetType];
+  if (sizes) {
+    const [width, height] = sizes[hash32(w.seed, scoped('image_size', a.assetType), a.index) % sizes.length];
+    return { width, height };
+  }
+  switch (a.assetType) {
+    case 'resume': {
+      const s = a.index;
+      const prof = studentProfile(w, s);
+      const skills = Array.from({ length: t.shape.skillsPerStudent }, (_, k) => skillName(t.studentSkill(s, k)));
+      return {
+        title: w.fullName(s),
+        lines: [prof.headline, `${w.email(s)}${w.phone(s) ? ` | ${w.phone(s)}` : ''}`, w.place(s), '', `Skills: ${skills.join(', ')}`, `Education: ${prof.education}, ${prof.graduationYear}`, `Experience: ${prof.years} years in ${TRACK_LABEL[prof.track]}`, `Uploaded ${isoDay(resumeUploadedAt(w, s))}`],
+      };
+    }
+    case 'certificate': {
+      const sc = schedule(w, a.index)!;
+      return {
+        title: 'Certificate of Completion',
+        lines: ['This certifies that', w.fullName(t.userOfStudent(sc.student)), 'has completed the course', courseTitle(w, sc.course), `covering ${courseSkillNames(w, sc.course).join(', ')}`, `on ${isoDay(sc.completedAt!)}`, `Instructor: ${w.fullName(t.userOfInstructor(t.instructorOfCourse(sc.course)))}`, `Certificate ${uuidFor(w.seed, 'enrollments', a.index)}`],
+      };
+    }
+    case 'lessonPdf':
+    case 'lessonAudio':
+    case 'scormPackage': {
+      const l = a.index;
+      const k = t.courseOfLesson(l);
+      return { title: lessonTitle(w, l), lines: [courseTitle(w, k), lessonText(Rng.at(w.seed, 'lesson_text', l), skillName(t.courseSkill(k, 0)), topicOf(w, t.moduleOfLesson(l)))] };
+    }
+    case 'material': {
+      const mf = material(w, a.index);
+      return { title: materialTitle(w, a.index, mf.course), lines: [courseTitle(w, mf.course), `Prepared by ${w.fullName(t.userOfInstructor(t.instructorOfCourse(mf.course)))}`] };
+    }
+    default:
+      return {};
+  }
+}
+
 /** Every asset the seeded rows reference, in a fixed order (streamed: nothing is collected). */
-export function* allAssets(t: Topology): Generator<AssetRef> {
+export function* allAssets(w: World): Generator<AssetRef> {
+  const t = w.t;
   const s = t.shape;
-  for (let u = 0; u < t.users; u++) if (hasAvatar(t, u)) yield assetFor(t, 'profilePicture', u);
-  for (let i = 0; i < s.students; i++) if (hasResume(t, i)) yield assetFor(t, 'resume', i);
+  for (let u = 0; u < t.users; u++) if (hasAvatar(w, u)) yield assetFor(t, 'profilePicture', u);
+  for (let i = 0; i < s.students; i++) if (hasResume(w, i)) yield assetFor(t, 'resume', i);
   for (let c = 0; c < s.companies; c++) yield assetFor(t, 'companyLogo', c);
   for (let c = 0; c < s.courses; c++) yield assetFor(t, 'courseThumbnail', c);
   for (let l = 0; l < t.lessons; l++) {
@@ -142,21 +170,18 @@ export function* allAssets(t: Topology): Generator<AssetRef> {
   }
   for (let m = 0; m < s.materials; m++) yield assetFor(t, 'material', m);
   for (let p = 0; p < s.student_portfolios; p++) if (hasPortfolioImage(t, p)) yield assetFor(t, 'portfolioImage', p);
-  for (let e = 0; e < s.enrollments; e++) if (hasCertificate(t, e)) yield assetFor(t, 'certificate', e);
+  for (let e = 0; e < s.enrollments; e++) if (hasCertificate(w, e)) yield assetFor(t, 'certificate', e);
 }
 
 /** How many assets allAssets yields (for progress), without building keys. */
-export function countAssets(t: Topology): number {
-  let n = 0;
-  for (const _ of allAssetsCheap(t)) n++;
-  return n;
-}
-function* allAssetsCheap(t: Topology): Generator<1> {
+export function countAssets(w: World): number {
+  const t = w.t;
   const s = t.shape;
-  for (let u = 0; u < t.users; u++) if (hasAvatar(t, u)) yield 1;
-  for (let i = 0; i < s.students; i++) if (hasResume(t, i)) yield 1;
-  for (let c = 0; c < s.companies + s.courses + s.materials; c++) yield 1;
-  for (let l = 0; l < t.lessons; l++) if (LESSON_ASSET[lessonContentType(t, l)]) yield 1;
-  for (let p = 0; p < s.student_portfolios; p++) if (hasPortfolioImage(t, p)) yield 1;
-  for (let e = 0; e < s.enrollments; e++) if (hasCertificate(t, e)) yield 1;
+  let n = s.companies + s.courses + s.materials;
+  for (let u = 0; u < t.users; u++) if (hasAvatar(w, u)) n++;
+  for (let i = 0; i < s.students; i++) if (hasResume(w, i)) n++;
+  for (let l = 0; l < t.lessons; l++) if (LESSON_ASSET[t.lessonType(l)]) n++;
+  for (let p = 0; p < s.student_portfolios; p++) if (hasPortfolioImage(t, p)) n++;
+  for (let e = 0; e < s.enrollments; e++) if (hasCertificate(w, e)) n++;
+  return n;
 }

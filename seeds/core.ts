@@ -9,7 +9,7 @@ import { usageError } from '../src/errors';
  * documents and S3 keys point at PostgreSQL rows that exist.
  */
 
-function digest(...parts: Array<string | number>): Buffer {
+export function digest(...parts: Array<string | number>): Buffer {
   return createHash('sha256').update(parts.join('\u0000')).digest();
 }
 
@@ -72,6 +72,16 @@ export function fmix32(x: number): number {
   return h >>> 0;
 }
 
+/**
+ * A whole-minute instant in [lo, hi) picked by the 32-bit hash h (lo when the window is shorter
+ * than a minute). Every "when" of the generated history is one of these, inside the window its
+ * causes leave open.
+ */
+export function within(lo: number, hi: number, h: number): number {
+  const minutes = Math.floor((hi - lo) / MIN);
+  return minutes <= 0 ? lo : lo + (h % minutes) * MIN;
+}
+
 /** A deterministic 32-bit hash of (seed, scope, index); cheap enough to call per row. */
 export function hash32(seed: number, scope: string, index: number): number {
   const k = scopeKey(seed, 'h32', scope);
@@ -96,6 +106,16 @@ export function uuidFor(seed: number, table: string, index: number): string {
   b = ((b & 0xffff0fff) | 0x00004000) >>> 0;
   c = ((c & 0x3fffffff) | 0x80000000) >>> 0;
   return `${hex8(a)}-${HEX[b >>> 24]}${HEX[(b >>> 16) & 255]}-${HEX[(b >>> 8) & 255]}${HEX[b & 255]}-${HEX[c >>> 24]}${HEX[(c >>> 16) & 255]}-${HEX[(c >>> 8) & 255]}${HEX[c & 255]}${hex8(d)}`;
+}
+
+/**
+ * `s` as one flat string. Strings built by concatenation (uuids, timestamps) are ropes of their
+ * pieces, ~400 bytes for a uuid; a string kept in a table should be flattened once (converting it
+ * to a number makes V8 flatten it in place).
+ */
+export function flat(s: string): string {
+  void Number(s);
+  return s;
 }
 
 /** A small fast PRNG (sfc32) seeded from sha256 of the scope: independent streams per scope. */
@@ -208,6 +228,37 @@ export function parseSeed(value: string | number | undefined): number {
   const s = String(value).trim();
   if (!/^-?\d+$/.test(s) || !Number.isSafeInteger(Number(s))) throw usageError(`seed must be an integer, got "${value}"`, 'pass e.g. --seed 42');
   return Number(s);
+}
+
+export const MIN = 60_000;
+export const HOUR = 60 * MIN;
+export const DAY = 24 * HOUR;
+const DAY_MS = DAY;
+
+/**
+ * The as-of day: `YYYY-MM-DD` (a calendar day, UTC) or undefined for the current UTC day, as the
+ * instant 00:00:00Z of that day. Generated history ends before it and scheduled things start after it;
+ * same seed and same as-of give byte-identical stores.
+ */
+export function parseAsOf(value: string | number | Date | undefined, now: number = Date.now()): number {
+  if (value === undefined || value === '') return Math.floor(now / DAY_MS) * DAY_MS;
+  if (value instanceof Date || typeof value === 'number') {
+    const ms = value instanceof Date ? value.getTime() : value;
+    if (!Number.isFinite(ms)) throw usageError(`as-of must be a date, got "${String(value)}"`, 'pass e.g. --as-of 2026-01-31');
+    return Math.floor(ms / DAY_MS) * DAY_MS;
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  // Date.UTC rolls 2026-02-30 over into March: a day that does not exist is refused, not moved.
+  if (!m || Number.isNaN(ms) || isoDay(ms) !== value.trim()) throw usageError(`as-of must be a calendar day YYYY-MM-DD, got "${value}"`, 'pass e.g. --as-of 2026-01-31');
+  const year = Number(m[1]);
+  if (year < 2000 || year > 2100) throw usageError(`as-of ${value} is out of range`, 'pick a day between 2000-01-01 and 2100-12-31');
+  return ms;
+}
+
+/** `YYYY-MM-DD` of an instant (UTC). */
+export function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** `--set users=500,jobs=20` style overrides: table -> row count. */

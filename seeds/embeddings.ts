@@ -40,11 +40,32 @@ export function skillVector(seed: number, skill: number): Float64Array {
   return v;
 }
 
-/** Weighted sum of skill vectors, normalised; values rounded as they will be stored. */
-export function embeddingOf(seed: number, skills: ReadonlyArray<readonly [number, number]>): Float64Array {
+/** Vectors for what a profile says besides its skills (title, seniority, wording): a fixed pool. */
+export const CONTEXT_VECTORS = 512;
+const contextCache = new Map<string, Float64Array>();
+function contextVector(seed: number, c: number): Float64Array {
+  const key = `${seed}:${c}`;
+  let v = contextCache.get(key);
+  if (!v) contextCache.set(key, (v = gaussianUnit(Rng.at(seed, 'context_vector', c))));
+  return v;
+}
+
+/**
+ * Weighted sum of skill vectors plus a little of a context vector (so two profiles with the same
+ * skills still differ, as their texts do: `context` picks the vector and, from its upper bits, a
+ * weight of 8-20% of the skills'), normalised; values rounded as they will be stored.
+ */
+export function embeddingOf(seed: number, skills: ReadonlyArray<readonly [number, number]>, context?: number): Float64Array {
   const out = new Float64Array(EMBEDDING_DIMENSIONS);
+  let total = 0;
   for (const [skill, weight] of skills) {
     const v = skillVector(seed, skill);
+    total += weight;
+    for (let i = 0; i < out.length; i++) out[i] += weight * v[i];
+  }
+  if (context !== undefined) {
+    const v = contextVector(seed, context % CONTEXT_VECTORS);
+    const weight = (0.08 + 0.12 * ((context >>> 16) / 65536)) * total;
     for (let i = 0; i < out.length; i++) out[i] += weight * v[i];
   }
   normalise(out);

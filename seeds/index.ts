@@ -8,7 +8,8 @@ import { phase, type OnProgress } from '../src/progress';
 import { combineHashes } from '../src/stores/multiset';
 import type { CopyTable } from '../src/stores/postgres/seed';
 import { assetType, checkAsset, uniquePrefixes } from '../s3-layout';
-import { parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
+import { isoDay, parseAsOf, parseOverrides, parseProfile, parseSeed, type ProfileName } from './core';
+import type { AuditResult } from './audit';
 import type { GenContext } from './postgres';
 import { MONGO_COLLECTIONS, OVERRIDABLE, PG_TABLES, Topology, shapeFor } from './topology';
 
@@ -22,6 +23,8 @@ export const ALL_STORES: StoreName[] = ['postgres', 'mongo', 's3'];
 
 export interface SeedProgress {
   store: StoreName;
+  /** Writing the data (its content hash computed as it is written), or auditing it (--check). */
+  phase?: 'write' | 'check';
   /** Table, collection or prefix being written. */
   name: string;
   /** Units (rows, documents, objects) written so far in this store. */
@@ -33,11 +36,15 @@ export interface SeedProgress {
 export interface SeedOptions {
   profile?: string;
   seed?: string | number;
+  /** The as-of day (`YYYY-MM-DD`); default the current UTC day. Same seed + same as-of = same data. */
+  asOf?: string | Date;
   only?: StoreName[];
   truncate?: boolean;
   allowProduction?: boolean;
   /** `{ users: 500 }` or the CLI's raw `['users=500,jobs=20']`. */
   overrides?: Record<string, number> | string[];
+  /** Audit the loaded stores afterwards (the consistency rules of seeds/audit.ts). */
+  check?: boolean;
   onProgress?: (p: SeedProgress) => void;
   /**
    * After writing, read the stores back (all three at once) and compare them with what was written
@@ -75,6 +82,8 @@ export interface ReadBack {
 export interface SeedResult {
   profile: ProfileName;
   seed: number;
+  /** The as-of day the data was generated for, `YYYY-MM-DD` (UTC). */
+  asOf: string;
   stores: StoreName[];
   truncated: boolean;
   postgres?: StoreHash;
@@ -87,6 +96,8 @@ export interface SeedResult {
    * profile give the same hash.
    */
   hash: string;
+  /** The audit of the loaded stores, when asked for (--check). */
+  check?: AuditResult;
   elapsedMs: number;
   /** Per store: units written, time spent writing them, and the part of it spent on the content hash. */
   timings: Partial<Record<StoreName, { units: number; ms: number; hashMs: number }>>;
@@ -105,7 +116,7 @@ export interface ContentHash {
 // Connections (opened lazily, closed together)
 // ---------------------------------------------------------------------------------------------
 
-class Connections {
+export class Connections {
   pg?: Client;
   mongo?: MongoClient;
   s3?: S3Client;
@@ -221,13 +232,15 @@ function estimatePg(ctx: GenContext, pgTables: typeof import('./postgres').pgTab
   const s = ctx.t.shape;
   let n = 0;
   for (const spec of pgTables()) n += spec.count(ctx) ?? 0;
-  return Math.round(n + s.enrollments * (ctx.t.lessonsPerCourse * 0.5 + 0.7) + s.applications * 3.5 + s.mentor_sessions * 1.6 + s.webinar_registrations * 0.6 + s.material_downloads * 0.6 + s.student_placements);
+  const perEnrollment = 1 + ctx.t.lessonsPerCourse * 0.6 + s.modulesPerCourse * 0.6 + s.course_reviews / Math.max(1, s.enrollments);
+  return Math.round(n + s.enrollments * perEnrollment + s.applications * 5 + s.mentor_sessions * 2.5 + s.webinar_registrations * 1.6 + s.material_downloads * 1.6 + s.student_placements * 2 + s.admin_match_recommendations + s.audit_logs + ctx.t.actingStudents * s.badges * 0.35);
 }
 
 export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
   const profile = parseProfile(opts.profile);
   const seed = parseSeed(opts.seed);
+  const asOf = parseAsOf(opts.asOf);
   const shape = shapeFor(profile, normaliseOverrides(opts.overrides));
   const stores = opts.only?.length ? ALL_STORES.filter((s) => opts.only!.includes(s)) : ALL_STORES;
   for (const s of stores) requireStore(config, s);
@@ -253,20 +266,21 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     await opts.beforeWrite?.(stores);
 
     // The generators are loaded once the input is known good, and only those of the selected stores.
-    const { genContext, pgTables } = await import('./postgres');
+    const { genContext, liveTables, pgTables } = await import('./postgres');
     let embedding: 'pgvector' | 'array' = 'array';
     if (stores.includes('postgres')) {
       const { embeddingStorageOf } = await import('../src/stores/postgres/seed');
       embedding = await embeddingStorageOf(await c.postgres());
     }
-    const ctx = genContext(topo, embedding);
+    const ctx = genContext(topo, embedding, asOf);
 
     // Each store is its own pipeline (generation, writing, hashing), all at once: the servers work
-    // in parallel and the generators are pure functions of (seed, table, row), so interleaving them
-    // changes nothing written. The first failure stops the others at their next row, document or
-    // object; its error is the seed's, and the stores it stopped keep their "started" record.
+    // in parallel and the generators are pure functions of (seed, as-of, table, row) whose shared
+    // world only memoises, so interleaving them changes nothing written. The first failure stops
+    // the others at their next row, document or object; its error is the seed's, and the stores it
+    // stopped keep their "started" record.
     const stop = new AbortController();
-    const job: SeedJob = { c, config, ctx, topo, seed, pgTables, progress, signal: stop.signal };
+    const job: SeedJob = { c, config, ctx, seed, pgTables, liveTables, progress, signal: stop.signal };
     const settled = await Promise.allSettled(
       stores.map(async (store) => {
         try {
@@ -288,15 +302,26 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     const written: Written = {};
     const timings: SeedResult['timings'] = {};
     // Store order, whichever finished first: the result (and its JSON) is the same every run.
+    let regenerate: (() => CopyTable[]) | undefined;
     stores.forEach((store, i) => {
       const loaded = (settled[i] as PromiseFulfilledResult<Loaded & { ms: number }>).value;
+      regenerate ??= loaded.regenerate;
       written[store] = loaded.written;
       timings[store] = { units: loaded.units, ms: loaded.ms, hashMs: Math.round(loaded.hashMs) };
     });
-    const result: SeedResult = { profile, seed, stores, truncated: Boolean(opts.truncate), hash: combinedHash(stores, written), elapsedMs: 0, timings };
+    const result: SeedResult = { profile, seed, asOf: isoDay(asOf), stores, truncated: Boolean(opts.truncate), hash: combinedHash(stores, written), elapsedMs: 0, timings };
     for (const s of stores) result[s] = { hash: written[s]!.hash, counts: written[s]!.counts };
     if (opts.verifyHash) {
-      result.readBack = await phase(opts.onPhase, undefined, 'content hash (read-back)', () => readBack(c, stores, written, () => pgCopyTables(ctx, pgTables)), () => ({ done: stores.length, unit: 'stores' }));
+      result.readBack = await phase(opts.onPhase, undefined, 'content hash (read-back)', () => readBack(c, stores, written, regenerate ?? (() => [])), () => ({ done: stores.length, unit: 'stores' }));
+    }
+    // Nothing more is generated: the audit needs the memory more than the world's tables.
+    ctx.w.release();
+    if (opts.check) {
+      const { audit } = await import('./audit');
+      opts.onPhase?.({ phase: 'check', state: 'start' });
+      result.check = await audit(c, { asOf, stores, onProgress: (name, done, total) => progress({ store: stores[0], phase: 'check', name, done, total }) });
+      const violated = result.check.findings.filter((f) => f.violations > 0).length;
+      opts.onPhase?.({ phase: 'check', state: 'end', done: result.check.findings.length, unit: 'rules', detail: violated ? `${violated} rules violated` : 'no violation' });
     }
     result.elapsedMs = Date.now() - started;
     return result;
@@ -308,9 +333,9 @@ interface SeedJob {
   c: Connections;
   config: Config;
   ctx: GenContext;
-  topo: Topology;
   seed: number;
   pgTables: typeof import('./postgres').pgTables;
+  liveTables: typeof import('./postgres').liveTables;
   progress: (p: SeedProgress) => void;
   signal: AbortSignal;
 }
@@ -321,6 +346,8 @@ interface Loaded {
   units: number;
   unit: string;
   hashMs: number;
+  /** PostgreSQL's: the tables again, as loaded, for the read-back (--verify-hash). */
+  regenerate?: () => CopyTable[];
 }
 
 /** Thrown into a pipeline's generator when another store failed; never reported itself. */
@@ -339,30 +366,35 @@ function* until<T>(signal: AbortSignal, items: Iterable<T>): Generator<T> {
 }
 
 const LOADERS: Record<StoreName, (job: SeedJob) => Promise<Loaded>> = {
-  async postgres({ c, config, ctx, pgTables, progress, signal }) {
-    const { copyTables, seedPgError } = await import('../src/stores/postgres/seed');
+  async postgres({ c, config, ctx, pgTables, liveTables, progress, signal }) {
+    const { copyTables, liveColumns, seedPgError } = await import('../src/stores/postgres/seed');
     const total = estimatePg(ctx, pgTables);
     let done = 0;
     try {
+      // The optional columns the target's release has (see liveTables) are the ones written.
+      const present = await liveColumns(await c.postgres(), pgTables().filter((x) => x.optional?.length).map((x) => x.table));
+      const tables = (): CopyTable[] => liveTables(ctx, present).map((t, i) => ({ ...t, expectedRows: pgTables()[i].count(ctx) }));
       const r = await copyTables(
         await c.postgres(),
-        pgCopyTables(ctx, pgTables).map((t) => ({ ...t, rows: until(signal, t.rows) })),
-        (table, n) => progress({ store: 'postgres', name: table, done: (done += n), total: Math.max(total, done) }),
+        tables().map((t) => ({ ...t, rows: until(signal, t.rows) })),
+        (table, n) => progress({ store: 'postgres', phase: 'write', name: table, done: (done += n), total: Math.max(total, done) }),
         { expectedTotal: total },
       );
       const units = Object.values(r.rows).reduce((a, b) => a + b, 0);
-      return { written: { hash: combineHashes(PG_TABLES.map((t) => [t, r.sha256[t] ?? ''] as const)), counts: r.rows, parts: r.sha256 }, units, unit: 'rows', hashMs: r.hashMs };
+      return { written: { hash: combineHashes(PG_TABLES.map((t) => [t, r.sha256[t] ?? ''] as const)), counts: r.rows, parts: r.sha256 }, units, unit: 'rows', hashMs: r.hashMs, regenerate: tables };
     } catch (err) {
       throw seedPgError(err, config);
     }
   },
 
   async mongo({ c, config, ctx, progress, signal }) {
-    const { insertAll } = await import('../src/stores/mongo/seed');
-    const { mongoCollections } = await import('./mongo');
+    const { indexedFields, insertAll } = await import('../src/stores/mongo/seed');
+    const { liveShapes, mongoCollections } = await import('./mongo');
     const { mongoError } = await import('../src/stores/mongo/connect');
     const db = await c.mongoDb();
-    const specs = mongoCollections();
+    // The documents take the shapes of the release the target is migrated to (see seeds/mongo.ts).
+    const fields = await indexedFields(db, MONGO_COLLECTIONS);
+    const specs = mongoCollections(liveShapes((name) => fields.get(name) ?? new Set()));
     const total = specs.reduce((a, s) => a + s.count(ctx), 0);
     let done = 0;
     let hashMs = 0;
@@ -370,7 +402,7 @@ const LOADERS: Record<StoreName, (job: SeedJob) => Promise<Loaded>> = {
     const parts: Record<string, string> = {};
     try {
       for (const spec of specs) {
-        const r = await insertAll(db, spec.name, until(signal, spec.docs(ctx)), (n) => progress({ store: 'mongo', name: spec.name, done: (done += n), total }));
+        const r = await insertAll(db, spec.name, until(signal, spec.docs(ctx)), (n) => progress({ store: 'mongo', phase: 'write', name: spec.name, done: (done += n), total }));
         counts[spec.name] = r.docs;
         parts[spec.name] = r.hash;
         hashMs += r.hashMs;
@@ -383,15 +415,15 @@ const LOADERS: Record<StoreName, (job: SeedJob) => Promise<Loaded>> = {
     return { written: { hash: combineHashes(MONGO_COLLECTIONS.map((n) => [n, parts[n] ?? ''] as const)), counts, parts }, units: done, unit: 'documents', hashMs };
   },
 
-  async s3({ c, config, topo, seed, progress, signal }) {
+  async s3({ c, config, ctx, seed, progress, signal }) {
     const { uploadAll } = await import('../src/stores/s3/seed');
-    const { allAssets, countAssets } = await import('./assets');
+    const { allAssets, assetMeta, countAssets } = await import('./assets');
     const { fileFor } = await import('./files');
     const client = await c.s3Client();
-    const total = countAssets(topo);
+    const total = countAssets(ctx.w);
     let done = 0;
     const items = (function* () {
-      for (const a of until(signal, allAssets(topo))) {
+      for (const a of until(signal, allAssets(ctx.w))) {
         const type = assetType(a.assetType);
         yield {
           key: a.key,
@@ -400,24 +432,20 @@ const LOADERS: Record<StoreName, (job: SeedJob) => Promise<Loaded>> = {
           body: () => {
             // Bodies are made as they are uploaded, a journalled chunk after its keys were listed.
             if (signal.aborted) throw new SeedStopped();
-            const body = fileFor(a.contentType, seed, a.key);
+            const body = fileFor(a.contentType, seed, a.key, assetMeta(ctx.w, a));
             checkAsset(type, a.contentType, body.length);
             return body;
           },
         };
       }
     })();
-    const r = await uploadAll(client, config.s3!, config.timeoutMs, items, PREFIXES(), (item) => progress({ store: 's3', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
+    const r = await uploadAll(client, config.s3!, config.timeoutMs, items, PREFIXES(), (item) => progress({ store: 's3', phase: 'write', name: item.key.slice(0, item.key.indexOf('/', item.key.indexOf('/') + 1) + 1), done: ++done, total }));
     return { written: { hash: r.hash, counts: r.objects, parts: r.prefixes }, units: done, unit: 'objects', hashMs: r.hashMs };
   },
 };
 
 /** What the seed wrote in one store: the store hash, counts, and the hash of each table, collection or prefix. */
 type Written = Partial<Record<StoreName, StoreHash & { parts: Record<string, string> }>>;
-
-function pgCopyTables(ctx: GenContext, pgTables: typeof import('./postgres').pgTables) {
-  return pgTables().map((spec) => ({ table: spec.table, columns: spec.columns, rows: spec.rows(ctx), expectedRows: spec.count(ctx) }));
-}
 
 function combinedHash(stores: StoreName[], hashes: Partial<Record<StoreName, { hash: string }>>): string {
   const total = createHash('sha256');
@@ -490,6 +518,14 @@ async function hashStores(c: Connections, stores: StoreName[]): Promise<ContentH
   return out;
 }
 
+/** Audits what is live in the selected stores (seed --check-only), for data generated as of `asOf`. */
+export async function checkSeed(config: Config, opts: { asOf?: string | Date; only?: StoreName[]; onProgress?: (p: SeedProgress) => void } = {}): Promise<AuditResult> {
+  const asOf = parseAsOf(opts.asOf);
+  const stores = opts.only?.length ? ALL_STORES.filter((s) => opts.only!.includes(s)) : ALL_STORES;
+  for (const s of stores) requireStore(config, s);
+  const { audit } = await import('./audit');
+  return withConnections(config, (c) => audit(c, { asOf, stores, onProgress: (name, done, total) => opts.onProgress?.({ store: stores[0], phase: 'check', name, done, total }) }));
+}
 /**
  * Fingerprint of what is live in the selected stores (not of what a generator would produce). For
  * MongoDB and S3 it is the very hash a seed reports for what it wrote; PostgreSQL's is computed

@@ -53,9 +53,10 @@ export interface Shape {
   lessonsPerModule: number;
   questionsPerQuiz: number;
   flashcardsPerDeck: number;
+  /** Target share: about this many of the enrollments that got past their first lesson leave a review. */
   course_reviews: number;
+  /** Enrollment slots: a slot whose student left before the course could be taken stays empty. */
   enrollments: number;
-  quiz_attempts: number;
   materials: number;
   material_downloads: number;
   webinars: number;
@@ -68,7 +69,6 @@ export interface Shape {
   student_placements: number;
   referral_contacts: number;
   badges: number;
-  student_badges: number;
   student_portfolios: number;
   skillsPerPortfolio: number;
   admin_match_recommendations: number;
@@ -78,49 +78,48 @@ export interface Shape {
   learning_progress: number;
   xapi_statements: number;
   flashcard_progress: number;
+  /** Days of daily analytics (one document per metric and day), as a document budget. */
   analytics_aggregates: number;
   user_sessions: number;
   search_logs: number;
-  notification_queue: number;
-  event_log: number;
   course_engagement: number;
 }
 
 const SMALL: Shape = {
   students: 30, companies: 6, admins: 4, instructors: 5, mentors: 5,
   categories: 10, skills: 48, skill_synonyms: 24, skillsPerStudent: 4, notificationsPerUser: 2, preferencesPerUser: 2,
-  courses: 10, skillsPerCourse: 3, course_prerequisites: 6, modulesPerCourse: 3, lessonsPerModule: 3, questionsPerQuiz: 3,
-  flashcardsPerDeck: 5, course_reviews: 25, enrollments: 60, quiz_attempts: 40, materials: 12, material_downloads: 30,
+  courses: 14, skillsPerCourse: 3, course_prerequisites: 6, modulesPerCourse: 3, lessonsPerModule: 3, questionsPerQuiz: 3,
+  flashcardsPerDeck: 5, course_reviews: 25, enrollments: 50, materials: 12, material_downloads: 30,
   webinars: 4, webinar_registrations: 20, mentor_sessions: 16, jobs: 12, skillsPerJob: 3, applications: 45,
-  placement_packages: 3, student_placements: 6, referral_contacts: 8, badges: 6, student_badges: 20,
+  placement_packages: 3, student_placements: 6, referral_contacts: 8, badges: 8,
   student_portfolios: 15, skillsPerPortfolio: 2, admin_match_recommendations: 24, system_settings: 6, audit_logs: 30,
   learning_progress: 200, xapi_statements: 100, flashcard_progress: 50, analytics_aggregates: 110, user_sessions: 60,
-  search_logs: 60, notification_queue: 60, event_log: 60, course_engagement: 60,
+  search_logs: 60, course_engagement: 60,
 };
 
 const MEDIUM: Shape = {
   students: 4000, companies: 250, admins: 20, instructors: 120, mentors: 120,
   categories: 40, skills: 300, skill_synonyms: 300, skillsPerStudent: 6, notificationsPerUser: 3, preferencesPerUser: 4,
   courses: 200, skillsPerCourse: 4, course_prerequisites: 150, modulesPerCourse: 4, lessonsPerModule: 4, questionsPerQuiz: 4,
-  flashcardsPerDeck: 8, course_reviews: 3000, enrollments: 10000, quiz_attempts: 8000, materials: 400, material_downloads: 4000,
+  flashcardsPerDeck: 8, course_reviews: 3000, enrollments: 10000, materials: 400, material_downloads: 4000,
   webinars: 60, webinar_registrations: 2500, mentor_sessions: 2500, jobs: 1000, skillsPerJob: 4, applications: 10000,
-  placement_packages: 5, student_placements: 400, referral_contacts: 800, badges: 30, student_badges: 4000,
+  placement_packages: 5, student_placements: 400, referral_contacts: 800, badges: 30,
   student_portfolios: 2500, skillsPerPortfolio: 3, admin_match_recommendations: 5000, system_settings: 10, audit_logs: 5000,
   learning_progress: 20000, xapi_statements: 10000, flashcard_progress: 5000, analytics_aggregates: 2200, user_sessions: 8000,
-  search_logs: 8000, notification_queue: 5000, event_log: 8000, course_engagement: 5000,
+  search_logs: 8000, course_engagement: 5000,
 };
 
 const LARGE: Shape = {
   students: 300000, companies: 15000, admins: 100, instructors: 4000, mentors: 4000,
   categories: 200, skills: 2000, skill_synonyms: 2000, skillsPerStudent: 6, notificationsPerUser: 3, preferencesPerUser: 4,
   courses: 6000, skillsPerCourse: 4, course_prerequisites: 5000, modulesPerCourse: 5, lessonsPerModule: 4, questionsPerQuiz: 5,
-  flashcardsPerDeck: 10, course_reviews: 150000, enrollments: 500000, quiz_attempts: 400000, materials: 20000,
+  flashcardsPerDeck: 10, course_reviews: 150000, enrollments: 500000, materials: 20000,
   material_downloads: 200000, webinars: 2000, webinar_registrations: 100000, mentor_sessions: 100000, jobs: 40000,
   skillsPerJob: 5, applications: 600000, placement_packages: 5, student_placements: 20000, referral_contacts: 40000,
-  badges: 50, student_badges: 200000, student_portfolios: 150000, skillsPerPortfolio: 3, admin_match_recommendations: 100000,
+  badges: 50, student_portfolios: 150000, skillsPerPortfolio: 3, admin_match_recommendations: 100000,
   system_settings: 10, audit_logs: 300000,
-  learning_progress: 1000000, xapi_statements: 500000, flashcard_progress: 200000, analytics_aggregates: 22000,
-  user_sessions: 400000, search_logs: 300000, notification_queue: 200000, event_log: 300000, course_engagement: 200000,
+  learning_progress: 1000000, xapi_statements: 500000, flashcard_progress: 200000, analytics_aggregates: 11000,
+  user_sessions: 400000, search_logs: 300000, course_engagement: 200000,
 };
 
 export const SHAPES: Readonly<Record<ProfileName, Shape>> = { small: SMALL, medium: MEDIUM, large: LARGE };
@@ -138,6 +137,10 @@ export const DERIVED: Readonly<Record<string, string>> = {
   flashcard_decks: 'courses',
   quizzes: 'modules',
   resume_analysis: 'students',
+  quiz_attempts: 'enrollments (a student takes each quiz they reach until they pass it)',
+  student_badges: 'enrollments, applications, reviews and portfolios (each badge is awarded when its criteria are met)',
+  notification_queue: 'notifications (entries of the last 7 days)',
+  event_log: 'enrollments, applications, payments and users (events of the last 30 days)',
 };
 
 /** Child tables set by a per-parent fan-out: an override N spreads N rows over the parents. */
@@ -186,20 +189,40 @@ export function shapeFor(profile: ProfileName, overrides: Record<string, number>
   return s;
 }
 
+/**
+ * Users still in pending_verification are the last few of each kind (a block, so that "the users who
+ * act" is a prefix of each range and index relations can skip the others without searching). They
+ * registered in the last two weeks and have done nothing yet.
+ */
+const PENDING_SHARE = { students: 0.06, companies: 0.04, instructors: 0.03, mentors: 0.03 } as const;
+export function pendingOf(kind: keyof typeof PENDING_SHARE, n: number): number {
+  return Math.floor(n * PENDING_SHARE[kind]);
+}
+/** Mentors who take no new bookings (is_available false): the last tenth of the acting mentors. */
+const unavailableOf = (acting: number) => Math.floor(acting / 10);
+
+/**
+ * Courses a student can enrol in: the first ones, a multiple of T (one cycle per track), so each
+ * track's enrollable courses are t, t+T, t+2T... The rest are drafts that are not published yet.
+ */
+export function enrollableOf(courses: number): number {
+  return T * Math.floor((courses - Math.ceil(courses * 0.08)) / T);
+}
+
+const actingStudentsOf = (s: Shape) => s.students - pendingOf('students', s.students);
+
 type CountName = { [K in keyof Shape]: Shape[K] extends number ? K : never }[keyof Shape];
 
 /** Counts bounded by their parents' counts, in dependency order (enrollments before what needs them). */
 const LIMITS: ReadonlyArray<{ count: CountName; max: (s: Shape) => number; why?: string; fix: string }> = [
   { count: 'skill_synonyms', max: (s) => s.skills * SYNONYM_SUFFIXES.length, fix: 'raise skills' },
-  { count: 'enrollments', max: (s) => s.students * s.courses, why: 'one per student and course', fix: 'raise students or courses' },
+  { count: 'enrollments', max: (s) => actingStudentsOf(s) * Math.max(0, enrollableOf(s.courses) / T), why: 'a student takes each published course of their track at most once', fix: 'raise students or courses' },
   { count: 'course_reviews', max: (s) => s.enrollments, why: 'only enrolled students review', fix: 'raise enrollments' },
-  { count: 'course_prerequisites', max: (s) => s.courses - 1, fix: 'raise courses' },
+  { count: 'course_prerequisites', max: (s) => Math.max(0, s.courses - T), why: `course c requires course c-${T} of its track`, fix: 'raise courses' },
   { count: 'webinar_registrations', max: (s) => s.webinars * userCount(s), why: 'one per user and webinar', fix: 'raise webinars' },
-  { count: 'applications', max: (s) => s.students * s.jobs, why: 'one per student and job', fix: 'raise students or jobs' },
-  { count: 'student_badges', max: (s) => s.students * s.badges, fix: 'raise badges' },
-  { count: 'admin_match_recommendations', max: (s) => s.jobs * Math.floor(s.students / T), fix: 'raise students or jobs' },
+  { count: 'applications', max: (s) => actingStudentsOf(s) * Math.floor(s.jobs / 2), why: 'a student applies to at most half the jobs', fix: 'raise students or jobs' },
+  { count: 'admin_match_recommendations', max: (s) => s.jobs * Math.floor(actingStudentsOf(s) / T), fix: 'raise students or jobs' },
   { count: 'flashcard_progress', max: (s) => s.enrollments * s.flashcardsPerDeck, fix: 'raise enrollments' },
-  { count: 'notification_queue', max: (s) => userCount(s) * s.notificationsPerUser * 4, why: '4 channels per notification', fix: 'raise notifications' },
 ];
 
 /**
@@ -218,12 +241,14 @@ function checkShape(s: Shape): void {
   for (const k of ['students', 'companies', 'admins', 'instructors', 'mentors', 'courses', 'jobs', 'categories', 'badges', 'placement_packages', 'webinars'] as const) {
     need(s[k] >= 1, `${k} must be at least 1 (other tables point at it)`, `raise ${k}`);
   }
-  need(s.students >= T, `students must be at least ${T} (one per skill track)`, `set students=${T} or more`);
+  need(actingStudentsOf(s) >= T, `students must be at least ${T + 1} (one per skill track, besides those still unverified)`, `set students=${T + 1} or more`);
   need(s.skills >= T, `skills must be at least ${T} (one per skill track)`, `set skills=${T} or more`);
   need(s.categories >= T, `categories must be at least ${T} (one root per skill track)`, `set categories=${T} or more`);
   const perTrack = Math.floor(s.skills / T);
   need(s.skillsPerStudent <= perTrack && s.skillsPerCourse <= perTrack && s.skillsPerJob <= perTrack && s.skillsPerPortfolio <= perTrack, `at most ${perTrack} skills per student/course/job/portfolio with ${s.skills} skills`, 'raise skills');
   need(s.preferencesPerUser <= 8, 'at most 8 notification_preferences per user (one per notification type)', 'lower notification_preferences');
+  const enrollable = enrollableOf(s.courses);
+  need(enrollable >= T, `courses must be at least ${Math.ceil((T + 1) / 0.92)} (published courses come in one cycle per skill track)`, 'raise courses');
   need(s.enrollments >= 1, 'enrollments must be at least 1', 'raise enrollments');
   for (const l of LIMITS) need(s[l.count] <= l.max(s), `at most ${l.max(s)} ${l.count}${l.why ? ` (${l.why})` : ''}`, l.fix);
   need(s.learning_progress === 0 || s.enrollments >= 1, 'learning_progress needs enrollments', 'raise enrollments');
@@ -241,6 +266,9 @@ export function pairAt(seed: number, scope: string, i: number, A: number, B: num
   return [a, (k + hash32(seed, scope, a)) % B];
 }
 
+export type UserKind = 'student' | 'company' | 'admin' | 'instructor' | 'mentor';
+export type UserStatus = 'active' | 'inactive' | 'suspended' | 'pending_verification';
+
 /** Index plan for one seed and shape: the relation functions every generator uses. */
 export class Topology {
   readonly users: number;
@@ -251,6 +279,20 @@ export class Topology {
   readonly questions: number;
   readonly flashcards: number;
   readonly notifications: number;
+  /** Students, companies, instructors and mentors who act (verified): a prefix of each range. */
+  readonly actingStudents: number;
+  readonly actingCompanies: number;
+  readonly actingInstructors: number;
+  readonly actingMentors: number;
+  /** Acting mentors that take new bookings: a prefix of the acting ones. */
+  readonly availableMentors: number;
+  /** Published courses: [0, enrollable). */
+  readonly enrollable: number;
+  /** Per track, the published courses without a mandatory prerequisite (where a student starts). */
+  private readonly entries: number[][];
+  private readonly perTrack: number;
+  /** Steps coprime with perTrack: k*step mod perTrack is distinct for distinct k. */
+  private readonly skillSteps: number[];
 
   constructor(
     readonly seed: number,
@@ -264,6 +306,16 @@ export class Topology {
     this.questions = this.quizzes * shape.questionsPerQuiz;
     this.flashcards = shape.courses * shape.flashcardsPerDeck;
     this.notifications = this.users * shape.notificationsPerUser;
+    this.actingStudents = shape.students - pendingOf('students', shape.students);
+    this.actingCompanies = Math.max(1, shape.companies - pendingOf('companies', shape.companies));
+    this.actingInstructors = Math.max(1, shape.instructors - pendingOf('instructors', shape.instructors));
+    this.actingMentors = Math.max(1, shape.mentors - pendingOf('mentors', shape.mentors));
+    this.availableMentors = Math.max(1, this.actingMentors - unavailableOf(this.actingMentors));
+    this.enrollable = enrollableOf(shape.courses);
+    this.perTrack = Math.floor(shape.skills / T);
+    this.skillSteps = coprimesOf(this.perTrack);
+    this.entries = Array.from({ length: T }, () => []);
+    for (let c = 0; c < this.enrollable; c++) if (this.mandatoryPrerequisite(c) === null) this.entries[c % T].push(c);
   }
 
   // users: [students | companies | admins | instructors | mentors]
@@ -283,7 +335,7 @@ export class Topology {
     return this.shape.students + this.shape.companies + this.shape.admins + this.shape.instructors + m;
   }
   /** Which profile a user index has, and its index in that profile table. */
-  userKind(u: number): { type: 'student' | 'company' | 'admin' | 'instructor' | 'mentor'; index: number } {
+  userKind(u: number): { type: UserKind; index: number } {
     const s = this.shape;
     if (u < s.students) return { type: 'student', index: u };
     u -= s.students;
@@ -295,14 +347,51 @@ export class Topology {
     return { type: 'mentor', index: u - s.instructors };
   }
 
+  /**
+   * Account status: the pending block at the end of each kind; among acting students a few are
+   * suspended or inactive (students 1 and 2 are, so the small profile has each status).
+   */
+  userStatus(u: number): UserStatus {
+    const { type, index } = this.userKind(u);
+    const acting = type === 'student' ? this.actingStudents : type === 'company' ? this.actingCompanies : type === 'instructor' ? this.actingInstructors : type === 'mentor' ? this.actingMentors : Infinity;
+    if (index >= acting) return 'pending_verification';
+    if (type !== 'student') return 'active';
+    if (index === 1) return 'suspended';
+    if (index === 2) return 'inactive';
+    const p = hash32(this.seed, 'user_status', u) % 100;
+    return p < 2 ? 'suspended' : p < 7 ? 'inactive' : 'active';
+  }
+
+  /** The j-th acting user (j < actingUsers): the pending blocks are skipped. */
+  get actingUsers(): number {
+    return this.actingStudents + this.actingCompanies + this.shape.admins + this.actingInstructors + this.actingMentors;
+  }
+  actingUser(j: number): number {
+    const s = this.shape;
+    if (j < this.actingStudents) return j;
+    j -= this.actingStudents;
+    if (j < this.actingCompanies) return this.userOfCompany(j);
+    j -= this.actingCompanies;
+    if (j < s.admins) return this.userOfAdmin(j);
+    j -= s.admins;
+    if (j < this.actingInstructors) return this.userOfInstructor(j);
+    return this.userOfMentor(j - this.actingInstructors);
+  }
+
   track(index: number): number {
     return index % T;
   }
 
-  /** The k-th skill of an owner in track t (k < skills per track): distinct k give distinct skills. */
+  /**
+   * The k-th skill of an owner in track t (k < skills per track): distinct k give distinct skills.
+   * The step between an owner's skills is odd-spaced per owner, so owners share some skills but
+   * rarely all of them (jobs with identical skill sets had identical embeddings).
+   */
   skillOfTrack(t: number, scope: string, owner: number, k: number): number {
-    const perTrack = Math.floor(this.shape.skills / T);
-    return t + T * ((hash32(this.seed, scope, owner) + k) % perTrack);
+    const perTrack = this.perTrack;
+    const h = hash32(this.seed, scope, owner);
+    const step = this.skillSteps[(h >>> 16) % this.skillSteps.length];
+    return t + T * (((h % perTrack) + k * step) % perTrack);
   }
   studentSkill(s: number, k: number): number {
     return this.skillOfTrack(this.track(s), 'student_skills', s, k);
@@ -325,7 +414,7 @@ export class Topology {
   }
 
   instructorOfCourse(c: number): number {
-    return c % this.shape.instructors;
+    return c % this.actingInstructors;
   }
   courseOfModule(m: number): number {
     return Math.floor(m / this.shape.modulesPerCourse);
@@ -346,50 +435,65 @@ export class Topology {
   lessonOfQuiz(q: number): number {
     return q * this.shape.lessonsPerModule + this.shape.lessonsPerModule - 1;
   }
-  quizOfCourse(c: number, k: number): number {
-    return c * this.shape.modulesPerCourse + (k % this.shape.modulesPerCourse);
+  quizOfLesson(l: number): number {
+    return this.moduleOfLesson(l);
+  }
+  /**
+   * A lesson's content type. The first lessons of course 0 cover every file type, so the small
+   * profile fills every S3 prefix. No video lessons: the S3 layout has no video asset type.
+   */
+  lessonType(l: number): string {
+    if (this.isQuizLesson(l)) return 'quiz';
+    const k = l % this.lessonsPerCourse;
+    if (l < this.lessonsPerCourse) {
+      const pos = k - Math.floor(k / this.shape.lessonsPerModule);
+      if (pos < COVERING_LESSON_TYPES.length) return COVERING_LESSON_TYPES[pos];
+    }
+    let r = hash32(this.seed, 'lesson_type', l) % 100;
+    for (const [type, weight] of LESSON_TYPES) if ((r -= weight) < 0) return type;
+    return 'text';
   }
   deckOfFlashcard(f: number): number {
     return Math.floor(f / this.shape.flashcardsPerDeck);
   }
 
-  enrollment(e: number): { student: number; course: number } {
-    const [student, course] = pairAt(this.seed, 'enrollments', e, this.shape.students, this.shape.courses);
-    return { student, course };
+  /**
+   * Prerequisite row i: course T+i requires course i (the previous course of its track); two in
+   * three are mandatory. Returns the required course of `c`, or null.
+   */
+  prerequisite(i: number): { course: number; requires: number; mandatory: boolean } {
+    return { course: T + i, requires: i, mandatory: i === 0 || hash32(this.seed, 'prereq_m', i) % 3 !== 0 };
   }
-  enrollmentOfReview(r: number): number {
-    return Math.floor((r * this.shape.enrollments) / Math.max(1, this.shape.course_reviews));
+  mandatoryPrerequisite(c: number): number | null {
+    if (c < T || c - T >= this.shape.course_prerequisites) return null;
+    return this.prerequisite(c - T).mandatory ? c - T : null;
   }
-  application(a: number): { student: number; job: number } {
-    const [student, job] = pairAt(this.seed, 'applications', a, this.shape.students, this.shape.jobs);
-    return { student, job };
+
+  /**
+   * Enrollment slot e: acting student e % S, their k-th course. A student starts at a course of their
+   * track without a mandatory prerequisite and goes on along the track (c, c+T, c+2T... wrapping
+   * within the published courses), so the prerequisite of each later course is the one they took
+   * before it. Pairs are unique: k < enrollable/T distinct courses per student.
+   */
+  enrollment(e: number): { student: number; k: number; course: number } {
+    const S = this.actingStudents;
+    const student = e % S;
+    const k = Math.floor(e / S);
+    const entries = this.entries[this.track(student)];
+    const first = entries[hash32(this.seed, 'first_course', student) % entries.length];
+    return { student, k, course: (first + k * T) % this.enrollable };
+  }
+  /** Enrollment slots of one student, in order (k = 0, 1, ...). */
+  enrollmentsOfStudent(s: number): number[] {
+    const out: number[] = [];
+    for (let e = s; e < this.shape.enrollments; e += this.actingStudents) out.push(e);
+    return out;
   }
   companyOfJob(j: number): number {
-    return j % this.shape.companies;
-  }
-  webinarRegistration(i: number): { webinar: number; user: number } {
-    const [webinar, user] = pairAt(this.seed, 'webinar_registrations', i, this.shape.webinars, this.users);
-    return { webinar, user };
-  }
-  studentBadge(i: number): { student: number; badge: number } {
-    const [badge, student] = pairAt(this.seed, 'student_badges', i, this.shape.badges, this.shape.students);
-    return { student, badge };
-  }
-  /** Mentor sessions: mentor i%M, slot i/M (one day apart), so a mentor is never double-booked. */
-  mentorSession(i: number): { mentor: number; slot: number } {
-    return { mentor: i % this.shape.mentors, slot: Math.floor(i / this.shape.mentors) };
+    return j % this.actingCompanies;
   }
   studentOfPortfolio(p: number): number {
-    return p % this.shape.students;
-  }
-  /** Recommendation i: job i%J and a student of the job's track (distinct per job). */
-  recommendation(i: number): { student: number; job: number } {
-    const J = this.shape.jobs;
-    const job = i % J;
-    const k = Math.floor(i / J);
-    const t = this.track(job);
-    const inTrack = Math.floor((this.shape.students - 1 - t) / T) + 1;
-    return { job, student: t + T * ((k + hash32(this.seed, 'recommendations', job)) % inTrack) };
+    return p % this.actingStudents;
   }
   flashcardProgress(i: number): { enrollment: number; flashcard: number } {
     const E = this.shape.enrollments;
@@ -401,4 +505,30 @@ export class Topology {
   pick(scope: string, i: number, n: number): number {
     return hash32(this.seed, scope, i) % n;
   }
+}
+
+const COVERING_LESSON_TYPES = ['pdf', 'audio', 'image', 'scorm_package'] as const;
+const LESSON_TYPES = [
+  ['text', 25],
+  ['pdf', 20],
+  ['audio', 14],
+  ['image', 14],
+  ['external_link', 10],
+  ['flashcard', 10],
+  ['scorm_package', 7],
+] as const;
+
+const coprimeLists = new Map<number, number[]>();
+
+/** The steps in [1, n) coprime with n (so x*step mod n visits every residue); [1] for n <= 2. */
+export function coprimesOf(n: number): number[] {
+  let list = coprimeLists.get(n);
+  if (!list) {
+    const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+    list = [];
+    for (let step = 1; step < n; step++) if (gcd(step, n) === 1) list.push(step);
+    if (!list.length) list.push(1);
+    coprimeLists.set(n, list);
+  }
+  return list;
 }

@@ -1,51 +1,19 @@
 import { fakerFor } from './core';
 
 /**
- * Pools of realistic strings, drawn once per seed with Faker and then picked by index-seeded Rngs.
- * Reseeding Faker costs ~50µs per row (a Mersenne Twister per call); picking from a pool costs
- * nanoseconds, and a row stays a pure function of (seed, table, index) because the pools are a pure
- * function of the seed.
+ * User agents, drawn once per seed with Faker's own generator and then picked by index-seeded Rngs
+ * (reseeding Faker per row costs ~50µs). People's names, places and phones come from their locale
+ * (locales.ts); texts from text.ts.
  */
-export interface Vocab {
-  firstNames: string[];
-  lastNames: string[];
-  companies: string[];
-  jobTitles: string[];
-  cities: string[];
-  countries: string[];
-  sentences: string[];
-  paragraphs: string[];
-  words: string[];
-  phrases: string[];
-  userAgents: string[];
-  phones: string[];
-  departments: string[];
-}
+const cache = new Map<number, string[]>();
 
-const cache = new Map<number, Vocab>();
-const N = 256;
-
-export function vocab(seed: number): Vocab {
+export function userAgents(seed: number): string[] {
   let v = cache.get(seed);
-  if (v) return v;
-  const f = fakerFor(seed, 'vocab');
-  const many = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, make);
-  v = {
-    firstNames: many(N, () => f.person.firstName()),
-    lastNames: many(N, () => f.person.lastName()),
-    companies: many(N, () => f.company.name()),
-    jobTitles: many(N, () => f.person.jobTitle()),
-    cities: many(N, () => `${f.location.city()}, ${f.location.countryCode()}`),
-    countries: many(64, () => f.location.countryCode()),
-    sentences: many(N, () => f.lorem.sentence({ min: 4, max: 12 })),
-    paragraphs: many(64, () => f.lorem.paragraph({ min: 2, max: 4 })),
-    words: many(N, () => f.word.noun()),
-    phrases: many(N, () => f.company.catchPhrase()),
-    userAgents: many(32, () => f.internet.userAgent()),
-    phones: many(N, () => f.phone.number({ style: 'international' })),
-    departments: many(32, () => f.commerce.department()),
-  };
-  cache.set(seed, v);
+  if (!v) {
+    const f = fakerFor(seed, 'vocab');
+    v = Array.from({ length: 32 }, () => f.internet.userAgent());
+    cache.set(seed, v);
+  }
   return v;
 }
 

@@ -169,8 +169,7 @@ export async function withSeedLocks<T>(h: StoreHandles, stores: StoreName[], onN
 /** The record each store gets once the seed is in: hash and counts of that store. */
 function finishedRecord(started: SeedRecord, result: SeedResult, store: StoreName): SeedRecord {
   const h = result[store];
-  const asOf = (result as { asOf?: string }).asOf ?? started.asOf;
-  return { ...started, ...(asOf ? { asOf } : {}), state: 'finished', finishedAt: new Date().toISOString(), hash: h?.hash, counts: h?.counts };
+  return { ...started, asOf: result.asOf, state: 'finished', finishedAt: new Date().toISOString(), hash: h?.hash, counts: h?.counts };
 }
 
 /**
@@ -179,19 +178,22 @@ function finishedRecord(started: SeedRecord, result: SeedResult, store: StoreNam
  */
 export async function recordedSeed(h: StoreHandles, opts: SeedOptions): Promise<SeedResult> {
   const { runSeed } = await import('../seeds/index');
-  const { parseProfile, parseSeed } = await import('../seeds/core');
+  const { isoDay, parseAsOf, parseProfile, parseSeed } = await import('../seeds/core');
   const { normaliseOverrides } = await import('../seeds/index');
   const overrides = normaliseOverrides(opts.overrides);
   const stores = selected(opts.only);
+  // Resolved once: the record names the day the data is as of, so a redo regenerates the same data.
+  const asOf = isoDay(parseAsOf(opts.asOf));
   const started = startedRecord({
     seed: parseSeed(opts.seed),
     profile: parseProfile(opts.profile),
-    ...((opts as { asOf?: string }).asOf ? { asOf: (opts as { asOf?: string }).asOf } : {}),
+    asOf,
     ...(Object.keys(overrides).length ? { overrides } : {}),
     stores,
   });
   const result = await runSeed(h.config, {
     ...opts,
+    asOf,
     // After every check of the seeder passed, before its first write: the seed is on record.
     beforeWrite: async (s) => {
       for (const store of s) await h.writeRecord(store, started);
@@ -207,11 +209,12 @@ export async function seedStores(config: Config, opts: SeedRunOptions): Promise<
   const stores = selected(opts.only);
   for (const s of stores) requireStore(config, s);
   // Bad flags are refused before any store is contacted (and before waiting for a lock).
-  const { parseProfile, parseSeed } = await import('../seeds/core');
+  const { parseAsOf, parseProfile, parseSeed } = await import('../seeds/core');
   const { normaliseOverrides } = await import('../seeds/index');
   const { shapeFor } = await import('../seeds/topology');
   shapeFor(parseProfile(opts.profile), normaliseOverrides(opts.overrides));
   parseSeed(opts.seed);
+  parseAsOf(opts.asOf);
   return withHandles(config, async (h) => {
     refuseProduction(config, await h.metas(stores), opts.allowProduction, 'seed');
     if (opts.dryRun) return planSeed(h, opts);
@@ -236,6 +239,8 @@ export interface SeedPlan {
   dryRun: true;
   profile: string;
   seed: number;
+  /** The as-of day the data would be generated for (YYYY-MM-DD). */
+  asOf: string;
   stores: StoreName[];
   truncate: boolean;
   /** Per store: what it would get. */
@@ -279,16 +284,17 @@ function tally<T>(name: string, items: Iterable<T>, size: (item: T) => number): 
 
 /** Generates what a seed of `stores` would write, and counts it (no store involved). */
 export async function seedCounts(opts: SeedOptions, stores: StoreName[], embedding: 'pgvector' | 'array'): Promise<SeedPlan> {
-  const { parseProfile, parseSeed } = await import('../seeds/core');
+  const { isoDay, parseAsOf, parseProfile, parseSeed } = await import('../seeds/core');
   const { normaliseOverrides } = await import('../seeds/index');
   const { Topology, shapeFor } = await import('../seeds/topology');
   const profile = parseProfile(opts.profile);
   const seed = parseSeed(opts.seed);
+  const asOf = parseAsOf(opts.asOf);
   const topo = new Topology(seed, shapeFor(profile, normaliseOverrides(opts.overrides)));
-  const out: SeedPlan = { dryRun: true, profile, seed, stores, truncate: Boolean(opts.truncate), plan: {} };
+  const out: SeedPlan = { dryRun: true, profile, seed, asOf: isoDay(asOf), stores, truncate: Boolean(opts.truncate), plan: {} };
   const total = (items: SeedPlanItem[]) => ({ units: items.reduce((a, i) => a + i.units, 0), bytes: items.reduce((a, i) => a + i.bytes, 0), items });
   const { genContext, pgTables } = await import('../seeds/postgres');
-  const ctx = genContext(topo, embedding);
+  const ctx = genContext(topo, embedding, asOf);
   if (stores.includes('postgres')) {
     const { copyLine } = await import('./stores/postgres/seed');
     out.plan.postgres = total(pgTables().map((spec) => tally(spec.table, spec.rows(ctx), (row) => Buffer.byteLength(copyLine(row)))));
@@ -299,15 +305,15 @@ export async function seedCounts(opts: SeedOptions, stores: StoreName[], embeddi
     out.plan.mongo = total(mongoCollections().map((spec) => tally(spec.name, spec.docs(ctx), (doc) => BSON.calculateObjectSize(doc))));
   }
   if (stores.includes('s3')) {
-    const { allAssets } = await import('../seeds/assets');
+    const { allAssets, assetMeta } = await import('../seeds/assets');
     const { fileFor } = await import('../seeds/files');
     const { assetType } = await import('../s3-layout');
     const by = new Map<string, SeedPlanItem>();
-    for (const a of allAssets(topo)) {
+    for (const a of allAssets(ctx.w)) {
       const prefix = assetType(a.assetType).prefix;
       const item = by.get(prefix) ?? { name: prefix, units: 0, bytes: 0 };
       item.units++;
-      item.bytes += fileFor(a.contentType, seed, a.key).length;
+      item.bytes += fileFor(a.contentType, seed, a.key, assetMeta(ctx.w, a)).length;
       by.set(prefix, item);
     }
     out.plan.s3 = total([...by.values()]);

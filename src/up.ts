@@ -18,6 +18,8 @@ export interface UpOptions {
   seed: boolean;
   profile?: string;
   seedValue?: string | number;
+  /** The seed's as-of day (`YYYY-MM-DD`); default the current UTC day. */
+  asOf?: string;
   strict?: boolean;
   allowProduction?: boolean;
   /** The plan for all three stores (migrations, bootstrap, what would be seeded); nothing written. */
@@ -61,9 +63,10 @@ function summaries(outcomes: StoreOutcome<MigrateResult>[]): UpStoreSummary[] {
 export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> {
   if (opts.seed) {
     // Bad input is refused before the first write, not after the migrations ran.
-    const { parseProfile, parseSeed } = await import('../seeds/core');
+    const { parseAsOf, parseProfile, parseSeed } = await import('../seeds/core');
     parseProfile(opts.profile);
     parseSeed(opts.seedValue);
+    parseAsOf(opts.asOf);
   }
   const migrators = await openAll(config, opts.only);
   let outcomes: StoreOutcome<MigrateResult>[];
@@ -134,18 +137,18 @@ async function seedForUp(config: Config, opts: UpOptions, stores: UpStoreSummary
         for (const store of redo) {
           const s = stores.find((x) => x.store === store)!;
           s.seeded = seededCount(result, store);
-          s.seedNote = `redid the seed started at ${r.startedAt} that never finished (seed ${r.seed}, profile ${r.profile}): emptied what it wrote and seeded again`;
+          s.seedNote = `redid the seed started at ${r.startedAt} that never finished (seed ${r.seed}, profile ${r.profile}${r.asOf ? `, as of ${r.asOf}` : ''}): emptied what it wrote and seeded again`;
         }
       }
       if (!empty.length) return;
-      const result = await seed(h, opts, { only: empty, seed: opts.seedValue, profile: opts.profile, truncate: false });
+      const result = await seed(h, opts, { only: empty, seed: opts.seedValue, profile: opts.profile, asOf: opts.asOf, truncate: false });
       if (result.readBack) readBacks.push(result.readBack);
       const kept = only.filter((s) => !empty.includes(s));
       for (const store of empty) {
         const s = stores.find((x) => x.store === store)!;
         s.seeded = seededCount(result, store);
-        // Cross-store references (ids, S3 keys) line up only with data from the same seed and profile.
-        if (kept.length) s.seedNote = `seeded alone (seed ${result.seed}, profile ${result.profile}): it matches ${joinStores(kept)} only if they were seeded the same way; \`recruit-db reset\` seeds all together`;
+        // Cross-store references (ids, S3 keys) line up only with data from the same seed, profile and as-of.
+        if (kept.length) s.seedNote = `seeded alone (seed ${result.seed}, profile ${result.profile}, as of ${result.asOf}): it matches ${joinStores(kept)} only if they were seeded the same way; \`recruit-db reset\` seeds all together`;
       }
     }),
   );
@@ -153,7 +156,7 @@ async function seedForUp(config: Config, opts: UpOptions, stores: UpStoreSummary
   return { ok: readBacks.every((b) => b.ok), stores: readBacks.flatMap((b) => b.stores), ms: readBacks.reduce((a, b) => a + b.ms, 0) };
 }
 
-function seed(h: StoreHandles, opts: UpOptions, what: { only: StoreName[]; seed?: string | number; profile?: string; overrides?: Record<string, number>; truncate: boolean }): Promise<SeedResult> {
+function seed(h: StoreHandles, opts: UpOptions, what: { only: StoreName[]; seed?: string | number; profile?: string; asOf?: string; overrides?: Record<string, number>; truncate: boolean }): Promise<SeedResult> {
   return recordedSeed(h, { ...what, allowProduction: opts.allowProduction, verifyHash: opts.verifyHash, onProgress: opts.onSeedProgress, onPhase: opts.onProgress });
 }
 
@@ -165,7 +168,7 @@ async function planUpSeed(config: Config, opts: UpOptions, metas: StoreMeta[], s
     const s = stores.find((x) => x.store === m.store)!;
     if (m.seed?.state === 'started') {
       would.push(m.store);
-      s.seedNote = `would redo the seed started at ${m.seed.startedAt} that never finished (seed ${m.seed.seed}, profile ${m.seed.profile})`;
+      s.seedNote = `would redo the seed started at ${m.seed.startedAt} that never finished (seed ${m.seed.seed}, profile ${m.seed.profile}${m.seed.asOf ? `, as of ${m.seed.asOf}` : ''})`;
       continue;
     }
     // A store not migrated yet would be migrated first, and then be empty.

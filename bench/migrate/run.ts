@@ -152,6 +152,32 @@ ${rows.join('\n')}
 - (c)−(d): **${ms(above)} ms** above Node's own start-up — target at most 60 ms: ${above <= 60 ? 'met' : '**not met**'}${BEFORE ? ` (before: ${ms(m.cBefore - m.d)} ms)` : ''}.
   In CPU time, which the other work on the machine disturbs far less: **${ms(c.c - c.d)} ms** above \`node -e 0\`${BEFORE ? ` (before: ${ms(c.cBefore - c.d)} ms)` : ''}.
 
+(a) minus (c) is the time spent in the migrations themselves, each in its own transaction. A
+migration's DDL is held and sent as one multi-statement query ahead of the next statement that
+reads a result, in the same query as that statement where it has plain bindings (batchDdl in
+src/stores/postgres/ddl.ts: same statements, same order, same transaction); the bookkeeping rows go
+with the last batch. 0021, written for tables that hold data (CONCURRENTLY, NOT VALID then VALIDATE,
+outside a transaction), runs in one transaction when every table is empty and locked against writes
+(lockEmptyTables), as written otherwise. A fresh migrate sends about 197 queries (561 before), 101
+of them 0021's own catalog checks. (b) is one transaction of the already-computed DDL.
+
+Where the time goes (by hand, interleaved with the code before issue 18.2 in the same runs, 7
+repetitions each, medians; server CPU read from /proc of the backends serving the database, client
+CPU by \`/usr/bin/time\`), as wall / client CPU / server CPU:
+
+| run | this code | before 18.2 | psql replay | no-op migrate | \`node -e 0\` |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| 02:10Z, load average 5.0-5.4 | 1131 / 310 / 360 ms | 1148 / 360 / 390 ms | 610 / 30 / 310 ms | 244 / 120 / 0 ms | 93 / 40 ms |
+| 02:23Z, load average 9.1-10.6 | 2952 / 520 / 380 ms | 3521 / 660 / 460 ms | 1225 / 70 / 330 ms | 853 / 190 / 10 ms | 311 / 60 ms |
+
+Batching and 0021's fast path cut 14-21 % of the client's CPU and 8-17 % of the server's (wall:
+-1.5 % and -16 %, within the noise of the first run); the server's work is now about 1.15x the
+replay's. The gap is the client's CPU: 120-190 ms with nothing to do (Node, pg, two connections,
+the lock and bookkeeping reads), 190-330 ms more to load knex and the 21 migration modules,
+compile the DDL and speak the protocol; psql spends 30-70 ms. On a machine whose 2 cores are shared by several test runs, CPU time is what the wall clock
+stretches (\`node -e 0\` alone took 93-311 ms here): 1.3x needs the client's CPU roughly halved
+(start-up and module loading: the start-up work of 18.2), not fewer round trips.
+
 ${HISTORY}
 
 Machine: ${machineLine(`PostgreSQL ${version} on loopback`)}.
@@ -167,6 +193,7 @@ Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}. Reproduce: \`npm run 
 /** Runs of the three-store section before this one (newest first), kept so the section shows what changed. */
 const THREE_STORE_HISTORY = `| date | code | reps | (d) three stores | (a) postgres only | (d)/(a) |
 | --- | --- | ---: | ---: | ---: | ---: |
+| 2026-12-02 01:31Z | concurrent apply; (e) 500 ms, (d)/max((a), (e)) 1.57x; load average 10.0-7.5 | 7 | 1183 ms | 755 ms | 1.57x |
 | 2026-12-02 01:30Z | concurrent apply; (e) 1418 ms, (d)/max((a), (e)) 1.70x; load average 13.6-17.7 | 7 | 3330 ms | 1963 ms | 1.70x |
 | 2026-12-02 01:28Z | concurrent apply; (e) 3264 ms, (d)/max((a), (e)) 1.49x; load average 10-14 | 7 | 4849 ms | 2342 ms | 2.07x |
 | 2026-12-02 01:25Z | concurrent apply; (e) not measured yet; load average ~10 | 7 | 3765 ms | 1773 ms | 2.12x |

@@ -21,9 +21,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
-import { deferrableKeys, Json, tablesToDefer, type CopyTable } from '../../src/stores/postgres/seed';
+import { deferrableKeys, Json, JsonText, liveColumns, tablesToDefer, type CopyTable } from '../../src/stores/postgres/seed';
 import type { ProfileName } from '../../seeds/core';
-import { genContext, pgTables } from '../../seeds/postgres';
+import { genContext, liveTables, pgTables } from '../../seeds/postgres';
 import { Topology, shapeFor } from '../../seeds/topology';
 import { cliEnv, migratedPgDatabase } from '../../tests/helpers/stores';
 import { REPO, list, load1, machineLine, median, rotated, timeOk, writeSection } from '../lib';
@@ -31,16 +31,22 @@ import { REPO, list, load1, machineLine, median, rotated, timeOk, writeSection }
 const profile = (process.argv[2] ?? 'medium') as ProfileName;
 const rounds = Number(process.argv[3] ?? 3);
 const BEFORE = process.env.BENCH_BEFORE;
+// One as-of for every method and round, so all of them load the very same rows.
+const BENCH_AS_OF = '2026-01-01';
+const AS_OF_MS = Date.UTC(2026, 0, 1);
 
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v instanceof Json ? v.value : v) : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
+  const s = v instanceof JsonText ? v.text : typeof v === 'object' ? JSON.stringify(v instanceof Json ? v.value : v) : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
   return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The optional (newer-schema) columns the migrated database has, probed once per run. */
+let present: Set<string> = new Set();
+
 const specs = (): CopyTable[] => {
-  const ctx = genContext(new Topology(1, shapeFor(profile)), 'array');
-  return pgTables().map((s) => ({ table: s.table, columns: s.columns, rows: s.rows(ctx), expectedRows: s.count(ctx) }));
+  const ctx = genContext(new Topology(1, shapeFor(profile)), 'array', AS_OF_MS);
+  return liveTables(ctx, present).map((t, i) => ({ ...t, expectedRows: pgTables()[i].count(ctx) }));
 };
 
 /** Every table as CSV, once per benchmark run; returns the `\copy` lines and the row count. */
@@ -97,7 +103,7 @@ interface Run {
 async function seeder(root: string): Promise<Run> {
   const db = await migratedPgDatabase('rdbbench');
   try {
-    const t = await timeOk(process.execPath, [join(root, 'bin/recruit-db'), 'seed', '--profile', profile, '--seed', '1', '--only', 'postgres', '--json'], { env: cliEnv({ DATABASE_URL: db.url }) });
+    const t = await timeOk(process.execPath, [join(root, 'bin/recruit-db'), 'seed', '--profile', profile, '--seed', '1', '--as-of', BENCH_AS_OF, '--only', 'postgres', '--json'], { env: cliEnv({ DATABASE_URL: db.url }) });
     return { ms: JSON.parse(t.stdout).timings.postgres.ms, wallMs: t.ms };
   } finally {
     await db.drop();
@@ -120,6 +126,12 @@ async function psql(script: string): Promise<Run> {
   await probe.connect();
   const version = (await probe.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
   await probe.end();
+  const probeDb = await migratedPgDatabase('rdbbench');
+  const probeClient = new Client({ connectionString: probeDb.url });
+  await probeClient.connect();
+  present = await liveColumns(probeClient, ['audit_logs']);
+  await probeClient.end();
+  await probeDb.drop();
   const dir = mkdtempSync(join(tmpdir(), 'rdb-bench-csv-'));
   const loadStart = load1();
   try {

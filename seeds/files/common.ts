@@ -10,9 +10,19 @@ export interface FileInput {
   id: string;
   title: string;
   lines: string[];
+  /** Image dimensions (pixels; 32x32 unless the asset's kind asks for more). */
+  width: number;
+  height: number;
 }
 
-export function fileInput(contentType: string, seed: number, key: string, meta?: { title?: string; lines?: string[] }): FileInput {
+export interface FileMeta {
+  title?: string;
+  lines?: string[];
+  width?: number;
+  height?: number;
+}
+
+export function fileInput(contentType: string, seed: number, key: string, meta?: FileMeta): FileInput {
   const id = createHash('sha256').update(`${seed}\u0000${key}`).digest('hex').slice(0, 16);
   return {
     seed,
@@ -21,24 +31,43 @@ export function fileInput(contentType: string, seed: number, key: string, meta?:
     id,
     title: meta?.title ?? `recruit-db sample ${id}`,
     lines: meta?.lines ?? [],
+    width: meta?.width ?? 32,
+    height: meta?.height ?? 32,
   };
 }
 
 export type Rgb = readonly [number, number, number];
 
 /**
- * A two-colour identicon: a 4x4 grid mirrored left/right, scaled to `size` pixels. Cells of
- * size/4 pixels keep colour edges on 8x8 JPEG block boundaries for size 32.
+ * A two-colour identicon: a 4x4 grid mirrored left/right, stretched over width x height pixels.
+ * Cell edges are snapped to multiples of 8 pixels, so every 8x8 JPEG block lies inside one cell
+ * (one colour) when the dimensions are multiples of 8: large images then cost little to encode.
  */
 export interface Identicon {
-  size: number;
+  width: number;
+  height: number;
   fg: Rgb;
   bg: Rgb;
   /** true where the pixel takes the foreground colour. */
   on(x: number, y: number): boolean;
+  /** true when the 8x8 block at (bx, by) lies inside one cell (edge pixels repeated). */
+  oneCell(bx: number, by: number): boolean;
+  /** true when rows y1 and y2 are in the same cell row (so identical). */
+  sameRow(y1: number, y2: number): boolean;
 }
 
-export function identicon(rng: Rng, size = 32): Identicon {
+/** Cell index of each pixel coordinate along one axis: 4 cells, edges on multiples of 8 where possible. */
+function cellsAlong(n: number): Uint8Array {
+  const edges = [0, 1, 2, 3].map((k) => (n >= 32 ? Math.round((k * n) / 4 / 8) * 8 : Math.round((k * n) / 4)));
+  const out = new Uint8Array(n);
+  for (let x = 0, c = 0; x < n; x++) {
+    while (c < 3 && x >= edges[c + 1]) c++;
+    out[x] = c;
+  }
+  return out;
+}
+
+export function identicon(rng: Rng, width = 32, height = width): Identicon {
   const hue = rng.next();
   const fg = hslToRgb(hue, 0.55 + rng.next() * 0.3, 0.35 + rng.next() * 0.2);
   const bg = hslToRgb(hue, 0.2, 0.92);
@@ -49,8 +78,10 @@ export function identicon(rng: Rng, size = 32): Identicon {
   }
   // A blank grid would make a plain square: force at least one cell on.
   if (!cells.some((r) => r.some(Boolean))) cells[1] = [false, true, true, false];
-  const cell = size / 4;
-  return { size, fg, bg, on: (x, y) => cells[Math.floor(y / cell)][Math.floor(x / cell)] };
+  const cx = cellsAlong(width);
+  const cy = cellsAlong(height);
+  const last = (a: Uint8Array, i: number) => a[Math.min(i, a.length - 1)];
+  return { width, height, fg, bg, on: (x, y) => cells[cy[y]][cx[x]], oneCell: (bx, by) => last(cx, bx) === last(cx, bx + 7) && last(cy, by) === last(cy, by + 7), sameRow: (y1, y2) => cy[y1] === cy[y2] };
 }
 
 function hslToRgb(h: number, s: number, l: number): Rgb {

@@ -57,17 +57,17 @@ function subBlocks(data: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-/** GIF89a, 32x32, a 2-entry global colour table, one image, a comment extension with the id. */
+/** GIF89a, a 2-entry global colour table, one image, a comment extension with the id. */
 export function gif(input: FileInput): Buffer {
-  const icon = identicon(input.rng);
-  const { size } = icon;
+  const icon = identicon(input.rng, input.width, input.height);
+  const { width, height } = icon;
   const indices: number[] = [];
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) indices.push(icon.on(x, y) ? 1 : 0);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) indices.push(icon.on(x, y) ? 1 : 0);
   // Packed field: global colour table present, 8-bit colour resolution, table of 2^(0+1) entries.
-  const screen = Buffer.concat([u16le(size), u16le(size), Buffer.from([0xf0, 0, 0])]);
+  const screen = Buffer.concat([u16le(width), u16le(height), Buffer.from([0xf0, 0, 0])]);
   const palette = Buffer.from([...icon.bg, ...icon.fg]);
   const comment = Buffer.concat([Buffer.from([0x21, 0xfe]), subBlocks(Buffer.from(`recruit-db ${input.id}`, 'latin1'))]);
-  const descriptor = Buffer.concat([Buffer.from([0x2c]), u16le(0), u16le(0), u16le(size), u16le(size), Buffer.from([0])]);
+  const descriptor = Buffer.concat([Buffer.from([0x2c]), u16le(0), u16le(0), u16le(width), u16le(height), Buffer.from([0])]);
   // GIF's minimum LZW code size is 2 even for a 2-colour image.
   const image = Buffer.concat([Buffer.from([2]), subBlocks(lzw(2, indices))]);
   return Buffer.concat([Buffer.from('GIF89a', 'latin1'), screen, palette, comment, descriptor, image, Buffer.from([0x3b])]);

@@ -1,5 +1,5 @@
 import { usageError } from '../../src/errors';
-import { fileInput, type FileInput } from './common';
+import { fileInput, type FileInput, type FileMeta } from './common';
 import { gif } from './gif';
 import { jpeg } from './jpeg';
 import { mp3 } from './mp3';
@@ -35,7 +35,8 @@ const GENERATORS: Readonly<Record<string, (input: FileInput) => Buffer>> = {
 export const SUPPORTED_CONTENT_TYPES: readonly string[] = Object.freeze(Object.keys(GENERATORS));
 
 /** Same (contentType, seed, key, meta) always gives the same bytes. */
-export function fileFor(contentType: string, seed: number, key: string, meta?: { title?: string; lines?: string[] }): Buffer {
+export type { FileMeta };
+export function fileFor(contentType: string, seed: number, key: string, meta?: FileMeta): Buffer {
   const generate = Object.prototype.hasOwnProperty.call(GENERATORS, contentType) ? GENERATORS[contentType] : undefined;
   if (!generate) {
     throw usageError(`no sample file generator for content type "${contentType}"`, `pick one of: ${SUPPORTED_CONTENT_TYPES.join(', ')}`);

@@ -1,8 +1,9 @@
 import { identicon, u16be, type FileInput } from './common';
 
 /**
- * A baseline (SOF0) JPEG encoder for small images: YCbCr 4:4:4, the example quantisation and
- * Huffman tables of ITU-T T.81 Annex K, a straightforward float DCT. Enough for a 32x32 identicon.
+ * A baseline (SOF0) JPEG encoder for two-colour images: YCbCr 4:4:4, the example quantisation and
+ * Huffman tables of ITU-T T.81 Annex K, a straightforward float DCT. Blocks of one colour
+ * (most of them) skip the DCT.
  */
 
 // Annex K.1 tables, natural (row-major) order.
@@ -75,23 +76,25 @@ class JpegBitWriter {
   private n = 0;
 
   write(value: number, bits: number): void {
-    for (let i = bits - 1; i >= 0; i--) {
-      this.acc = (this.acc << 1) | ((value >>> i) & 1);
-      if (++this.n === 8) this.flushByte();
+    // Whole bytes at a time: codes are at most 16 bits, so acc never holds more than 23.
+    this.acc = (this.acc << bits) | (value & ((1 << bits) - 1));
+    this.n += bits;
+    while (this.n >= 8) {
+      this.n -= 8;
+      this.pushByte((this.acc >>> this.n) & 0xff);
     }
+    this.acc &= (1 << this.n) - 1;
   }
 
-  private flushByte(): void {
-    this.out.push(this.acc);
-    // A 0xFF in entropy-coded data must be followed by a stuffed zero (T.81 F.1.2.3).
-    if (this.acc === 0xff) this.out.push(0);
-    this.acc = 0;
-    this.n = 0;
+  private pushByte(byte: number): void {
+    this.out.push(byte);
+    if (byte === 0xff) this.out.push(0);
   }
 
   finish(): Buffer {
-    // Pad the last byte with 1-bits (T.81 F.1.2.3).
-    while (this.n !== 0) this.write(1, 1);
+    // Pad the last byte with 1-bits (T.81 F.1.2.3); a 0xFF in entropy-coded data is followed by a
+    // stuffed zero (pushByte).
+    if (this.n > 0) this.write((1 << (8 - this.n)) - 1, 8 - this.n);
     return Buffer.from(this.out);
   }
 }
@@ -134,40 +137,54 @@ function dht(tableClass: number, id: number, spec: HuffSpec): Buffer {
   return Buffer.concat([Buffer.from([(tableClass << 4) | id]), Buffer.from(spec.bits), Buffer.from(spec.values)]);
 }
 
+const TABLES = [
+  { q: Q_LUMA, dc: codes(DC_LUMA), ac: codes(AC_LUMA) },
+  { q: Q_CHROMA, dc: codes(DC_CHROMA), ac: codes(AC_CHROMA) },
+  { q: Q_CHROMA, dc: codes(DC_CHROMA), ac: codes(AC_CHROMA) },
+];
+
+/** Y, Cb, Cr (level-shifted) of an RGB colour. */
+function ycc([r, g, b]: readonly [number, number, number]): [number, number, number] {
+  return [0.299 * r + 0.587 * g + 0.114 * b - 128, -0.168736 * r - 0.331264 * g + 0.5 * b, 0.5 * r - 0.418688 * g - 0.081312 * b];
+}
+
 export function jpeg(input: FileInput): Buffer {
-  const icon = identicon(input.rng);
-  const { size } = icon;
-  const planes: number[][] = [[], [], []];
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const [r, g, b] = icon.on(x, y) ? icon.fg : icon.bg;
-      planes[0].push(0.299 * r + 0.587 * g + 0.114 * b - 128);
-      planes[1].push(-0.168736 * r - 0.331264 * g + 0.5 * b);
-      planes[2].push(0.5 * r - 0.418688 * g - 0.081312 * b);
-    }
-  }
-  const tables = [
-    { q: Q_LUMA, dc: codes(DC_LUMA), ac: codes(AC_LUMA) },
-    { q: Q_CHROMA, dc: codes(DC_CHROMA), ac: codes(AC_CHROMA) },
-    { q: Q_CHROMA, dc: codes(DC_CHROMA), ac: codes(AC_CHROMA) },
-  ];
+  const icon = identicon(input.rng, input.width, input.height);
+  const { width, height } = icon;
+  const colours = [ycc(icon.bg), ycc(icon.fg)];
+  // The image is padded to whole 8x8 blocks by repeating its last row and column (T.81 A.2.4).
+  const at = (c: number, x: number, y: number) => colours[icon.on(Math.min(x, width - 1), Math.min(y, height - 1)) ? 1 : 0][c];
+  const tables = TABLES;
   const bits = new JpegBitWriter();
   const put = (table: Map<number, [number, number]>, symbol: number): void => {
     const [code, len] = table.get(symbol)!;
     bits.write(code, len);
   };
   const pred = [0, 0, 0];
-  for (let by = 0; by < size; by += 8) {
-    for (let bx = 0; bx < size; bx += 8) {
+  const flat = new Array<number>(64).fill(0);
+  for (let by = 0; by < height; by += 8) {
+    for (let bx = 0; bx < width; bx += 8) {
+      // A block inside one cell is one colour: its DCT is the DC term alone (8 x the value).
+      const uniform = icon.oneCell(bx, by);
       for (let c = 0; c < 3; c++) {
-        const block: number[] = [];
-        for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) block.push(planes[c][(by + y) * size + bx + x]);
-        const coef = fdctQuantize(block, tables[c].q);
+        let coef: number[];
+        if (uniform) {
+          flat[0] = Math.round((8 * at(c, bx, by)) / tables[c].q[0]);
+          coef = flat;
+        } else {
+          const block: number[] = [];
+          for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) block.push(at(c, bx + x, by + y));
+          coef = fdctQuantize(block, tables[c].q);
+        }
         const diff = coef[0] - pred[c];
         pred[c] = coef[0];
         const dcCat = category(diff);
         put(tables[c].dc, dcCat);
         if (dcCat > 0) bits.write(valueBits(diff, dcCat), dcCat);
+        if (uniform) {
+          put(tables[c].ac, 0x00);
+          continue;
+        }
         let run = 0;
         for (let k = 1; k < 64; k++) {
           const v = coef[ZIGZAG[k]];
@@ -190,7 +207,7 @@ export function jpeg(input: FileInput): Buffer {
   }
   const jfif = Buffer.from([0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
   const dqt = (id: number, q: number[]): Buffer => Buffer.from([id, ...ZIGZAG.map((i) => q[i])]);
-  const sof0 = Buffer.concat([Buffer.from([8]), u16be(size), u16be(size), Buffer.from([3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1])]);
+  const sof0 = Buffer.concat([Buffer.from([8]), u16be(height), u16be(width), Buffer.from([3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1])]);
   const sos = Buffer.from([3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
   return Buffer.concat([
     Buffer.from([0xff, 0xd8]),

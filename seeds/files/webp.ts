@@ -5,12 +5,12 @@ import { LsbBitWriter, identicon, riffChunk, u32le, type FileInput } from './com
  * or two symbols, so a two-colour image costs at most 3 bits a pixel and the encoder stays tiny.
  */
 export function webp(input: FileInput): Buffer {
-  const icon = identicon(input.rng);
-  const { size } = icon;
+  const icon = identicon(input.rng, input.width, input.height);
+  const { width, height } = icon;
   const w = new LsbBitWriter();
   w.write(0x2f, 8);
-  w.write(size - 1, 14);
-  w.write(size - 1, 14);
+  w.write(width - 1, 14);
+  w.write(height - 1, 14);
   w.write(0, 1); // alpha_is_used
   w.write(0, 3); // version
   w.write(0, 1); // no transform
@@ -41,8 +41,8 @@ export function webp(input: FileInput): Buffer {
   channels.forEach(([a, b], i) => simpleCode(twoSymbol[i] ? [a, b] : [a]));
   simpleCode([0]); // distance code, never used
 
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
       const fg = icon.on(x, y);
       channels.forEach(([a, b], i) => {
         if (!twoSymbol[i]) return;
@@ -54,8 +54,8 @@ export function webp(input: FileInput): Buffer {
   const vp8l = w.finish();
   const canvas = Buffer.alloc(10);
   canvas[0] = 0x04; // XMP metadata present
-  canvas.writeUIntLE(size - 1, 4, 3);
-  canvas.writeUIntLE(size - 1, 7, 3);
+  canvas.writeUIntLE(width - 1, 4, 3);
+  canvas.writeUIntLE(height - 1, 7, 3);
   // The extended (VP8X) layout is what allows a metadata chunk; it carries the per-key id.
   const xmp = Buffer.from(
     `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier>recruit-db ${input.id}</dc:identifier></rdf:Description></rdf:RDF></x:xmpmeta>`,

@@ -5,7 +5,7 @@ import type { SeedSpec } from './key';
 /**
  * The one place the pool calls the seeder: `seed` fills a template and returns its content hash,
  * `liveContent` reads what a store holds now; both are the live fingerprint (seeds/index.ts
- * contentHash). The seed engineer adds `asOf` to runSeed; both changes land here only.
+ * contentHash), however the seed itself hashed what it wrote.
  */
 export interface Content {
   /** sha256 over the per-store hashes (seeds/index.ts ContentHash.hash). */
@@ -13,6 +13,7 @@ export interface Content {
   stores: Partial<Record<StoreName, string>>;
 }
 
+/** The live fingerprint's overall hash and those of the stores it covers (seeds/index.ts ContentHash). */
 type Hashes = { hash: string } & Partial<Record<StoreName, { hash: string }>>;
 
 function toContent(h: Hashes, stores: StoreName[]): Content {
@@ -23,9 +24,10 @@ function toContent(h: Hashes, stores: StoreName[]): Content {
 
 /** Validates the seed inputs (unknown profile, bad seed) before anything is written. */
 export async function checkSeed(spec: SeedSpec): Promise<void> {
-  const { parseProfile, parseSeed } = await import('../../seeds/core');
+  const { parseAsOf, parseProfile, parseSeed } = await import('../../seeds/core');
   parseProfile(spec.profile);
   parseSeed(spec.seed);
+  parseAsOf(spec.asOf);
 }
 
 /**
@@ -34,9 +36,7 @@ export async function checkSeed(spec: SeedSpec): Promise<void> {
  */
 export async function seed(config: Config, stores: StoreName[], spec: SeedSpec): Promise<Content> {
   const { recordedSeed, withHandles } = await import('../seedrun');
-  // asOf is passed through when given; a runSeed without the option ignores it.
-  const opts: Parameters<typeof recordedSeed>[1] & { asOf?: string } = { profile: spec.profile, seed: spec.seed, only: stores, truncate: false };
-  if (spec.asOf !== undefined) opts.asOf = spec.asOf;
+  const opts = { profile: spec.profile, seed: spec.seed, only: stores, truncate: false, ...(spec.asOf !== undefined ? { asOf: spec.asOf } : {}) };
   const result = await withHandles(config, (h) => recordedSeed(h, opts));
   // The template's hash is compared with liveContent of its copies: the live fingerprint, not the
   // hash of the COPY text the seed sent for PostgreSQL (see seeds/index.ts contentHash).

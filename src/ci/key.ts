@@ -24,7 +24,7 @@ import { envDir } from './envfile';
 export interface SeedSpec {
   profile: string;
   seed: string;
-  /** The seed engineer's as-of anchor; absent means the seeder's default. */
+  /** The day the data is as of (YYYY-MM-DD); absent means the seeder's default, the current UTC day. */
   asOf?: string;
 }
 
@@ -235,8 +235,11 @@ function s3Layout(s3: NonNullable<Config['s3']>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(layout).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export function templateKey(config: Config, spec: TemplateSpec, env: NodeJS.ProcessEnv = process.env): TemplateKey {
+export function templateKey(config: Config, spec: TemplateSpec, env: NodeJS.ProcessEnv = process.env, now: number = Date.now()): TemplateKey {
   const stores = [...spec.stores];
+  // A default as-of is today's UTC day (seeds/core parseAsOf): yesterday's template holds other data, so
+  // the day goes into the key (and the build seeds with it), not the lineage (it replaces yesterday's).
+  const seed: SeedSpec | false = spec.seed && !spec.seed.asOf ? { ...spec.seed, asOf: new Date(now).toISOString().slice(0, 10) } : spec.seed;
   const lineageInputs = {
     pool: spec.pool,
     stores,
@@ -254,7 +257,7 @@ export function templateKey(config: Config, spec: TemplateSpec, env: NodeJS.Proc
     pool: spec.pool,
     stores,
     env: config.env,
-    seed: spec.seed,
+    seed,
     summary: spec.summaryPath ? { path: spec.summaryPath, sha256: sha256(readFileSync(spec.summaryPath)) } : 'shipped manifest',
     servers: lineageInputs.servers,
     s3Layout: lineageInputs.s3Layout,

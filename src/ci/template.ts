@@ -79,7 +79,8 @@ async function build(ctx: TemplateContext, session: Control, previous: TemplateR
     const config = stackConfig(ctx.base, names);
     await migrate(config, spec.stores);
     phase('migrate');
-    const content = spec.seed ? await seed(config, spec.stores, spec.seed) : await liveContent(config, spec.stores);
+    // The key's seed spec, as-of resolved: the template holds exactly what its key names.
+    const content = key.inputs.seed ? await seed(config, spec.stores, key.inputs.seed) : await liveContent(config, spec.stores);
     phase('seed');
     const { runVerify } = await import('../verify/run');
     const verified = await runVerify(config, { only: spec.stores, summaryPath: spec.summaryPath });

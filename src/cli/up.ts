@@ -13,6 +13,7 @@ interface UpFlags {
   seed?: string | false;
   seedValue?: string;
   profile?: string;
+  asOf?: string;
   strict?: boolean;
   allowProduction?: boolean;
   dryRun?: boolean;
@@ -27,6 +28,7 @@ export function upFlags(cmd: Command): Command {
     .option('--no-seed', 'migrate and verify only')
     .option('--seed-value <n>', 'the same as --seed <n> (kept for scripts written before --seed N)')
     .option('--profile <name>', 'seed profile: small, medium, large', 'small')
+    .option('--as-of <date>', 'seed data as of this day (YYYY-MM-DD, UTC; default today)')
     .option('--strict', 'verify: warnings (unsupported features) count as failures')
     .option('--dry-run', 'print the plan for every store (migrations, bucket changes, what would be seeded), change nothing')
     .option('--allow-production', 'allow a production target (RECRUIT_DB_ENV=production, or a store bootstrapped for production)')
@@ -43,6 +45,7 @@ export function upOptions(ctx: CommandContext<UpFlags>, onProgress: UpOptions['o
     seed: o.seed !== false,
     seedValue: typeof o.seed === 'string' ? o.seed : (o.seedValue ?? '1'),
     profile: o.profile,
+    asOf: o.asOf,
     strict: o.strict,
     allowProduction: o.allowProduction,
     dryRun: o.dryRun,

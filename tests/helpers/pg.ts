@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Knex } from 'knex';
-import type { Client } from 'pg';
+import { Client } from 'pg';
+import { liveTables, pgTables, type GenContext } from '../../seeds/postgres';
+import type { CopyTable } from '../../src/stores/postgres/seed';
 
 const MIGRATIONS_DIR = resolve(__dirname, '../../migrations');
 
@@ -44,4 +47,31 @@ export async function keysAndIndexes(client: Client): Promise<string[]> {
      ORDER BY 1`,
   );
   return r.rows.map((x) => x.d);
+}
+
+/** One query on a connection of its own to `url`: its rows. */
+export async function queryUrl<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** pg_dump's schema, without its per-run \restrict token. */
+export const schemaDump = (url: string): string =>
+  execFileSync('pg_dump', ['--schema-only', '--no-owner', url], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => !/^\\(un)?restrict /.test(l))
+    .join('\n');
+
+type TableSpec = ReturnType<typeof pgTables>[number];
+
+/** The generators' tables as a database migrated to the latest release has them (every optional column). */
+export function latestTables(ctx: GenContext, expected: (s: TableSpec) => number | undefined = (s) => s.count(ctx)): CopyTable[] {
+  const specs = pgTables();
+  const every = new Set(specs.flatMap((s) => (s.optional ?? []).map((c) => `${s.table}.${c}`)));
+  return liveTables(ctx, every).map((t, i) => ({ ...t, expectedRows: expected(specs[i]) }));
 }

@@ -5,7 +5,6 @@
  */
 import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MongoClient } from 'mongodb';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPool, type CiPool, type Stack } from '../../src/ci';
 import { liveContent } from '../../src/ci/content';
@@ -14,20 +13,11 @@ import { createS3Client } from '../../src/stores/s3/connect';
 import { readStamps } from '../../src/seedrun';
 import { runVerify } from '../../src/verify/run';
 import { ciConfig, dropPool, namesOnServers, poolRecords, uniquePool } from '../helpers/ci';
+import { queryUrl } from '../helpers/pg';
 
 const POOL = uniquePool('pool');
 let pool: CiPool;
 let templateHash: string;
-
-async function pgQuery<T>(url: string, sql: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 beforeAll(async () => {
   pool = await openPool(ciConfig(), { pool: POOL });
@@ -70,7 +60,7 @@ describe('a warm pool of three-store stacks', () => {
 
   it('a write in one stack is invisible in every other', async () => {
     const [a, b, c] = stacks;
-    await pgQuery(a.config.postgres!.url, "UPDATE system_settings SET description = 'ci isolation probe'");
+    await queryUrl(a.config.postgres!.url, "UPDATE system_settings SET description = 'ci isolation probe'");
     const mongo = new MongoClient(a.config.mongo!.uri);
     try {
       await mongo.connect();
@@ -89,7 +79,7 @@ describe('a warm pool of three-store stacks', () => {
     for (const store of ['postgres', 'mongo', 's3'] as const) expect(changed.stores[store], store).not.toBe((await liveContent(b.config, b.stores)).stores[store]);
     // ...and nothing moved anywhere else.
     for (const other of [b, c]) expect((await liveContent(other.config, other.stores)).hash).toBe(templateHash);
-    const rows = await pgQuery<{ n: number }>(b.config.postgres!.url, "SELECT count(*)::int AS n FROM system_settings WHERE description = 'ci isolation probe'");
+    const rows = await queryUrl<{ n: number }>(b.config.postgres!.url, "SELECT count(*)::int AS n FROM system_settings WHERE description = 'ci isolation probe'");
     expect(rows[0].n).toBe(0);
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { introspectPostgres } from '../../src/stores/postgres/introspect';
 import { ADVISORY_LOCK_KEY, listMigrationFiles, openPostgresMigrator } from '../../src/stores/postgres/migrate';
 import { loadConfig } from '../../src/config';
-import { BIN, REPO, runCli, type CliResult } from '../helpers/cli';
+import { BIN, onStderr, REPO, runCli, startCli, type CliResult } from '../helpers/cli';
 import { baseConfig, cliEnv, freshPgDatabase, uniqueName } from '../helpers/stores';
 
 /**
@@ -277,10 +277,10 @@ exports.down = async () => {};
       expectOneLineError(await cli(['migrate', '--only', 'postgres'], url, { RECRUIT_DB_LOCK_WAIT_MS: 'soon' }), 2, /RECRUIT_DB_LOCK_WAIT_MS must be a whole number/);
 
       // Released while a run waits within its bound: that run proceeds and says nothing about the wait.
-      const waiting = cli(['migrate', '--only', 'postgres'], url, { RECRUIT_DB_LOCK_WAIT_MS: '30000' });
-      await new Promise((res) => setTimeout(res, 1000));
-      await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
-      const ok = await waiting;
+      // Released once the run says it waits (a fixed delay can elapse before a loaded machine starts it).
+      const waiting = startCli(['migrate', '--only', 'postgres'], { env: cliEnv({ DATABASE_URL: url, RECRUIT_DB_LOCK_WAIT_MS: '30000' }) });
+      onStderr(waiting, /waiting for the migration lock/, () => holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]));
+      const ok = await waiting.done;
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stderr).toMatch(/^postgres: waiting for the migration lock: another migrate run holds the lock .*\npostgres: migrate: \d+ migrations in /);
       expect(ok.stdout).not.toMatch(/holds the lock|waited/);

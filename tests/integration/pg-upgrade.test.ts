@@ -7,10 +7,10 @@
  * documented rule, or leaves the constraint NOT VALID with a report) and still succeeds.
  * Drives the compiled CLI: run `npm run build` first.
  */
-import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onStderr, runCli, startCli } from '../helpers/cli';
+import { queryUrl, schemaDump } from '../helpers/pg';
 import { cliEnv, freshPgDatabase } from '../helpers/stores';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -27,22 +27,7 @@ async function firstReleaseDb(prefix: string): Promise<{ url: string; env: NodeJ
   return { url: db.url, env };
 }
 
-/** pg_dump's schema, without its per-run \restrict token. */
-const schemaDump = (url: string) =>
-  execFileSync('pg_dump', ['--schema-only', '--no-owner', url], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => !/^\\(un)?restrict /.test(l))
-    .join('\n');
 
-async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 const COUNTS = `SELECT relname AS t, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I', relname), false, true, '')))[1]::text::int AS n
   FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') AND NOT relispartition AND relname NOT LIKE 'knex%' AND relname NOT LIKE 'recruit_db%' ORDER BY 1`;
@@ -53,23 +38,23 @@ describe('upgrading a first-release PostgreSQL database', () => {
     const seeded = await runCli(['seed', '--only', 'postgres', '--profile', 'small'], { env });
     expect(seeded.code, seeded.stderr).toBe(0);
     const before = schemaDump(url);
-    const rows = await query(url, COUNTS);
+    const rows = await queryUrl(url, COUNTS);
 
     const up = await runCli(['migrate', '--only', 'postgres'], { env });
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toContain('applied 5 migrations');
-    expect(await query(url, COUNTS)).toEqual(rows);
-    expect(await query(url, `SELECT conrelid::regclass::text AS t, conname FROM pg_constraint WHERE NOT convalidated`)).toEqual([]);
+    expect(await queryUrl(url, COUNTS)).toEqual(rows);
+    expect(await queryUrl(url, `SELECT conrelid::regclass::text AS t, conname FROM pg_constraint WHERE NOT convalidated`)).toEqual([]);
     // The audit rows went into monthly partitions, their actor kept beside them.
-    const parts = await query<{ p: string; n: number }>(url, `SELECT tableoid::regclass::text AS p, count(*)::int AS n FROM audit_logs GROUP BY 1`);
+    const parts = await queryUrl<{ p: string; n: number }>(url, `SELECT tableoid::regclass::text AS p, count(*)::int AS n FROM audit_logs GROUP BY 1`);
     expect(parts.length).toBeGreaterThan(3);
     expect(parts.every((p) => /^audit_logs_y\d{4}m\d{2}$/.test(p.p))).toBe(true);
-    expect(await query(url, `SELECT count(*)::int AS n FROM audit_logs WHERE actor_email IS NULL`)).toEqual([{ n: 0 }]);
+    expect(await queryUrl(url, `SELECT count(*)::int AS n FROM audit_logs WHERE actor_email IS NULL`)).toEqual([{ n: 0 }]);
 
     const down = await runCli(['rollback', '--only', 'postgres'], { env });
     expect(down.code, down.stderr).toBe(0);
     expect(schemaDump(url)).toBe(before);
-    expect(await query(url, COUNTS)).toEqual(rows);
+    expect(await queryUrl(url, COUNTS)).toEqual(rows);
 
     // And forward again: the same database seeds and migrates as often as it is asked to.
     const again = await runCli(['migrate', '--only', 'postgres'], { env });
@@ -78,7 +63,7 @@ describe('upgrading a first-release PostgreSQL database', () => {
 
   it('with rows the new rules refuse: fixed by the documented rules or reported, and migrate still succeeds', async () => {
     const { url, env } = await firstReleaseDb('rdbupgbad');
-    await query(
+    await queryUrl(
       url,
       `WITH cu AS (INSERT INTO users (email, password_hash, user_type, first_name, last_name) VALUES ('Boss@Example.com', 'x', 'company', 'B', 'C') RETURNING id),
             su AS (INSERT INTO users (email, password_hash, user_type, first_name, last_name) VALUES ('s@example.com', 'x', 'student', 'S', 'T') RETURNING id),
@@ -89,7 +74,7 @@ describe('upgrading a first-release PostgreSQL database', () => {
        INSERT INTO applications (student_id, job_id, status, stage) SELECT st.id, jo.id, 'hired', 'new_candidates' FROM st, jo`,
     );
     // One payment that bought two enrollments (the first release allowed it).
-    await query(
+    await queryUrl(
       url,
       `WITH iu AS (INSERT INTO users (email, password_hash, user_type, first_name, last_name) VALUES ('i@example.com', 'x', 'instructor', 'I', 'N') RETURNING id),
             ins AS (INSERT INTO instructors (user_id) SELECT id FROM iu RETURNING id),
@@ -100,18 +85,18 @@ describe('upgrading a first-release PostgreSQL database', () => {
     const up = await runCli(['migrate', '--only', 'postgres'], { env });
     expect(up.code, up.stderr).toBe(0);
     // Fixed by rule: e-mail lower-cased, stage from status, the missing history reconstructed.
-    expect(await query(url, `SELECT email FROM users ORDER BY 1`)).toEqual([{ email: 'boss@example.com' }, { email: 'i@example.com' }, { email: 's@example.com' }]);
-    expect(await query(url, `SELECT stage::text FROM applications`)).toEqual([{ stage: 'hired' }]);
-    const history = await query<{ to_status: string; note: string }>(url, `SELECT to_status::text, note FROM application_status_history`);
+    expect(await queryUrl(url, `SELECT email FROM users ORDER BY 1`)).toEqual([{ email: 'boss@example.com' }, { email: 'i@example.com' }, { email: 's@example.com' }]);
+    expect(await queryUrl(url, `SELECT stage::text FROM applications`)).toEqual([{ stage: 'hired' }]);
+    const history = await queryUrl<{ to_status: string; note: string }>(url, `SELECT to_status::text, note FROM application_status_history`);
     expect(history.map((h) => h.to_status).sort()).toEqual(['admin_shortlisted', 'forwarded_to_company', 'hired', 'interview_completed', 'interview_scheduled', 'offer_accepted', 'offer_extended', 'pending_admin_review', 'under_company_review'].sort());
     expect(history.every((h) => h.note.startsWith('reconstructed by migration 0017'))).toBe(true);
     // Reported: a filled job without filled_at cannot be fixed by a rule; its constraint stays NOT VALID, saying why.
     // (Only that one: the shared payment is reported on its index, below.)
-    const report = await query<{ conname: string; d: string }>(url, `SELECT conname, obj_description(oid, 'pg_constraint') AS d FROM pg_constraint WHERE NOT convalidated`);
+    const report = await queryUrl<{ conname: string; d: string }>(url, `SELECT conname, obj_description(oid, 'pg_constraint') AS d FROM pg_constraint WHERE NOT convalidated`);
     expect(report.map((r) => r.conname)).toEqual(['jobs_filled_at_iff_filled_check']);
     expect(report[0].d).toMatch(/^recruit-db:not-valid existing rows break it \(23514: .*\); fix them, then ALTER TABLE jobs VALIDATE CONSTRAINT jobs_filled_at_iff_filled_check$/);
     // The payment that bought two enrollments: the key is built as a plain index, saying why.
-    const shared = await query<{ d: string }>(url, `SELECT obj_description('enrollments_payment_id_payment_type_index'::regclass, 'pg_class') AS d`);
+    const shared = await queryUrl<{ d: string }>(url, `SELECT obj_description('enrollments_payment_id_payment_type_index'::regclass, 'pg_class') AS d`);
     expect(shared[0].d).toMatch(/^recruit-db:not-valid 1 payment\(s\) are linked to more than one enrollments row/);
     // verify: what the migrations left is one item each, in their words (still a difference: the rule does not hold for those rows).
     const verify = await runCli(['verify', '--only', 'postgres', '--json'], { env });
@@ -123,17 +108,19 @@ describe('upgrading a first-release PostgreSQL database', () => {
     expect(found[0].detail).toMatch(/^built as the plain index enrollments_payment_id_payment_type_index by the migrations: 1 payment\(s\) are linked to more than one enrollments row/);
     expect(found[1].detail).toMatch(/^left NOT VALID by the migrations: existing rows break it \(23514: .*\); fix them, then ALTER TABLE jobs VALIDATE CONSTRAINT jobs_filled_at_iff_filled_check$/);
     // Still enforced for new and changed rows.
-    await expect(query(url, `INSERT INTO jobs (company_id, title, description, employment_type, remote_type, status, published_at) SELECT id, 'X', 'Y', 'full_time', 'remote', 'filled', now() FROM companies`)).rejects.toMatchObject({ code: '23514' });
+    await expect(queryUrl(url, `INSERT INTO jobs (company_id, title, description, employment_type, remote_type, status, published_at) SELECT id, 'X', 'Y', 'full_time', 'remote', 'filled', now() FROM companies`)).rejects.toMatchObject({ code: '23514' });
 
     const down = await runCli(['rollback', '--only', 'postgres'], { env });
     expect(down.code, down.stderr).toBe(0);
-    expect(await query(url, `SELECT count(*)::int AS n FROM application_status_history`)).toEqual([{ n: 0 }]);
+    expect(await queryUrl(url, `SELECT count(*)::int AS n FROM application_status_history`)).toEqual([{ n: 0 }]);
   });
 
   it('behind an open transaction on users: 0021 (CONCURRENTLY, outside a transaction) times out, is retried, and the upgrade completes', async () => {
     const { url, env } = await firstReleaseDb('rdbupglock');
     const to20 = await runCli(['migrate', '--only', 'postgres', '--to', '0020_smaller_rules'], { env });
     expect(to20.code, to20.stderr).toBe(0);
+    // A row, so 0021 runs as written (CONCURRENTLY) rather than in one transaction (empty database).
+    await queryUrl(url, `INSERT INTO categories (name, slug) VALUES ('Data', 'data')`);
     // An application session mid-transaction: its snapshot makes CREATE INDEX CONCURRENTLY wait, and its
     // lock on users makes ADD CONSTRAINT ... USING INDEX wait; both are lock waits that lock_timeout ends.
     const app = new Client({ connectionString: url });
@@ -149,8 +136,8 @@ describe('upgrading a first-release PostgreSQL database', () => {
     expect(r.stderr).toMatch(/postgres: waiting for a table lock: 0021_keys_and_indexes\.ts: lock timeout after 500 ms \(55P03\), attempt 1 of 5; retrying in 500 ms/);
     expect(r.stdout).toMatch(/postgres: 0021_keys_and_indexes\.ts: lock timeout \(55P03\), applied on attempt [2-5]/);
     // Re-run from the start, it finished every step: no index left invalid, every constraint validated.
-    expect(await query(url, `SELECT indexrelid::regclass::text AS i FROM pg_index WHERE NOT indisvalid`)).toEqual([]);
-    expect(await query(url, `SELECT conrelid::regclass::text AS t, conname FROM pg_constraint WHERE NOT convalidated`)).toEqual([]);
-    expect(await query(url, `SELECT name FROM knex_migrations WHERE name = '0021_keys_and_indexes.ts'`)).toHaveLength(1);
+    expect(await queryUrl(url, `SELECT indexrelid::regclass::text AS i FROM pg_index WHERE NOT indisvalid`)).toEqual([]);
+    expect(await queryUrl(url, `SELECT conrelid::regclass::text AS t, conname FROM pg_constraint WHERE NOT convalidated`)).toEqual([]);
+    expect(await queryUrl(url, `SELECT name FROM knex_migrations WHERE name = '0021_keys_and_indexes.ts'`)).toHaveLength(1);
   });
 });

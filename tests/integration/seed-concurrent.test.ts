@@ -88,7 +88,7 @@ describe('a store failing mid-seed', () => {
 
     const status = await runCli(['status'], { env: f.env });
     expect(status.code).toBe(1);
-    for (const store of STORES) expect(status.stderr).toMatch(new RegExp(`recruit-db: ${store}: a seed started at \\S+ \\(seed 1, profile small\\) never finished`));
+    for (const store of STORES) expect(status.stderr).toMatch(new RegExp(`recruit-db: ${store}: a seed started at \\S+ \\(seed 1, profile small, as of \\d{4}-\\d{2}-\\d{2}\\) never finished`));
 
     const c = new Client({ connectionString: f.config.postgres!.url });
     await c.connect();

@@ -13,9 +13,10 @@ import { copyTables, verifyTables, type CopyTable } from '../../src/stores/postg
 import { createS3Client } from '../../src/stores/s3/connect';
 import { hashObjects, uploadAll } from '../../src/stores/s3/seed';
 import { uniquePrefixes } from '../../s3-layout';
-import { genContext, pgTables } from '../../seeds/postgres';
+import { genContext } from '../../seeds/postgres';
 import { Topology, shapeFor } from '../../seeds/topology';
 import { runCli } from '../helpers/cli';
+import { latestTables } from '../helpers/pg';
 import { freshStores, migrateStores, migratedPgClient } from '../helpers/stores';
 
 describe('seed --verify-hash', () => {
@@ -59,8 +60,8 @@ describe('seed --verify-hash', () => {
 });
 
 describe('the read-back finds what differs', () => {
-  const ctx = genContext(new Topology(3, shapeFor('small')), 'array');
-  const specs = (): CopyTable[] => pgTables().map((s) => ({ table: s.table, columns: s.columns, rows: s.rows(ctx), expectedRows: s.count(ctx) }));
+  const ctx = genContext(new Topology(3, shapeFor('small')), 'array', Date.UTC(2026, 0, 1));
+  const specs = (): CopyTable[] => latestTables(ctx);
 
   it('PostgreSQL: an edited row and a deleted row, each in its table', async () => {
     const { client, drop } = await migratedPgClient('rdbhashpg');
@@ -77,8 +78,8 @@ describe('the read-back finds what differs', () => {
         { table: 'skill_synonyms', ok: false, problem: `${written.rows.skill_synonyms - 1} rows stored, ${written.rows.skill_synonyms} written` },
       ]);
       // Rows from another seed are not what this one sent: the regenerated text says so first.
-      const other = genContext(new Topology(4, shapeFor('small')), 'array');
-      const mismatch = await verifyTables(client, pgTables().filter((s) => s.table === 'categories').map((s) => ({ table: s.table, columns: s.columns, rows: s.rows(other) })), written.sha256);
+      const other = genContext(new Topology(4, shapeFor('small')), 'array', Date.UTC(2026, 0, 1));
+      const mismatch = await verifyTables(client, latestTables(other).filter((t) => t.table === 'categories'), written.sha256);
       expect(mismatch[0].problem).toMatch(/the generators gave other rows/);
     } finally {
       await drop();

@@ -63,7 +63,7 @@ describe('a seed killed during the S3 upload (11.3)', () => {
 
     const status = await runCli(['status'], { env });
     expect(status.code).toBe(1);
-    for (const store of ['postgres', 'mongo', 's3']) expect(status.stderr).toMatch(new RegExp(`recruit-db: ${store}: a seed started at \\S+ \\(seed 1, profile small\\) never finished: its data is incomplete`));
+    for (const store of ['postgres', 'mongo', 's3']) expect(status.stderr).toMatch(new RegExp(`recruit-db: ${store}: a seed started at \\S+ \\(seed 1, profile small, as of \\d{4}-\\d{2}-\\d{2}\\) never finished: its data is incomplete`));
     const verify = await runCli(['verify', '--json'], { env });
     expect(verify.code).toBe(1);
     const seedItems = JSON.parse(verify.stdout).stores.flatMap((s: { items: Array<{ kind: string; name: string; status: string }> }) => s.items.filter((i) => i.name === 'seed'));
@@ -71,7 +71,7 @@ describe('a seed killed during the S3 upload (11.3)', () => {
 
     const up = await runCli(['up'], { env });
     expect(up.code, up.stderr).toBe(0);
-    expect(up.stdout, up.stdout).toMatch(/^s3\s+nothing new\s+\d+\s+.*redid the seed started at \S+ that never finished \(seed 1, profile small\)/m);
+    expect(up.stdout, up.stdout).toMatch(/^s3\s+nothing new\s+\d+\s+.*redid the seed started at \S+ that never finished \(seed 1, profile small, as of \d{4}-\d{2}-\d{2}\)/m);
     expect(up.stdout).toMatch(/^verify: clean, with warnings/m);
     const redone = await contentHash(config);
     expect((await runCli(['status'], { env })).code).toBe(0);

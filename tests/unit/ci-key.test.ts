@@ -108,6 +108,19 @@ describe('template key', () => {
     if (saved.RECRUIT_DB_MIGRATIONS_DIR === undefined) delete process.env.RECRUIT_DB_MIGRATIONS_DIR;
   });
 
+  it('names the seeder\'s default as-of (the current UTC day) in the key, not in the lineage', () => {
+    const late = templateKey(config(), SPEC, process.env, Date.UTC(2026, 11, 1, 23, 59, 59));
+    const next = templateKey(config(), SPEC, process.env, Date.UTC(2026, 11, 2, 0, 0, 1));
+    expect(late.inputs.seed).toEqual({ profile: 'small', seed: '1', asOf: '2026-12-01' });
+    expect(next.inputs.seed).toEqual({ profile: 'small', seed: '1', asOf: '2026-12-02' });
+    // Yesterday's template holds yesterday's data: another key, the same lineage (gc retires it).
+    expect(next.key).not.toBe(late.key);
+    expect(next.lineage).toBe(late.lineage);
+    // The day the default resolved to builds what that day pinned explicitly builds.
+    expect(templateKey(config(), { ...SPEC, seed: { profile: 'small', seed: '1', asOf: '2026-12-01' } }).key).toBe(late.key);
+    expect(templateKey(config(), { ...SPEC, seed: false }, process.env, Date.UTC(2026, 11, 2)).inputs.seed).toBe(false);
+  });
+
   it('is stable for the same inputs and changes with each one of them, the lineage only with settings', () => {
     const base = templateKey(config(), SPEC);
     expect(templateKey(config(), SPEC)).toEqual(base);

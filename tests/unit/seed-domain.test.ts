@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, uuidFor } from '../../seeds/core';
+import { Rng, isoDay, parseAsOf, uuidFor } from '../../seeds/core';
 import { APPLICATION_STATUSES, applicationPath, canTransition, isValidStatusPath, shortestPathTo, devPasswordHash, verifyPassword, DEV_PASSWORD } from '../../seeds/domain';
 import { Topology, pairAt, shapeFor } from '../../seeds/topology';
 import { genContext, pgTables } from '../../seeds/postgres';
@@ -47,7 +47,7 @@ describe('seed domain and generators (pure)', () => {
 
   it('the same seed generates identical rows; another seed different ones', () => {
     const rows = (seed: number) => {
-      const ctx = genContext(new Topology(seed, shapeFor('small')), 'array');
+      const ctx = genContext(new Topology(seed, shapeFor('small')), 'array', Date.UTC(2026, 0, 1));
       return pgTables().map((t) => JSON.stringify([...t.rows(ctx)]));
     };
     expect(rows(5)).toEqual(rows(5));
@@ -57,8 +57,18 @@ describe('seed domain and generators (pure)', () => {
   it('overrides: fan-outs spread, derived tables refused, capacity checked', () => {
     expect(shapeFor('small', { student_skills: 200 }).skillsPerStudent).toBe(7);
     expect(() => shapeFor('small', { lesson_progress: 5 })).toThrow(/follows from enrollments/);
-    expect(() => shapeFor('small', { applications: 10_000 })).toThrow(/at most 360 applications/);
+    expect(() => shapeFor('small', { applications: 10_000 })).toThrow(/at most 174 applications/);
+    expect(() => shapeFor('small', { enrollments: 100 })).toThrow(/at most 58 enrollments/);
+    expect(() => shapeFor('small', { quiz_attempts: 5 })).toThrow(/follows from enrollments/);
+    expect(() => shapeFor('small', { student_badges: 5 })).toThrow(/criteria/);
     expect(shapeFor('small', { users: 500 }).students).toBeGreaterThan(250);
+  });
+
+  it('--as-of: a UTC calendar day, default the current one; impossible days refused', () => {
+    expect(parseAsOf('2026-01-31')).toBe(Date.UTC(2026, 0, 31));
+    expect(parseAsOf(undefined, Date.UTC(2026, 4, 7, 23, 59))).toBe(Date.UTC(2026, 4, 7));
+    expect(isoDay(parseAsOf('2024-02-29'))).toBe('2024-02-29');
+    for (const bad of ['2026-02-30', '2026-13-01', '31.01.2026', '2026-1-5', 'yesterday', '1999-12-31']) expect(() => parseAsOf(bad), bad).toThrow(/as-of/);
   });
 
   it('the dev password hash is scrypt, deterministic per seed, and verifies', () => {

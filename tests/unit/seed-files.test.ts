@@ -32,6 +32,7 @@ describe('fileFor / sniffContentType', () => {
     expect(fileFor(t, 8, 'users/profiles/a.png', META).equals(a)).toBe(false);
     expect(fileFor(t, 7, 'users/profiles/a.png').length).toBeGreaterThan(0);
     expect(a.length).toBeLessThan(16 * 1024);
+    if (t.startsWith('image/')) expect(fileFor(t, 7, 'users/profiles/a.png', { width: 64, height: 48 }).equals(a)).toBe(false);
     expect(sniffContentType(a)).toBe(t);
   });
 
@@ -57,7 +58,7 @@ describe('fileFor / sniffContentType', () => {
 });
 
 describe('structure', () => {
-  it('PNG: chunk CRCs verify, IHDR is 32x32 RGB, IDAT inflates to height*(1+width*3)', () => {
+  it('PNG: chunk CRCs verify, IHDR is 32x32 indexed (1 bit, PLTE of 2), IDAT inflates to height*(1+ceil(width/8))', () => {
     const b = make('image/png');
     let p = 8;
     const types: string[] = [];
@@ -72,7 +73,7 @@ describe('structure', () => {
       if (type === 'IHDR') {
         width = data.readUInt32BE(0);
         height = data.readUInt32BE(4);
-        expect([data[8], data[9]]).toEqual([8, 2]);
+        expect([data[8], data[9]]).toEqual([1, 3]);
       }
       if (type === 'IDAT') idat.push(data);
       types.push(type);
@@ -80,9 +81,32 @@ describe('structure', () => {
     }
     expect(p).toBe(b.length);
     expect(types[0]).toBe('IHDR');
+    expect(types[1]).toBe('PLTE');
     expect(types[types.length - 1]).toBe('IEND');
     expect([width, height]).toEqual([32, 32]);
-    expect(inflateSync(Buffer.concat(idat)).length).toBe(height * (1 + width * 3));
+    expect(inflateSync(Buffer.concat(idat)).length).toBe(height * (1 + Math.ceil(width / 8)));
+  });
+
+  it.each([
+    ['image/png', 1200, 800],
+    ['image/jpeg', 1280, 720],
+    ['image/png', 256, 256],
+    ['image/jpeg', 640, 360],
+    ['image/jpeg', 36, 20],
+  ] as const)('%s at %ix%i: the header says so, two colours (PNG) or every block decodable (JPEG), and encoding stays fast', (t, width, height) => {
+    const started = process.hrtime.bigint();
+    const b = fileFor(t, 7, 'portfolios/a/b.img', { width, height });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (t === 'image/png') {
+      expect([b.readUInt32BE(16), b.readUInt32BE(20)]).toEqual([width, height]);
+      expect(inflateSync(b.subarray(b.indexOf('IDAT') + 4, b.indexOf('IEND') - 8)).length).toBe(height * (1 + Math.ceil(width / 8)));
+    } else {
+      const sof = b.indexOf(Buffer.from([0xff, 0xc0]));
+      expect([b.readUInt16BE(sof + 7), b.readUInt16BE(sof + 5)]).toEqual([width, height]);
+      expect([b[b.length - 2], b[b.length - 1]]).toEqual([0xff, 0xd9]);
+    }
+    // Not a timing target (those live in bench/): a guard against per-pixel work creeping back in.
+    expect(ms).toBeLessThan(2000);
   });
 
   it('JPEG: SOI, APP0, DQT, SOF0 (baseline 32x32x3), DHT, SOS, entropy data, EOI', () => {

@@ -25,6 +25,13 @@ export function migrateFirst(missing: string[]): RecruitDbError {
   });
 }
 
+/** Per collection, the fields its indexes cover (the seeder reads the target's document shapes from them). */
+export async function indexedFields(db: Db, names: readonly string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const name of names) out.set(name, new Set((await db.collection(name).listIndexes().toArray()).flatMap((i) => Object.keys(i.key as Document))));
+  return out;
+}
+
 export async function nonEmptyCollections(db: Db, names: readonly string[]): Promise<string[]> {
   const missing = await missingCollections(db, names);
   if (missing.length) throw migrateFirst(missing);

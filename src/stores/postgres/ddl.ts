@@ -630,6 +630,147 @@ async function sendPipelined(knex: Knex, queue: Array<Promise<unknown>>, sql: st
   await Promise.race([handedOver, done.catch(() => undefined)]);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Batching: a transaction's DDL in as few round trips as the results allow
+// ---------------------------------------------------------------------------------------------
+
+/** What a statement whose result nobody reads can be sent later with others: DDL without bindings. */
+const DEFERRABLE = /^\s*(?:create|alter|comment|drop|grant|revoke)\b/i;
+const SAVEPOINT_OPEN = /^\s*savepoint\b/i;
+const SAVEPOINT_CLOSE = /^\s*(?:release|rollback\s+to)\b/i;
+const ROLLBACK = /^\s*rollback\s*;?\s*$/i;
+const DEFERRED_RESULT = Object.freeze({ command: 'DEFERRED', rowCount: null, rows: [], fields: [] });
+
+type QueryCallback = (err: Error | null, res?: unknown) => void;
+interface PgConnection {
+  query: (...args: unknown[]) => unknown;
+}
+
+/**
+ * Runs `work` (a migration's up or down, inside the transaction `trx`) with its DDL batched: a
+ * statement of DEFERRABLE kind without bindings is answered at once with an empty result (DDL has
+ * none to read) and held, and everything held goes to the server as one multi-statement query right
+ * before the next statement that is not deferrable (a SELECT, an INSERT, a statement with bindings,
+ * COMMIT), queued ahead of it on the transaction's one connection, so that statement sees all
+ * earlier DDL done: same statements, same order, same transaction, fewer round trips. A failure in
+ * a batch is reported by the statement that flushed it (the transaction is aborted by then, so
+ * nothing after it runs either). Inside a savepoint nothing is held: code that catches a
+ * statement's error (validateOrReport, ensureExtension) gets it from that very statement.
+ */
+export async function batchDdl<T>(trx: Knex, work: () => Promise<T>): Promise<T> {
+  if (!trx.isTransaction) return work();
+  const conn = await (trx as unknown as { client: { acquireConnection(): Promise<PgConnection> } }).client.acquireConnection();
+  const send = conn.query;
+  let held: string[] = [];
+  let depth = 0;
+  const flush = (): { error?: Error } => {
+    const batch: { error?: Error } = {};
+    if (!held.length) return batch;
+    const sql = held.join(';\n');
+    held = [];
+    send.call(conn, sql, (err: Error | null) => {
+      if (err) batch.error = err;
+    });
+    return batch;
+  };
+  conn.query = function (config: unknown, values?: unknown, callback?: unknown): unknown {
+    const text = typeof config === 'string' ? config : ((config as { text?: string } | undefined)?.text ?? '');
+    const bindings = typeof config === 'object' && config ? (config as { values?: unknown[] }).values : Array.isArray(values) ? values : undefined;
+    const cb = (typeof values === 'function' ? values : callback) as QueryCallback | undefined;
+    if (depth === 0 && cb && !bindings?.length && DEFERRABLE.test(text) && !MUST_RUN_ALONE.test(text)) {
+      held.push(`${text.trim().replace(/;+$/, '')}\n`); // the newline ends a trailing -- comment
+      process.nextTick(cb, null, DEFERRED_RESULT);
+      return undefined;
+    }
+    if (SAVEPOINT_OPEN.test(text)) depth++;
+    else if (SAVEPOINT_CLOSE.test(text) && depth > 0) depth--;
+    if (ROLLBACK.test(text)) held = []; // whatever was held is undone anyway
+    const inline = held.length && cb ? inlined(text, bindings) : undefined;
+    if (inline !== undefined) {
+      // The held DDL and this statement in one simple query: one round trip; its answer is the last.
+      const sql = `${held.join(';\n')};\n${inline}`;
+      held = [];
+      return send.call(conn, sql, (err: Error | null, res?: unknown) => cb!(err, Array.isArray(res) ? res[res.length - 1] : res));
+    }
+    const batch = flush();
+    if (!cb) return send.call(conn, config, values, callback);
+    const answer: QueryCallback = (err, res) => (batch.error ? cb(batch.error) : cb(err, res));
+    return typeof values === 'function' ? send.call(conn, config, answer) : send.call(conn, config, values, answer);
+  };
+  try {
+    const value = await work();
+    const sql = held.join(';\n');
+    held = [];
+    if (sql) await new Promise<void>((resolve, reject) => send.call(conn, sql, (err: Error | null) => (err ? reject(err) : resolve())));
+    return value;
+  } finally {
+    held = [];
+    conn.query = send;
+  }
+}
+
+/**
+ * `sql` with its $n bindings written in as literals, so it can join a multi-statement simple query;
+ * undefined when that is not plainly safe (a binding that is not a string, number or boolean, a
+ * dollar-quoted body, a $n the bindings do not cover). Each becomes a quoted literal of its text,
+ * which is what pg sends for it anyway (untyped text): the server infers its type from the context
+ * in both cases.
+ */
+function inlined(sql: string, bindings: readonly unknown[] | undefined): string | undefined {
+  if (!bindings?.length) return sql;
+  if (/\$[a-z_]*\$/i.test(sql)) return undefined;
+  const texts = bindings.map((b) => (typeof b === 'string' || typeof b === 'boolean' || (typeof b === 'number' && Number.isFinite(b)) ? String(b) : undefined));
+  if (texts.some((t) => t === undefined || t.includes('\0'))) return undefined;
+  let ok = true;
+  const out = sql.replace(/'(?:[^']|'')*'|\$(\d+)/g, (m, n?: string) => {
+    if (n === undefined) return m;
+    const t = texts[Number(n) - 1];
+    if (t === undefined) ok = false;
+    return literal(t ?? '');
+  });
+  return ok ? out : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path of a migration that runs outside a transaction, on an empty database
+// ---------------------------------------------------------------------------------------------
+
+/** Transactions in which every table is empty and locked against writes (see lockEmptyTables). */
+const emptyTables = new WeakSet<Knex>();
+
+/**
+ * In the transaction `trx`: locks every table of the schema but `skip` (the migrator's own
+ * bookkeeping) in SHARE mode, NOWAIT, and checks that every one of them not starting with
+ * `ownedPrefix` is empty (tables the tool owns, e.g. the status graph, hold only rows the migrations
+ * wrote). True: the transaction is marked, and until it ends nobody can write a row to those tables
+ * (SHARE conflicts with every writer), so the helpers below may do in it what their online-safe
+ * form exists to avoid on tables with data: a plain CREATE INDEX (instant on an empty table) instead
+ * of CONCURRENTLY, VALIDATE with no savepoint (no row can break a constraint). False, and nothing
+ * was done: a table holds rows, or is locked by someone else; the transaction is then unusable and
+ * the caller runs the migration the online-safe way, outside it.
+ */
+export async function lockEmptyTables(trx: Knex, skip: readonly string[], ownedPrefix: string): Promise<boolean> {
+  const tables = await rows<{ name: string }>(
+    trx,
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+        AND c.relname <> ALL (ARRAY[${skip.map(literal).join(', ') || "''"}]::text[])
+      ORDER BY 1`,
+  );
+  if (!tables.length) return false;
+  const names = tables.map((t) => ident(t.name));
+  try {
+    await trx.raw(`LOCK TABLE ${names.join(', ')} IN SHARE MODE NOWAIT`);
+  } catch (err) {
+    if ((err as { code?: string }).code === '55P03') return false;
+    throw err;
+  }
+  const checked = tables.filter((t) => !t.name.startsWith(ownedPrefix)).map((t) => `NOT EXISTS (SELECT 1 FROM ${ident(t.name)})`);
+  const [{ empty }] = await rows<{ empty: boolean }>(trx, `SELECT ${checked.length ? checked.join(' AND ') : 'true'} AS empty`);
+  if (empty) emptyTables.add(trx);
+  return empty;
+}
+
 /** Drops tables in the given order (children first). */
 export async function dropTables(knex: Knex, tables: readonly string[]): Promise<void> {
   for (const table of tables) await knex.schema.dropTable(table);
@@ -813,6 +954,11 @@ export const NOT_VALID_MARKER = `${COMMENT_PREFIX}not-valid`;
  * A plain migrate of an old database must succeed; this is how it reports what it could not prove.
  */
 export async function validateOrReport(knex: Knex, table: string, constraint: string): Promise<boolean> {
+  if (emptyTables.has(knex)) {
+    // Every table is empty and locked against writes (lockEmptyTables): no row can break it.
+    await knex.raw(`ALTER TABLE ${ident(table)} VALIDATE CONSTRAINT ${ident(constraint)}`);
+    return true;
+  }
   try {
     await knex.transaction((sp) => sp.raw(`ALTER TABLE ${ident(table)} VALIDATE CONSTRAINT ${ident(constraint)}`));
     return true;
@@ -846,7 +992,8 @@ export async function dropConstraint(knex: Knex, table: string, constraint: stri
 
 /**
  * CREATE [UNIQUE] INDEX CONCURRENTLY, idempotent: a valid index of that name is kept, an invalid one
- * (left by a concurrent build that failed) is dropped and built again. Outside a transaction only.
+ * (left by a concurrent build that failed) is dropped and built again. Outside a transaction only,
+ * but for the fast path of an empty database (see online()).
  */
 export async function createIndexConcurrently(knex: Knex, name: string, on: string, opts: { unique?: boolean } = {}): Promise<void> {
   const r = await rows<{ valid: boolean }>(
@@ -856,12 +1003,22 @@ export async function createIndexConcurrently(knex: Knex, name: string, on: stri
     [name],
   );
   if (r[0]?.valid) return;
-  if (r.length) await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${ident(name)}`);
-  await knex.raw(`CREATE ${opts.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${ident(name)} ON ${on}`);
+  const concurrently = online(knex);
+  if (r.length) await knex.raw(`DROP INDEX ${concurrently}IF EXISTS ${ident(name)}`);
+  await knex.raw(`CREATE ${opts.unique ? 'UNIQUE ' : ''}INDEX ${concurrently}${ident(name)} ON ${on}`);
 }
 
 export async function dropIndexConcurrently(knex: Knex, name: string): Promise<void> {
-  await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${ident(name)}`);
+  await knex.raw(`DROP INDEX ${online(knex)}IF EXISTS ${ident(name)}`);
+}
+
+/**
+ * 'CONCURRENTLY ', or nothing in a transaction whose tables are all empty and locked against writes
+ * (lockEmptyTables): building or dropping an index there blocks nobody who could write, and takes
+ * no time; the index is the same.
+ */
+function online(knex: Knex): string {
+  return emptyTables.has(knex) ? '' : 'CONCURRENTLY ';
 }
 
 /**

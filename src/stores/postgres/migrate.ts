@@ -27,7 +27,7 @@ import {
 import type { Capability } from '../shapes';
 import { connectPg, isConnectionLoss, pgClientConfig, pgError, probePg } from './connect';
 import { acquireAdvisoryLock, MIGRATE_LOCK_KEY, releaseAdvisoryLock } from './lock';
-import { readPgMeta, stampEnvSql } from './meta';
+import { META_TABLE, readPgMeta, stampEnvSql } from './meta';
 
 /** For tests and advanced use: run the migrations of another folder (.js files, or .ts under a TS loader). */
 export const MIGRATIONS_DIR_ENV = 'RECRUIT_DB_MIGRATIONS_DIR';
@@ -40,6 +40,8 @@ export const KNEX_TABLE = 'knex_migrations';
  */
 export const CHECKSUM_TABLE = 'recruit_db_migration_checksums';
 export { MIGRATE_LOCK_KEY as ADVISORY_LOCK_KEY };
+/** What the migrator itself writes during a run: never locked or counted as schema (see lockEmptyTables). */
+const BOOKKEEPING_TABLES = [KNEX_TABLE, `${KNEX_TABLE}_lock`, CHECKSUM_TABLE, META_TABLE];
 /**
  * The application_name of the connections that run migration code. While we hold the advisory
  * lock, any other busy session with this name belongs to a run whose process died (its lock session
@@ -765,9 +767,9 @@ class PostgresMigrator implements StoreMigrator {
   /** One migration, its knex_migrations row and its checksum row in one transaction: all or nothing. */
   private async runOne(knex: Knex, f: MigrationFile, mod: MigrationModule, direction: 'up' | 'down', batch: number, runId: string): Promise<void> {
     // The DDL helpers are loaded with the first migration that runs, not by a run with nothing to do.
-    const { pipelineDdl } = await import('./ddl');
+    const { batchDdl, pipelineDdl } = await import('./ddl');
     let started = false;
-    const body = async (db: Knex) => {
+    const body = (db: Knex) => batchDdl(db, async () => {
       started = true;
       await pipelineDdl(db, () => mod[direction](db));
       // One statement for both bookkeeping rows: a round trip per migration saved.
@@ -781,13 +783,36 @@ class PostgresMigrator implements StoreMigrator {
       } else {
         await db.raw(`WITH m AS (DELETE FROM ${KNEX_TABLE} WHERE name = ?) DELETE FROM ${CHECKSUM_TABLE} WHERE name = ?`, [f.name, f.name]);
       }
-    };
+    });
     try {
-      if (mod.config?.transaction === false) await body(knex);
-      else await knex.transaction((trx) => body(trx));
+      if (mod.config?.transaction === false) {
+        if (!(await this.inOneTransaction(knex, body))) await body(knex);
+      } else await knex.transaction((trx) => body(trx));
     } catch (err) {
       if (!started) throw err instanceof RecruitDbError ? err : pgError(err, this.pg, this.config.timeoutMs);
       throw this.failed(f, mod, err, false);
+    }
+  }
+
+  /**
+   * The fast path of a migration written to run outside a transaction (CONCURRENTLY, NOT VALID then
+   * VALIDATE: online-safe steps for tables that hold data): on a database whose tables are all
+   * empty, those steps guard no rows, so the migration runs in one transaction, every table locked
+   * against writes for its length (see lockEmptyTables). False, with nothing applied, when a table
+   * holds a row or is busy, or when the migration does what a transaction cannot (its own
+   * CONCURRENTLY, VACUUM, a new enum value used at once: any error): then it runs as written.
+   */
+  private async inOneTransaction(knex: Knex, body: (db: Knex) => Promise<void>): Promise<boolean> {
+    const { lockEmptyTables } = await import('./ddl');
+    try {
+      return await knex.transaction(async (trx) => {
+        if (!(await lockEmptyTables(trx, BOOKKEEPING_TABLES, 'recruit_db_'))) return false;
+        await body(trx);
+        return true;
+      });
+    } catch (err) {
+      if (isConnectionLoss(err)) throw err;
+      return false;
     }
   }
 

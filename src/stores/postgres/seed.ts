@@ -21,6 +21,11 @@ export class Json {
   constructor(readonly value: unknown) {}
 }
 
+/** A jsonb value already serialised (a generator that builds the text directly skips JSON.stringify). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const NEEDS_CARE = /[\\\t\n\r\0]/;
 
@@ -38,8 +43,8 @@ export function copyField(value: unknown): string {
     case 'boolean':
       return value ? 't' : 'f';
     default:
-      // Objects and arrays are jsonb documents; a wrapper carries a scalar jsonb value.
-      s = JSON.stringify(value instanceof Json ? value.value : value);
+      // Objects and arrays are jsonb documents; a wrapper carries a scalar jsonb value or ready text.
+      s = value instanceof JsonText ? value.text : JSON.stringify(value instanceof Json ? value.value : value);
   }
   // One scan for the common case (nothing to escape); NUL is checked only when something matched.
   if (!NEEDS_CARE.test(s)) return s;
@@ -404,6 +409,13 @@ export async function truncateTables(client: Client, tables: readonly string[]):
   const missing = await missingTables(client, tables);
   if (missing.length) throw migrateFirst(missing);
   await client.query(`TRUNCATE ${tables.map(q).join(', ')} RESTART IDENTITY CASCADE`);
+}
+
+/** `table.column` for every column of the given tables in the current schema. */
+export async function liveColumns(client: Client, tables: readonly string[]): Promise<Set<string>> {
+  if (!tables.length) return new Set();
+  const r = await client.query<{ c: string }>(`SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ANY($1)`, [tables]);
+  return new Set(r.rows.map((x) => x.c));
 }
 
 /** How the embedding columns are stored here ('pgvector' or 'array'), read from the live column type. */
