@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { base, en, Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
 import { usageError } from '../src/errors';
 
 /**
@@ -206,6 +206,9 @@ export class Rng {
 
 /** A Faker whose output depends only on (seed, scope): reseeded per row, so rows are independent. */
 export function fakerFor(seed: number, ...scope: Array<string | number>): Faker {
+  // Loaded on first use (~100 ms): parsing a profile or a seed, which every seeding command does
+  // first, must not pay for it.
+  const { Faker, base, en } = require('@faker-js/faker') as typeof import('@faker-js/faker');
   const faker = new Faker({ locale: [en, base] });
   faker.seed(digest(seed, 'faker', ...scope).readUInt32LE(0));
   return faker;

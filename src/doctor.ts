@@ -1,10 +1,6 @@
 import type { Config } from './config';
 import { RecruitDbError, type StoreName } from './errors';
 import { maskUrl } from './secrets';
-import { readCapabilities } from './stores/mongo/apply';
-import { connectMongo, probeMongoServer } from './stores/mongo/connect';
-import { connectPg, probePg } from './stores/postgres/connect';
-import { createS3Client, headBucket, s3Target } from './stores/s3/connect';
 import type { Capability } from './stores/shapes';
 
 export interface StoreCheck {
@@ -76,6 +72,8 @@ async function checkPostgres(config: Config): Promise<StoreCheck> {
   if (!pg) return notConfigured('postgres');
   const started = Date.now();
   const target = maskUrl(pg.url);
+  // Each store's driver is loaded only when that store is checked.
+  const { connectPg, probePg } = await import('./stores/postgres/connect');
   try {
     return await withDeadline('postgres', `${pg.host}:${pg.port}`, config.timeoutMs + 500, (async () => {
       const client = await connectPg(pg, config.timeoutMs);
@@ -115,6 +113,8 @@ async function checkMongo(config: Config): Promise<StoreCheck> {
   if (!mongo) return notConfigured('mongo');
   const started = Date.now();
   const target = maskUrl(mongo.uri);
+  const { connectMongo, probeMongoServer } = await import('./stores/mongo/connect');
+  const { readCapabilities } = await import('./stores/mongo/apply');
   try {
     return await withDeadline('mongo', target, config.timeoutMs + 500, (async () => {
       const client = await connectMongo(mongo, config.timeoutMs);
@@ -148,6 +148,7 @@ async function checkS3(config: Config): Promise<StoreCheck> {
   const s3 = config.s3;
   if (!s3) return notConfigured('s3');
   const started = Date.now();
+  const { createS3Client, headBucket, s3Target } = await import('./stores/s3/connect');
   const target = s3Target(s3);
   const client = createS3Client(s3, config.timeoutMs);
   try {

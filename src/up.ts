@@ -1,4 +1,4 @@
-import type { SeedProgress, SeedResult } from '../seeds/index';
+import type { ReadBack, SeedProgress, SeedResult } from '../seeds/index';
 import type { Config } from './config';
 import { EXIT, usageError, type ExitCode, type StoreName } from './errors';
 import { closeAll, everyStore, execute, openAll, planMigrate, readMetas, REVERSIBLE, type StoreOutcome } from './migrations';
@@ -24,6 +24,8 @@ export interface UpOptions {
   allowProduction?: boolean;
   /** The plan for all three stores (migrations, bootstrap, what would be seeded); nothing written. */
   dryRun?: boolean;
+  /** Read back what this run seeds and compare it with what was written (see SeedOptions.verifyHash). */
+  verifyHash?: boolean;
   onProgress?: OnProgress;
   onSeedProgress?: (p: SeedProgress) => void;
 }
@@ -47,6 +49,8 @@ export interface UpResult {
   /** Dry run: what seeding would write. */
   seedPlan?: SeedPlan;
   verify?: { exitCode: 0 | 1; clean: boolean; reports: unknown[] };
+  /** With verifyHash, when this run seeded: the read-back of what it wrote. */
+  readBack?: ReadBack;
   exitCode: ExitCode;
 }
 
@@ -85,7 +89,7 @@ export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> 
     const seedPlan = opts.seed ? await planUpSeed(config, opts, metas, stores) : undefined;
     return { dryRun: true, stores, seedPlan, exitCode: EXIT.OK };
   }
-  if (opts.seed) await seedForUp(config, opts, stores);
+  const readBack = opts.seed ? await seedForUp(config, opts, stores) : undefined;
 
   opts.onProgress?.({ phase: 'verify', state: 'start' });
   const { runVerify } = await import('./verify/run');
@@ -96,7 +100,9 @@ export async function runUp(config: Config, opts: UpOptions): Promise<UpResult> 
     dryRun: false,
     stores,
     verify: { exitCode: verified.verdict.exitCode, clean: verified.verdict.clean, reports: verified.reports },
-    exitCode: verified.verdict.exitCode,
+    ...(readBack ? { readBack } : {}),
+    // A read-back that found a difference is a failure found, as drift is.
+    exitCode: readBack && !readBack.ok ? EXIT.DRIFT : verified.verdict.exitCode,
   };
 }
 
@@ -107,8 +113,9 @@ const sameSeed = (a: SeedRecord) => JSON.stringify([a.seed, a.profile, a.asOf ??
  * and seeded again with that seed's settings (together with the other stores it covered); a store
  * still empty is seeded with this run's settings; a store holding a finished seed's data is left.
  */
-async function seedForUp(config: Config, opts: UpOptions, stores: UpStoreSummary[]): Promise<void> {
+async function seedForUp(config: Config, opts: UpOptions, stores: UpStoreSummary[]): Promise<ReadBack | undefined> {
   const only = stores.map((s) => s.store);
+  const readBacks: ReadBack[] = [];
   await withHandles(config, (h) =>
     withSeedLocks(h, only, opts.onProgress, async () => {
       const { isStoreEmpty, seededCount } = await import('../seeds/index');
@@ -126,6 +133,7 @@ async function seedForUp(config: Config, opts: UpOptions, stores: UpStoreSummary
         const r = group[0].seed!;
         const redo = group.map((m) => m.store);
         const result = await seed(h, opts, { only: redo, seed: r.seed, profile: r.profile, overrides: r.overrides, ...(r.asOf ? { asOf: r.asOf } : {}), truncate: true });
+        if (result.readBack) readBacks.push(result.readBack);
         for (const store of redo) {
           const s = stores.find((x) => x.store === store)!;
           s.seeded = seededCount(result, store);
@@ -134,6 +142,7 @@ async function seedForUp(config: Config, opts: UpOptions, stores: UpStoreSummary
       }
       if (!empty.length) return;
       const result = await seed(h, opts, { only: empty, seed: opts.seedValue, profile: opts.profile, asOf: opts.asOf, truncate: false });
+      if (result.readBack) readBacks.push(result.readBack);
       const kept = only.filter((s) => !empty.includes(s));
       for (const store of empty) {
         const s = stores.find((x) => x.store === store)!;
@@ -143,10 +152,12 @@ async function seedForUp(config: Config, opts: UpOptions, stores: UpStoreSummary
       }
     }),
   );
+  if (!readBacks.length) return undefined;
+  return { ok: readBacks.every((b) => b.ok), stores: readBacks.flatMap((b) => b.stores), ms: readBacks.reduce((a, b) => a + b.ms, 0) };
 }
 
 function seed(h: StoreHandles, opts: UpOptions, what: { only: StoreName[]; seed?: string | number; profile?: string; asOf?: string; overrides?: Record<string, number>; truncate: boolean }): Promise<SeedResult> {
-  return recordedSeed(h, { ...what, allowProduction: opts.allowProduction, onProgress: opts.onSeedProgress, onPhase: opts.onProgress });
+  return recordedSeed(h, { ...what, allowProduction: opts.allowProduction, verifyHash: opts.verifyHash, onProgress: opts.onSeedProgress, onPhase: opts.onProgress });
 }
 
 /** Dry run: which stores would be seeded (empty, not yet migrated, or an unfinished seed), and with what. */

@@ -3,21 +3,11 @@ import { EXIT } from '../errors';
 import { packageVersion } from '../paths';
 import { readEnvFileQuietly } from '../config';
 import { redact, registerSettings } from '../secrets';
-import * as ci from './ci';
+import { useVendorBundles } from '../vendor';
 import { envelope } from './context';
-import * as docs from './docs';
 import { Output } from './output';
-import * as doctor from './doctor';
-import * as make from './make';
-import * as migrate from './migrate';
-import * as reset from './reset';
-import * as rollback from './rollback';
-import * as s3 from './s3';
-import * as schema from './schema';
-import * as seed from './seed';
-import * as status from './status';
-import * as up from './up';
-import * as verify from './verify';
+
+useVendorBundles();
 
 /**
  * Secrets are known before the command line is parsed: commander echoes a rejected option value,
@@ -30,10 +20,44 @@ function primeSecrets(argv: string[]): void {
   registerSettings(readEnvFileQuietly(inline ? inline.slice('--env-file='.length) : i > 0 ? argv[i + 1] : undefined));
 }
 
-// Each command file registers itself; this file only knows the list and the global options.
-const COMMANDS = [up, migrate, rollback, status, make, seed, s3, verify, schema, docs, reset, doctor, ci];
+interface CommandFile {
+  register(program: Command): void;
+}
 
-export function buildProgram(): Command {
+// Each command file registers itself; this file only knows the list (in help order) and the global
+// options. A run loads and registers only the command it names; --help and the rest get them all.
+const COMMANDS: ReadonlyArray<readonly [string, () => CommandFile]> = [
+  ['up', () => require('./up')],
+  ['migrate', () => require('./migrate')],
+  ['rollback', () => require('./rollback')],
+  ['status', () => require('./status')],
+  ['make', () => require('./make')],
+  ['seed', () => require('./seed')],
+  ['s3', () => require('./s3')],
+  ['verify', () => require('./verify')],
+  ['schema', () => require('./schema')],
+  ['docs', () => require('./docs')],
+  ['reset', () => require('./reset')],
+  ['doctor', () => require('./doctor')],
+  ['ci', () => require('./ci')],
+];
+
+/** The first argument that is not an option (nor an option's value), when it names one of our commands. */
+export function requestedCommand(program: Command, args: readonly string[]): string | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f))));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return undefined;
+    if (a.startsWith('-')) {
+      if (takesValue.has(a)) i++;
+      continue;
+    }
+    return COMMANDS.some(([name]) => name === a) ? a : undefined;
+  }
+  return undefined;
+}
+
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command('recruit-db')
     .description('Migrate, seed and verify the PostgreSQL, MongoDB and S3 stores of the recruiting platform against its documented schema summary.')
     .version(packageVersion())
@@ -62,7 +86,8 @@ Progress goes to stderr (a live line on a terminal, a line per finished step els
 Example:
   $ recruit-db up            # migrate, bootstrap, seed and verify all three stores`,
     );
-  for (const command of COMMANDS) command.register(program);
+  const only = requestedCommand(program, argv.slice(2));
+  for (const [name, load] of COMMANDS) if (!only || name === only) load().register(program);
   // Every level, `s3 bootstrap` included: commander echoes option values in its errors.
   const walk = (cmd: Command) => {
     cmd.exitOverride();
@@ -94,7 +119,7 @@ function commandOf(program: Command, argv: string[]): string | null {
 
 export async function main(argv: string[]): Promise<void> {
   primeSecrets(argv);
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (err) {

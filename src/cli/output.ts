@@ -1,6 +1,13 @@
-import chalk from 'chalk';
+import type chalk from 'chalk';
 import type { ProgressEvent } from '../progress';
 import { redact, redactDeep } from '../secrets';
+import { STORES } from './options';
+
+/**
+ * What chalk does with colour off (every style, however chained, returns the text unchanged), without
+ * loading chalk: colour is only ever on for a person at a terminal, never for scripts and CI.
+ */
+const PLAIN: chalk.Chalk = new Proxy(((...text: unknown[]) => text.join(' ')) as chalk.Chalk, { get: (_target, key) => (key === 'level' ? 0 : PLAIN) });
 
 /**
  * Where everything a command prints goes through: secrets are redacted here, colour and spinners
@@ -10,7 +17,7 @@ export class Output {
   readonly json: boolean;
   readonly color: boolean;
   readonly interactive: boolean;
-  readonly c: chalk.Chalk;
+  private painter?: chalk.Chalk;
 
   constructor(opts: { json?: boolean; color?: boolean }) {
     this.json = Boolean(opts.json);
@@ -18,7 +25,10 @@ export class Output {
     const quiet = 'NO_COLOR' in process.env || isCi();
     this.interactive = tty && !quiet && !this.json;
     this.color = this.interactive && opts.color !== false;
-    this.c = new chalk.Instance({ level: this.color ? 1 : 0 });
+  }
+
+  get c(): chalk.Chalk {
+    return (this.painter ??= this.color ? new (require('chalk') as typeof chalk).Instance({ level: 1 }) : PLAIN);
   }
 
   line(text = ''): void {
@@ -92,6 +102,8 @@ export class ProgressView {
   private readonly starts = new Map<string, number>();
   private spinner?: { text: string; stop(): void; start(): void; stopAndPersist(o: { symbol: string; text: string }): void };
   private lastDraw = 0;
+  /** The seeder's last counter per store: the stores are seeded at once and share the live line. */
+  private readonly seeding = new Map<string, string>();
 
   constructor(
     private readonly out: Output,
@@ -130,6 +142,7 @@ export class ProgressView {
     }
     if (e.state === 'end') {
       this.starts.delete(k);
+      if (e.store) this.seeding.delete(e.store);
       this.persist(phaseLine(e, elapsed));
       return;
     }
@@ -145,7 +158,10 @@ export class ProgressView {
     const now = Date.now();
     if (now - this.lastDraw < 100) return;
     this.lastDraw = now;
-    this.spinner.text = progressText(p, now - (this.starts.get(`${p.store}:load`) ?? now));
+    this.seeding.set(p.store, progressText(p, now - (this.starts.get(`${p.store}:load`) ?? now)));
+    this.spinner.text = STORES.filter((s) => this.seeding.has(s))
+      .map((s) => this.seeding.get(s))
+      .join('  |  ');
   };
 
   private persist(text: string): void {

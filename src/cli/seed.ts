@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SeedResult } from '../../seeds/index';
+import type { ReadBack, SeedResult } from '../../seeds/index';
 import { EXIT, type StoreName } from '../errors';
 import type { AuditResult } from '../../seeds/audit';
 import type { SeedPlan } from '../seedrun';
@@ -17,9 +17,15 @@ interface SeedFlags {
   truncate?: boolean;
   allowProduction?: boolean;
   dryRun?: boolean;
-  hash: boolean;
+  verifyHash?: boolean;
   check?: boolean;
   checkOnly?: boolean;
+}
+
+/** The read-back's verdict in a line, then one line per difference. */
+export function readBackText(r: ReadBack, c: { green(s: string): string; red(s: string): string }): string {
+  const head = `read back all stores in ${(r.ms / 1000).toFixed(1)}s: ${r.ok ? c.green('they hold what was written') : c.red('they differ from what was written')}`;
+  return [head, ...r.stores.flatMap((s) => s.problems.map((p) => `  ${s.store}: ${p}`))].join('\n');
 }
 
 /** The audit as a table of the rules that found something, then one summary line. */
@@ -59,10 +65,11 @@ function renderSeed(ctx: CommandContext<unknown>, result: SeedResult, startedMs:
   for (const s of result.stores) {
     const h = result[s]!;
     const n = Object.values(h.counts).reduce((a, b) => a + b, 0);
-    rows.push([s, String(n), ((result.timings[s]?.ms ?? 0) / 1000).toFixed(1), h.hash ? h.hash.slice(0, 16) : '-']);
+    rows.push([s, String(n), ((result.timings[s]?.ms ?? 0) / 1000).toFixed(1), h.hash.slice(0, 16)]);
   }
   ctx.out.line(table(rows));
-  ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} as of ${result.asOf} in ${((Date.now() - startedMs) / 1000).toFixed(1)}s${result.hash ? `; content hash ${result.hash.slice(0, 16)}` : ''}`);
+  ctx.out.line(`seeded profile ${result.profile} with seed ${result.seed} as of ${result.asOf} in ${((Date.now() - startedMs) / 1000).toFixed(1)}s; content hash ${result.hash.slice(0, 16)}`);
+  if (result.readBack) ctx.out.line(readBackText(result.readBack, ctx.out.c));
   if (result.check) renderAudit(ctx, result.check);
 }
 
@@ -78,7 +85,7 @@ export function register(program: Command): void {
     .option('--truncate', 'empty the target first (TRUNCATE tables, delete documents, delete the objects earlier seeds wrote)')
     .option('--dry-run', 'count what would be written per table, collection and prefix (rows and bytes); write nothing')
     .option('--allow-production', 'allow seeding a production target')
-    .option('--no-hash', 'skip reading the stores back for a content hash (faster)')
+    .option('--verify-hash', 'afterwards, read the stores back (all at once) and compare them with what was written; exit 1 if they differ')
     .option('--check', 'after loading, audit the stores against the consistency rules (exit 1 on a violation)')
     .option('--check-only', 'write nothing: audit the stores as they are, for data as of --as-of')
     .addHelpText(
@@ -92,7 +99,8 @@ status and verify, and \`up\` redoes it.
 --truncate removes only objects a seed wrote to S3 (it journals their keys); other uploads stay.
 Every seeded user logs in with the development password "recruit-dev-password".
 Exit codes: 0 seeded (and, with --check, no violation); 1 the seed data failed a constraint, or
---check / --check-only found a violation; 2 usage or connection error, or refused.
+--check / --check-only found a violation, or --verify-hash found a difference; 2 usage or connection
+error, or refused.
 
 Examples:
   $ recruit-db seed --profile small --seed 42 --as-of 2026-01-31 --only postgres,mongo
@@ -118,16 +126,16 @@ Examples:
             overrides: o.set,
             truncate: o.truncate,
             allowProduction: o.allowProduction,
-            hash: o.hash,
             check: o.check,
             dryRun: o.dryRun,
+            verifyHash: o.verifyHash,
             onProgress: progress.seed,
             onPhase: progress.handle,
             onNotice: progress.handle,
           }),
         );
         if ('dryRun' in result) return { exitCode: EXIT.OK, data: { ...result }, text: () => renderSeedPlan(ctx, result) };
-        const clean = !result.check || result.check.violations === 0;
+        const clean = (!result.check || result.check.violations === 0) && (!result.readBack || result.readBack.ok);
         return { exitCode: clean ? EXIT.OK : EXIT.DRIFT, data: { ...result }, text: () => renderSeed(ctx, result, started) };
       }),
     );

@@ -5,7 +5,7 @@ import { action, type CommandContext, type Reply } from './context';
 import { reportOutcomes, withProgress } from './migrate';
 import { onlyOption, selectedStores } from './options';
 import { table } from './output';
-import { renderSeedPlan } from './seed';
+import { readBackText, renderSeedPlan } from './seed';
 
 interface UpFlags {
   only?: StoreName[];
@@ -17,6 +17,7 @@ interface UpFlags {
   strict?: boolean;
   allowProduction?: boolean;
   dryRun?: boolean;
+  verifyHash?: boolean;
 }
 
 /** Flags `up` and `reset` share; reset is `up` after dropping what recruit-db owns. */
@@ -30,7 +31,8 @@ export function upFlags(cmd: Command): Command {
     .option('--as-of <date>', 'seed data as of this day (YYYY-MM-DD, UTC; default today)')
     .option('--strict', 'verify: warnings (unsupported features) count as failures')
     .option('--dry-run', 'print the plan for every store (migrations, bucket changes, what would be seeded), change nothing')
-    .option('--allow-production', 'allow a production target (RECRUIT_DB_ENV=production, or a store bootstrapped for production)');
+    .option('--allow-production', 'allow a production target (RECRUIT_DB_ENV=production, or a store bootstrapped for production)')
+    .option('--verify-hash', 'read back what this run seeds and compare it with what was written (exit 1 if they differ)');
 }
 
 export function upOptions(ctx: CommandContext<UpFlags>, onProgress: UpOptions['onProgress'], onSeedProgress: UpOptions['onSeedProgress']): UpOptions {
@@ -47,6 +49,7 @@ export function upOptions(ctx: CommandContext<UpFlags>, onProgress: UpOptions['o
     strict: o.strict,
     allowProduction: o.allowProduction,
     dryRun: o.dryRun,
+    verifyHash: o.verifyHash,
     onProgress,
     onSeedProgress,
   };
@@ -72,6 +75,7 @@ export function renderUp(ctx: CommandContext<unknown>, result: UpResult): void {
   if (!result.verify) return;
   const verdict = result.verify.exitCode === 0 ? c.green(result.verify.clean ? 'clean' : 'clean, with warnings (run `recruit-db verify` for them)') : c.red('drift found (run `recruit-db verify` for details)');
   ctx.out.line(`verify: ${verdict}`);
+  if (result.readBack) ctx.out.line(readBackText(result.readBack, c));
 }
 
 /** The JSON part of an up/reset result (the verify reports stay with `recruit-db verify --json`). */
@@ -83,6 +87,7 @@ export function upData(result: UpResult | ResetResult): Record<string, unknown> 
     ...('dropped' in result ? { dropped: result.dropped } : {}),
     ...(result.seedPlan ? { seedPlan: result.seedPlan } : {}),
     verify: result.verify ? { clean: result.verify.clean, exitCode: result.verify.exitCode } : null,
+    ...(result.readBack ? { readBack: result.readBack } : {}),
   };
 }
 
@@ -102,7 +107,7 @@ export function register(program: Command): void {
 Every store is planned and checked before the first write. Stores that already hold a finished
 seed's data are not seeded again; a store whose last seed never finished (killed halfway) is
 emptied of what that seed wrote and seeded again with that seed's settings.
-Exit codes: 0 ok and verify found no drift; 1 drift or a failed migration; 2 usage or connection error.
+Exit codes: 0 ok and verify found no drift; 1 drift, a failed migration, or --verify-hash found a difference; 2 usage or connection error.
 
 Examples:
   $ recruit-db up --profile small --seed 42

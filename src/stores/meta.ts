@@ -21,7 +21,7 @@ export interface SeedRecord {
   stores: StoreName[];
   startedAt: string;
   finishedAt?: string;
-  /** This store's content hash and units per table/collection/prefix, once finished. */
+  /** Once finished: the hash of what this seed wrote to the store (seeds/index.ts SeedResult; for PostgreSQL that of the COPY text sent, not contentHash's live fingerprint) and units per table/collection/prefix. */
   hash?: string;
   counts?: Record<string, number>;
   host: string;

@@ -3,6 +3,8 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { Client } from 'pg';
+import { liveTables, pgTables, type GenContext } from '../../seeds/postgres';
+import type { CopyTable } from '../../src/stores/postgres/seed';
 
 const MIGRATIONS_DIR = resolve(__dirname, '../../migrations');
 
@@ -36,6 +38,17 @@ export async function sqlState(p: Promise<unknown>): Promise<string | undefined>
   }
 }
 
+/** Every constraint and index of the public schema, as definitions, sorted: what a load must leave as migrated. */
+export async function keysAndIndexes(client: Client): Promise<string[]> {
+  const r = await client.query<{ d: string }>(
+    `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+     UNION ALL
+     SELECT pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace
+     ORDER BY 1`,
+  );
+  return r.rows.map((x) => x.d);
+}
+
 /** One query on a connection of its own to `url`: its rows. */
 export async function queryUrl<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
   const c = new Client({ connectionString: url });
@@ -53,3 +66,12 @@ export const schemaDump = (url: string): string =>
     .split('\n')
     .filter((l) => !/^\\(un)?restrict /.test(l))
     .join('\n');
+
+type TableSpec = ReturnType<typeof pgTables>[number];
+
+/** The generators' tables as a database migrated to the latest release has them (every optional column). */
+export function latestTables(ctx: GenContext, expected: (s: TableSpec) => number | undefined = (s) => s.count(ctx)): CopyTable[] {
+  const specs = pgTables();
+  const every = new Set(specs.flatMap((s) => (s.optional ?? []).map((c) => `${s.table}.${c}`)));
+  return liveTables(ctx, every).map((t, i) => ({ ...t, expectedRows: expected(specs[i]) }));
+}

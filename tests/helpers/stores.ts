@@ -72,6 +72,31 @@ export async function migratedPgDatabase(prefix = 'rdbtest'): Promise<{ config: 
   return { config, ...db };
 }
 
+/** A fresh migrated Postgres database with a connected client; `drop` ends the client and drops the database. */
+export async function migratedPgClient(prefix = 'rdbtest'): Promise<{ client: Client; url: string; drop: () => Promise<void> }> {
+  const db = await migratedPgDatabase(prefix);
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  const drop = async () => {
+    await client.end().catch(() => undefined);
+    await db.drop();
+  };
+  return { client, url: db.url, drop };
+}
+
+/** Applies every migration of the given stores (all three by default) to the targets of `config`. */
+export async function migrateStores(config: Config, stores: Array<'postgres' | 'mongo' | 's3'> = ['postgres', 'mongo', 's3']): Promise<void> {
+  const { openMigrator } = await import('../../src/stores/migrator');
+  for (const store of stores) {
+    const m = await openMigrator(store, config);
+    try {
+      await m.up({});
+    } finally {
+      await m.close();
+    }
+  }
+}
+
 /** A Mongo database name no other test uses (Mongo creates databases on first write). */
 export function freshMongoDbName(prefix = 'rdbtest'): string {
   return uniqueName(prefix);

@@ -174,8 +174,8 @@ describe('messages and missing options (12.10, 12.11)', () => {
     expect((await runCli(['up', '--no-seed', '--dry-run', '--json'], { env }).then((x) => JSON.parse(x.stdout))).seedPlan).toBeUndefined();
   });
 
-  it('progress: one line per phase with counts and elapsed time when not on a terminal; the read-back hash is a phase of its own', async () => {
-    const r = await runCli(['up', '--seed', '7'], { env });
+  it('progress: one line per phase with counts and elapsed time when not on a terminal; the opt-in read-back hash is a phase of its own', async () => {
+    const r = await runCli(['up', '--seed', '7', '--verify-hash'], { env });
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stderr.trim().split('\n');
     for (const re of [

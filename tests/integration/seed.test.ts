@@ -8,7 +8,6 @@ import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
-import { openMigrator } from '../../src/stores/migrator';
 import { collectionDef } from '../../src/stores/mongo/collections';
 import { formatViolations, validateDocument } from '../../src/stores/mongo/jsonschema';
 import { createS3Client } from '../../src/stores/s3/connect';
@@ -21,7 +20,8 @@ import { genContext, pgTables } from '../../seeds/postgres';
 import { Topology, shapeFor } from '../../seeds/topology';
 import { copyTables } from '../../src/stores/postgres/seed';
 import { runCli } from '../helpers/cli';
-import { baseConfig, freshStores, migratedPgDatabase } from '../helpers/stores';
+import { keysAndIndexes } from '../helpers/pg';
+import { baseConfig, freshStores, migrateStores, migratedPgClient } from '../helpers/stores';
 
 const base = baseConfig();
 /** Every seed here names its as-of day: the default (today) would change the data at midnight. */
@@ -35,28 +35,10 @@ let pg: Client;
 let mongo: MongoClient;
 let migratedSchema: string[];
 
-/** Foreign keys and indexes of the public schema as definitions: the seeder drops some of them for the load. */
-async function keysAndIndexes(client: Client): Promise<string[]> {
-  const r = await client.query<{ d: string }>(
-    `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE connamespace = 'public'::regnamespace
-     UNION ALL
-     SELECT pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace
-     ORDER BY 1`,
-  );
-  return r.rows.map((x) => x.d);
-}
-
 beforeAll(async () => {
   const fresh = await freshStores('rdbseed');
   ({ config, env, cleanup } = fresh);
-  for (const store of ['postgres', 'mongo', 's3'] as const) {
-    const m = await openMigrator(store, config);
-    try {
-      await m.up({});
-    } finally {
-      await m.close();
-    }
-  }
+  await migrateStores(config);
   pg = new Client({ connectionString: config.postgres!.url });
   await pg.connect();
   migratedSchema = await keysAndIndexes(pg);
@@ -152,9 +134,11 @@ describe('recruit-db seed: the small profile', () => {
     expect(await keysAndIndexes(pg)).toEqual(migratedSchema);
   });
 
-  it('the reported hash is the live content hash', async () => {
+  it('the reported MongoDB and S3 hashes are those of what is live (PostgreSQL\'s: see seed-hash.test.ts)', async () => {
     const live = await contentHash(config);
-    expect(live.hash).toBe(first.hash);
+    expect(live.mongo!.hash).toBe(first.mongo.hash);
+    expect(live.s3!.hash).toBe(first.s3.hash);
+    expect(live.postgres!.counts).toEqual(first.postgres.counts);
   });
 
   it('every referenced S3 key exists and its bytes match its content type', async () => {
@@ -281,12 +265,13 @@ describe('recruit-db seed: the small profile', () => {
   });
 
   it('refuses to seed the non-empty target without --truncate (exit 2, nothing changed)', async () => {
+    const before = await contentHash(config);
     const r = await runCli(['seed', '--seed', '7', '--as-of', AS_OF], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already holds data.*--truncate/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expectNoSecrets(r.stdout + r.stderr);
-    expect((await contentHash(config)).hash).toBe(first.hash);
+    expect((await contentHash(config)).hash).toBe(before.hash);
   });
 
   it('--truncate reseeds: the same seed gives the same hash, a different seed a different one', async () => {
@@ -309,20 +294,14 @@ describe('recruit-db seed: the small profile', () => {
 });
 
 describe('the PostgreSQL load is one transaction', () => {
-  let url: string;
   let drop: () => Promise<void>;
   let client: Client;
 
   beforeAll(async () => {
-    ({ url, drop } = await migratedPgDatabase('rdbseedtx'));
-    client = new Client({ connectionString: url });
-    await client.connect();
+    ({ client, drop } = await migratedPgClient('rdbseedtx'));
   });
 
-  afterAll(async () => {
-    await client?.end();
-    await drop?.();
-  });
+  afterAll(async () => drop?.());
 
   it.each([true, false])('rows that break a foreign key fail the load and leave nothing, schema intact (deferChecks %s)', async (deferChecks) => {
     const before = await keysAndIndexes(client);

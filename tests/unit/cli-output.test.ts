@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { progressText, table } from '../../src/cli/output';
+import chalk from 'chalk';
+import { Output, progressText, table } from '../../src/cli/output';
 
 describe('seed progress line', () => {
   it('shows the rate so far and the time left at that rate', () => {
@@ -20,5 +21,15 @@ describe('table', () => {
   it('aligns columns by visible width, ignoring colour codes, without trailing spaces', () => {
     const red = (s: string) => `\x1b[31m${s}\x1b[39m`;
     expect(table([['store', 'state'], [red('pg'), 'ok'], ['mongo', '']])).toBe(`store  state\n${red('pg')}     ok\nmongo`);
+  });
+});
+
+describe('colours off', () => {
+  it('the painter returns the text unchanged, as chalk with colour off does, for every style and chain', () => {
+    const off = new Output({ color: false }).c;
+    const chalkOff = new chalk.Instance({ level: 0 });
+    for (const paint of [off.green, off.bold, off.red.bold, off.yellow.dim.underline]) expect(paint('drift: 3')).toBe('drift: 3');
+    expect(off.bold('a', 'b')).toBe(chalkOff.bold('a', 'b'));
+    expect(off.level).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { UUID, type Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import { IRI_PATTERN, type JsonSchema } from './schema';
 
 /**
@@ -195,6 +195,9 @@ export interface XapiLookups {
 
 /** The stored document for a statement as served (id, timestamp and stored already set). */
 export function xapiDocument(statement: Document, lookups: XapiLookups): Document {
+  // Required here, not at the top: the schema above is loaded (through the collection list) by
+  // commands that never touch MongoDB, and they should not load its driver.
+  const { UUID } = require('mongodb') as typeof import('mongodb');
   const doc: Document = {
     _id: new UUID(String(statement.id)),
     statement: escapeKeys(statement),

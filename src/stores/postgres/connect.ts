@@ -1,4 +1,5 @@
-import { Client, type ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
+import { pgDriver } from './driver';
 import type { PostgresConfig } from '../../config';
 import { RecruitDbError } from '../../errors';
 import { maskUrl } from '../../secrets';
@@ -59,7 +60,7 @@ function firstLine(s: string | undefined): string {
 
 /** A connected client, or a RecruitDbError within the timeout. */
 export async function connectPg(pg: PostgresConfig, timeoutMs: number): Promise<Client> {
-  const client = new Client(pgClientConfig(pg, timeoutMs));
+  const client = new (pgDriver().Client)(pgClientConfig(pg, timeoutMs));
   // An idle client that loses its server emits 'error'; without a listener that would crash the CLI.
   client.on('error', () => undefined);
   try {
@@ -79,15 +80,14 @@ export interface PgProbe {
 }
 
 export async function probePg(client: Client): Promise<PgProbe> {
-  const v = await client.query<{ server_version: string; num: string }>(
-    "SELECT current_setting('server_version') AS server_version, current_setting('server_version_num') AS num",
-  );
-  const ext = await client.query<{ name: string; default_version: string }>(
-    "SELECT name, default_version FROM pg_available_extensions WHERE name IN ('vector', 'btree_gist', 'pgcrypto', 'citext')",
+  // One round trip: every command that talks to PostgreSQL starts with this.
+  const r = await client.query<{ server_version: string; num: string; available: Record<string, string> | null }>(
+    `SELECT current_setting('server_version') AS server_version, current_setting('server_version_num') AS num,
+            (SELECT json_object_agg(name, default_version) FROM pg_available_extensions WHERE name IN ('vector', 'btree_gist', 'pgcrypto', 'citext')) AS available`,
   );
   return {
-    version: v.rows[0].server_version,
-    versionNum: Number(v.rows[0].num),
-    available: Object.fromEntries(ext.rows.map((r) => [r.name, r.default_version])),
+    version: r.rows[0].server_version,
+    versionNum: Number(r.rows[0].num),
+    available: r.rows[0].available ?? {},
   };
 }

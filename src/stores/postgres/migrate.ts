@@ -26,7 +26,6 @@ import {
 } from '../migrator';
 import type { Capability } from '../shapes';
 import { connectPg, isConnectionLoss, pgClientConfig, pgError, probePg } from './connect';
-import { batchDdl, lockEmptyTables, pipelineDdl } from './ddl';
 import { acquireAdvisoryLock, MIGRATE_LOCK_KEY, releaseAdvisoryLock } from './lock';
 import { META_TABLE, readPgMeta, stampEnvSql } from './meta';
 
@@ -350,6 +349,8 @@ class PostgresMigrator implements StoreMigrator {
   private readonly recentSql: string[] = [];
   private readonly notes: string[] = [];
   private knexRowLocked = false;
+  /** From the capability probe: knex would otherwise ask every new connection `select version()`. */
+  private serverVersion?: string;
 
   constructor(
     private readonly config: Config,
@@ -370,6 +371,7 @@ class PostgresMigrator implements StoreMigrator {
     const k = knexFactory({
       client: 'pg',
       connection: { ...pgClientConfig(this.pg, this.config.timeoutMs), application_name: WORKER_APP } as Knex.PgConnectionConfig,
+      version: this.serverVersion,
       pool: {
         min: 0,
         max: 2,
@@ -405,7 +407,9 @@ class PostgresMigrator implements StoreMigrator {
 
   private async capabilities(): Promise<Capability[]> {
     try {
-      return capabilitiesOf(await probePg(this.client));
+      const probe = await probePg(this.client);
+      this.serverVersion = `${Math.floor(probe.versionNum / 10000)}.${probe.versionNum % 10000}`;
+      return capabilitiesOf(probe);
     } catch (err) {
       throw pgError(err, this.pg, this.config.timeoutMs);
     }
@@ -762,6 +766,8 @@ class PostgresMigrator implements StoreMigrator {
 
   /** One migration, its knex_migrations row and its checksum row in one transaction: all or nothing. */
   private async runOne(knex: Knex, f: MigrationFile, mod: MigrationModule, direction: 'up' | 'down', batch: number, runId: string): Promise<void> {
+    // The DDL helpers are loaded with the first migration that runs, not by a run with nothing to do.
+    const { batchDdl, pipelineDdl } = await import('./ddl');
     let started = false;
     const body = (db: Knex) => batchDdl(db, async () => {
       started = true;
@@ -797,6 +803,7 @@ class PostgresMigrator implements StoreMigrator {
    * CONCURRENTLY, VACUUM, a new enum value used at once: any error): then it runs as written.
    */
   private async inOneTransaction(knex: Knex, body: (db: Knex) => Promise<void>): Promise<boolean> {
+    const { lockEmptyTables } = await import('./ddl');
     try {
       return await knex.transaction(async (trx) => {
         if (!(await lockEmptyTables(trx, BOOKKEEPING_TABLES, 'recruit_db_'))) return false;

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../../config';
+import { combineHashes, MultisetHash } from '../multiset';
 import { s3Error } from './connect';
 import { META_PREFIX } from './meta';
 
 /**
  * Bulk writes for the seeder: concurrent PutObject with a bounded pool, plus the emptiness check,
  * deletion of seeded objects (never the prefix markers the bootstrap writes, never an object the
- * seed did not write) and the content hash (key + ETag of every object under the layout's prefixes).
+ * seed did not write) and the content hash: per prefix, a multiset hash of `key NUL md5` of every
+ * object, computed from the bodies as they are uploaded and, for a read-back, from the listing (an
+ * object's ETag is the MD5 of its body when it was put in one request without KMS encryption, which
+ * is how the seeder uploads).
  *
  * The seed journals its keys: before each chunk of objects is uploaded, the chunk's keys are written
  * to an object under `.recruit-db/seed-keys/`. `seed --truncate` and `reset` delete exactly the keys
@@ -27,16 +31,54 @@ export interface UploadItem {
   body: () => Buffer;
 }
 
-/** Uploads with at most `concurrency` requests in flight; items are pulled lazily, a journalled chunk at a time. */
+export interface ObjectHashes {
+  /** combineHashes over the prefixes, in the order given. */
+  hash: string;
+  /** Objects per prefix. */
+  objects: Record<string, number>;
+  prefixes: Record<string, string>;
+}
+
+/** Per-prefix multiset hashes of `key NUL md5` items (one place for the write side and the read-back). */
+class PrefixHashes {
+  private readonly byPrefix = new Map<string, MultisetHash>();
+
+  constructor(private readonly prefixes: readonly string[]) {
+    for (const p of prefixes) this.byPrefix.set(p, new MultisetHash());
+  }
+
+  add(key: string, md5: string, prefix = this.prefixes.find((p) => key.startsWith(p))): void {
+    if (prefix === undefined) throw new Error(`object ${key} is under none of the layout's prefixes`);
+    this.byPrefix.get(prefix)!.add(`${key}\u0000${md5}`);
+  }
+
+  result(): ObjectHashes {
+    const objects: Record<string, number> = {};
+    const prefixes: Record<string, string> = {};
+    for (const [p, h] of this.byPrefix) {
+      objects[p] = h.count;
+      prefixes[p] = h.digest();
+    }
+    return { hash: combineHashes(this.prefixes.map((p) => [p, prefixes[p]] as const)), objects, prefixes };
+  }
+}
+
+/**
+ * Uploads with at most `concurrency` requests in flight; items are pulled lazily, a journalled chunk
+ * at a time. Returns the content hash of what was uploaded (see ObjectHashes), per prefix of `prefixes`.
+ */
 export async function uploadAll(
   client: S3Client,
   s3: S3Config,
   timeoutMs: number,
   items: Iterable<UploadItem>,
+  prefixes: readonly string[],
   onObject: (item: UploadItem, bytes: number) => void = () => undefined,
   concurrency = UPLOAD_CONCURRENCY,
-): Promise<number> {
+): Promise<ObjectHashes & { uploaded: number; hashMs: number }> {
   const it = items[Symbol.iterator]();
+  const hashes = new PrefixHashes(prefixes);
+  const hashMs = { ms: 0 };
   let seq = (await journalKeys(client, s3, timeoutMs)).length;
   let done = 0;
   for (;;) {
@@ -46,7 +88,7 @@ export async function uploadAll(
       if (next.done) break;
       chunk.push(next.value);
     }
-    if (!chunk.length) return done;
+    if (!chunk.length) return { ...hashes.result(), uploaded: done, hashMs: hashMs.ms };
     // Journalled before any of its objects exists: a seed killed mid-chunk can still be cleaned up.
     const journal = `${SEED_KEYS_PREFIX}${String(++seq).padStart(6, '0')}.txt`;
     try {
@@ -54,11 +96,20 @@ export async function uploadAll(
     } catch (err) {
       throw s3Error(err, s3, timeoutMs, `writing the seed journal ${journal}`);
     }
-    done += await uploadChunk(client, s3, timeoutMs, chunk, onObject, concurrency);
+    done += await uploadChunk(client, s3, timeoutMs, chunk, hashes, hashMs, onObject, concurrency);
   }
 }
 
-async function uploadChunk(client: S3Client, s3: S3Config, timeoutMs: number, chunk: UploadItem[], onObject: (item: UploadItem, bytes: number) => void, concurrency: number): Promise<number> {
+async function uploadChunk(
+  client: S3Client,
+  s3: S3Config,
+  timeoutMs: number,
+  chunk: UploadItem[],
+  hashes: PrefixHashes,
+  hashMs: { ms: number },
+  onObject: (item: UploadItem, bytes: number) => void,
+  concurrency: number,
+): Promise<number> {
   let next = 0;
   let done = 0;
   let failed: unknown;
@@ -66,6 +117,9 @@ async function uploadChunk(client: S3Client, s3: S3Config, timeoutMs: number, ch
     while (!failed && next < chunk.length) {
       const item = chunk[next++];
       const body = item.body();
+      const t0 = performance.now();
+      const md5 = createHash('md5').update(body).digest('hex');
+      hashMs.ms += performance.now() - t0;
       try {
         await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: item.key, Body: body, ContentType: item.contentType, CacheControl: item.cacheControl }));
       } catch (err) {
@@ -73,6 +127,9 @@ async function uploadChunk(client: S3Client, s3: S3Config, timeoutMs: number, ch
         return;
       }
       done++;
+      const t1 = performance.now();
+      hashes.add(item.key, md5);
+      hashMs.ms += performance.now() - t1;
       onObject(item, body.length);
     }
   };
@@ -115,18 +172,17 @@ export async function* listSeeded(client: S3Client, bucket: string, prefixes: re
 }
 
 export async function nonEmptyPrefixes(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+  const holds = async (p: string) => {
+    for await (const _ of listSeeded(client, s3.bucket, [p], 1)) return true;
+    return false;
+  };
   try {
-    for (const p of prefixes) {
-      for await (const _ of listSeeded(client, s3.bucket, [p], 1)) {
-        out.push(p);
-        break;
-      }
-    }
+    // One short listing per prefix, all at once: a round trip each, not one after another.
+    const full = await Promise.all(prefixes.map(holds));
+    return prefixes.filter((_, i) => full[i]);
   } catch (err) {
     throw s3Error(err, s3, timeoutMs, 'listing the bucket');
   }
-  return out;
 }
 
 async function deleteKeys(client: S3Client, s3: S3Config, keys: string[]): Promise<void> {
@@ -169,21 +225,17 @@ export async function countObjects(client: S3Client, s3: S3Config, timeoutMs: nu
   return n;
 }
 
-/** sha256 over "key etag" lines of all seeded objects in listing order (S3 lists keys sorted); objects per prefix. */
-export async function hashObjects(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[], onPrefix: (prefix: string, done: number, total: number) => void = () => undefined): Promise<{ hash: string; objects: Record<string, number> }> {
-  const h = createHash('sha256');
-  const objects: Record<string, number> = {};
+/** Read-back: the content hash of the objects listed under each prefix (listed concurrently). */
+export async function hashObjects(client: S3Client, s3: S3Config, timeoutMs: number, prefixes: readonly string[]): Promise<ObjectHashes> {
+  const hashes = new PrefixHashes(prefixes);
   try {
-    for (const p of prefixes) {
-      objects[p] = 0;
-      for await (const o of listSeeded(client, s3.bucket, [p])) {
-        h.update(`${o.key} ${o.etag}\n`);
-        objects[p]++;
-      }
-      onPrefix(p, Object.keys(objects).length, prefixes.length);
-    }
+    await Promise.all(
+      prefixes.map(async (p) => {
+        for await (const o of listSeeded(client, s3.bucket, [p])) hashes.add(o.key, o.etag, p);
+      }),
+    );
   } catch (err) {
     throw s3Error(err, s3, timeoutMs, 'listing the bucket');
   }
-  return { hash: h.digest('hex'), objects };
+  return hashes.result();
 }

@@ -1,0 +1,22 @@
+import { afterAll, expect } from 'vitest';
+import type { Config } from '../../src/config';
+import { runCli } from './cli';
+import { freshStores } from './stores';
+
+/**
+ * For a test file that needs several fresh three-store targets: `migrated(prefix)` makes one and
+ * runs `recruit-db migrate` on it; every target made is dropped after the file. Call at the top level.
+ */
+export function migratedTargets(): (prefix: string) => Promise<{ config: Config; env: NodeJS.ProcessEnv }> {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c().catch(() => undefined);
+  });
+  return async (prefix) => {
+    const f = await freshStores(prefix);
+    cleanups.push(f.cleanup);
+    const m = await runCli(['migrate'], { env: f.env });
+    expect(m.code, m.stderr).toBe(0);
+    return f;
+  };
+}

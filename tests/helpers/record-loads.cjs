@@ -1,0 +1,28 @@
+'use strict';
+// Preload (`node -r`): records which npm packages a process loaded (from node_modules, or as one of
+// the bundles under dist/vendor/), and whether Node's own fetch (undici) was loaded, into the JSON
+// file named by RDB_RECORD_LOADS when the process exits. Files are seen both when resolved (ES
+// modules such as faker) and when compiled (the CLI may resolve the bundles itself).
+const Module = require('module');
+const { writeFileSync } = require('fs');
+
+const packages = new Set();
+const note = (file) => {
+  const m = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file) ?? /[\\/]dist[\\/]vendor[\\/](.+)\.js$/.exec(file);
+  if (m) packages.add(m[1].replace(/\\/g, '/'));
+};
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const file = resolve.apply(this, args);
+  note(file);
+  return file;
+};
+const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) {
+  note(filename);
+  return compile.apply(this, arguments);
+};
+process.on('exit', () => {
+  const undici = process.moduleLoadList.some((m) => m.includes('internal/deps/undici'));
+  writeFileSync(process.env.RDB_RECORD_LOADS, JSON.stringify({ packages: [...packages].sort(), undici }));
+});
