@@ -8,40 +8,16 @@
  * Writes the "verify" section of BENCHMARKS.md (other sections are left as they are); the run it
  * replaces moves to the section's "Earlier runs" table, so reruns keep the history.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { BIN, REPO } from '../../tests/helpers/cli';
+import { median, timeNode } from '../common';
 import { freshStores } from '../../tests/helpers/stores';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 
-interface Timed {
-  ms: number;
-  code: number | null;
-  stderr: string;
-  stdout: string;
-}
-
-function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
-  return new Promise((resolvePromise, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr }));
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+const timeProcess = (args: string[], env: NodeJS.ProcessEnv) => timeNode([BIN, ...args], env, REPO);
 
 async function oneRound(i: number): Promise<{ migrate: number; verify: number }> {
   const { env, cleanup } = await freshStores('rdbbench');
