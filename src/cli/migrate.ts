@@ -75,6 +75,7 @@ interface MigrateOpts {
   steps?: string;
   dryRun?: boolean;
   acceptChanged?: boolean;
+  oneByOne?: boolean;
   migrationsDir?: string;
 }
 
@@ -87,6 +88,7 @@ export function register(program: Command): void {
     .option('--steps <n>', 'apply at most N pending migrations in each selected store')
     .option('--dry-run', 'print the statements that would run, change nothing')
     .option('--accept-changed', 'record new checksums for applied migrations edited since they ran, instead of refusing')
+    .option('--one-by-one', 'PostgreSQL: run every migration itself, even on an empty database where migrations/snapshot.sql could stand for them')
     .addOption(migrationsDirOption())
     .addHelpText(
       'after',
@@ -95,7 +97,9 @@ Every store is checked first (settings, migration files, edited migrations); not
 anywhere unless all of them pass. Then the stores are migrated concurrently, each under its own lock
 that frees itself if the process dies (a store failing does not stop the others; output stays in
 store order). Each migration runs in its own transaction, with lock_timeout and statement_timeout
-set (see README).
+set (see README). On an empty PostgreSQL database, the committed schema snapshot of every migration
+(migrations/snapshot.sql) is loaded in one transaction instead, when it was made from these very
+files on a server of the same major version and extensions (\`recruit-db schema snapshot\`).
 One run has one id, recorded in every store it touched: a plain \`recruit-db rollback\` reverts it.
 Exit codes: 0 ok; 1 a migration failed or an applied one was edited/removed; 2 usage or connection error.
 
@@ -111,7 +115,7 @@ Examples:
         applyMigrationsDir(o.migrationsDir);
         const { runMigrate } = await import('../migrations');
         const run = await withProgress(ctx, (progress) =>
-          runMigrate(ctx.config(), { stores: selectedStores(o.only), to: o.to, steps, dryRun: o.dryRun, acceptChanged: o.acceptChanged, onProgress: progress.handle }),
+          runMigrate(ctx.config(), { stores: selectedStores(o.only), to: o.to, steps, dryRun: o.dryRun, acceptChanged: o.acceptChanged, oneByOne: o.oneByOne, onProgress: progress.handle }),
         );
         return runReply(ctx, run);
       }),

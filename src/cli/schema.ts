@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, type StoreName } from '../errors';
+import { EXIT, usageError, type StoreName } from '../errors';
 import { action } from './context';
 import { onlyOption } from './options';
 
@@ -51,6 +51,42 @@ Examples:
           if (stale) out.line('expected shapes are stale: run `recruit-db schema dump` and commit the result');
         };
         return { exitCode: stale ? EXIT.DRIFT : EXIT.OK, data: { check: Boolean(opts.check), stores: results }, text };
+      }),
+    );
+
+  schema
+    .command('snapshot')
+    .description('write migrations/snapshot.sql: what every PostgreSQL migration makes, as one script `migrate` loads on an empty database')
+    .option('--check', 'write nothing; exit 1 when the committed file differs from a fresh snapshot (for CI)')
+    .addHelpText(
+      'after',
+      `
+A scratch database of the configured server is migrated one migration at a time, dumped with pg_dump
+(the PostgreSQL client of the server's major version must be installed) and dropped. The header
+records the migration files' checksums, the server's major version and the optional extensions it
+offers: \`migrate\` uses the snapshot only where all of them match, and otherwise runs the
+migrations one by one. Refused for RECRUIT_DB_ENV=production.
+
+Exit codes: 0 written (or, with --check, up to date); 1 stale (--check); 2 usage or connection error.
+
+Examples:
+  $ recruit-db schema snapshot           # after adding a migration, with schema dump: commit both
+  $ recruit-db schema snapshot --check   # CI`,
+    )
+    .action(
+      action<{ check?: boolean }>(async (ctx) => {
+        const { writeSnapshot } = await import('../stores/postgres/snapshot');
+        const { out, opts } = ctx;
+        const config = ctx.config();
+        if (config.env === 'production') throw usageError('refusing to make a schema snapshot against production: it creates and drops a scratch database', 'run it against a development or CI server (RECRUIT_DB_ENV=development or test)');
+        const r = await writeSnapshot(config, { check: opts.check });
+        const stale = Boolean(opts.check) && r.changed;
+        const text = () => {
+          const state = opts.check ? (r.changed ? 'differs from a fresh snapshot' : 'up to date') : r.written ? 'written' : 'unchanged';
+          out.line(`postgres: ${r.file} ${state} (${r.header.migrations.length} migrations, PostgreSQL ${r.header.serverMajor}, extensions: ${r.header.extensions.join(', ') || 'none'}; ${r.bytes} bytes)`);
+          if (stale) out.line('the schema snapshot is stale: run `recruit-db schema snapshot` and commit the result');
+        };
+        return { exitCode: stale ? EXIT.DRIFT : EXIT.OK, data: { check: Boolean(opts.check), ...r }, text };
       }),
     );
 }

@@ -60,6 +60,8 @@ export interface UpOptions {
   dryRun?: boolean;
   /** Accept edited, already-applied migrations: record their new checksums instead of refusing. */
   acceptChanged?: boolean;
+  /** Run every migration itself, even where a schema snapshot could stand for them (PostgreSQL). */
+  oneByOne?: boolean;
 }
 
 export interface DownOptions {

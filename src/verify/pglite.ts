@@ -20,7 +20,8 @@ async function migrateAndRead(config: Config, pg: PostgresConfig): Promise<Migra
   const target: Config = { ...config, postgres: pg };
   const m = await openMigrator('postgres', target);
   try {
-    await m.up({});
+    // The expected shape is what the migrations themselves make, never the snapshot of them.
+    await m.up({ oneByOne: true });
   } finally {
     await m.close();
   }
@@ -85,6 +86,11 @@ export async function migratedPglite(config: Config, extensions: string[]): Prom
 
 /** A scratch database on the configured server (CREATE DATABASE), migrated, read, and dropped. */
 export async function migratedScratchDatabase(config: Config, name: string): Promise<MigratedPg> {
+  return withScratchDatabase(config, name, (scratch) => migrateAndRead(config, scratch));
+}
+
+/** Runs `work` on a new scratch database of the configured server, dropped afterwards whatever happens. */
+export async function withScratchDatabase<T>(config: Config, name: string, work: (scratch: PostgresConfig) => Promise<T>): Promise<T> {
   const { connectPg, pgError } = await import('../stores/postgres/connect');
   const pg = config.postgres!;
   const url = new URL(pg.url);
@@ -99,12 +105,12 @@ export async function migratedScratchDatabase(config: Config, name: string): Pro
         code: 'scratch-database',
         store: 'postgres',
         message: `cannot create the scratch database ${name}: ${pgError(err, pg, config.timeoutMs).message}`,
-        hint: 'schema dump needs a role that may CREATE DATABASE on a development or CI server',
+        hint: 'schema dump and schema snapshot need a role that may CREATE DATABASE on a development or CI server',
         cause: err,
       });
     }
     try {
-      return await migrateAndRead(config, scratch);
+      return await work(scratch);
     } finally {
       await dropDatabaseRetrying(admin, name);
     }

@@ -130,6 +130,7 @@ describe('every command, on failure, prints the envelope with the error', () => 
     ['up', ['up', '--profile', 'huge'], {}, /unknown profile/],
     ['reset', ['reset', '--yes'], { RECRUIT_DB_ENV: 'production' }, /refusing to reset/],
     ['schema dump', ['schema', 'dump', '--check'], { RECRUIT_DB_ENV: 'production' }, /refusing to dump expected shapes against production/],
+    ['schema snapshot', ['schema', 'snapshot', '--check'], { RECRUIT_DB_ENV: 'production' }, /refusing to make a schema snapshot against production/],
     ['docs', ['docs', '--live'], refused, /connection refused/],
     ['ci warm', ['ci', 'warm', '--size', '1'], { RECRUIT_DB_ENV: 'production' }, /refusing to run CI stacks against production/],
     ['ci acquire', ['ci', 'acquire', '--lease', 'soon'], {}, /--lease must be a duration/],

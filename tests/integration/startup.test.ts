@@ -72,11 +72,19 @@ describe('each command loads only what it uses', () => {
     expect(l.packages).not.toContain('chalk');
   });
 
-  it('migrate --only postgres on an empty database: pg and knex, each from its one-file bundle (npm run build)', async () => {
+  it('migrate --only postgres on an empty database loads the schema snapshot with pg alone; --one-by-one adds knex, each from its one-file bundle', async () => {
     const l = await loadsOf(['migrate', '--only', 'postgres'], cliEnv({ DATABASE_URL: empty.url }));
     expect(l.code, l.stderr).toBe(0);
-    expect(l.packages).toEqual(['commander', 'knex', 'pg']);
+    expect(l.packages).toEqual(['commander', 'pg']);
     expect(l.undici).toBe(false);
+    const other = await freshPgDatabase('rdbstartup');
+    try {
+      const one = await loadsOf(['migrate', '--only', 'postgres', '--one-by-one'], cliEnv({ DATABASE_URL: other.url }));
+      expect(one.code, one.stderr).toBe(0);
+      expect(one.packages).toEqual(['commander', 'knex', 'pg']);
+    } finally {
+      await other.drop();
+    }
   });
 
   it('status and doctor of one store load that store\'s driver only', async () => {

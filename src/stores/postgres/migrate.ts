@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Client } from 'pg';
 import type { Knex } from 'knex';
 import { migrationLimits, requireStore, type Config, type PostgresConfig } from '../../config';
@@ -351,6 +351,7 @@ class PostgresMigrator implements StoreMigrator {
   private knexRowLocked = false;
   /** From the capability probe: knex would otherwise ask every new connection `select version()`. */
   private serverVersion?: string;
+  private probe?: Awaited<ReturnType<typeof probePg>>;
 
   constructor(
     private readonly config: Config,
@@ -408,6 +409,7 @@ class PostgresMigrator implements StoreMigrator {
   private async capabilities(): Promise<Capability[]> {
     try {
       const probe = await probePg(this.client);
+      this.probe = probe;
       this.serverVersion = `${Math.floor(probe.versionNum / 10000)}.${probe.versionNum % 10000}`;
       return capabilitiesOf(probe);
     } catch (err) {
@@ -561,12 +563,14 @@ class PostgresMigrator implements StoreMigrator {
     validateSteps(opts.steps);
     const files = this.files();
     const target = opts.to !== undefined ? resolveName(files, [], opts.to, '--to') : undefined;
-    const c = classify(files, await this.state());
+    const state = await this.state();
+    const c = classify(files, state);
     if (c.missing.length) throw this.missingError(c.missing);
     if (c.changed.length && !opts.acceptChanged) throw changedMigrationError('postgres', c.changed.map((f) => f.sourcePath));
     const pending = selectPending(files, c, opts, target);
-    // Every file that will run is loaded and checked now, before the first write to any store.
-    for (const f of pending) await loadMigration(f);
+    // Every file that will run is loaded and checked now, before the first write to any store;
+    // where the schema snapshot stands for them, their code does not run (nor load: start-up).
+    if (opts.dryRun || !(await this.snapshotFor(files, pending, state, opts, false))) for (const f of pending) await loadMigration(f);
     const notes: string[] = [];
     if (target && c.applied.has(target)) notes.push(`${target} is already applied`);
     return { store: 'postgres', direction: 'up', names: pending.map((f) => f.name), dryRun: Boolean(opts.dryRun), notes, request: opts };
@@ -615,8 +619,11 @@ class PostgresMigrator implements StoreMigrator {
         if (missing.length) throw this.missingError(missing);
         todo = names.map((n) => byName.get(n)!);
       }
-      const knex = () => this.knex(files);
       const notes = [...plan.notes];
+      if (up && !plan.dryRun && (await this.loadSnapshot(files, todo, state, plan.request as UpOptions, run))) {
+        return { store: 'postgres', direction: 'up', done: todo.map((f) => f.name), capabilities, notes: [...notes, ...this.takeNotes()], runId: run.runId };
+      }
+      const knex = () => this.knex(files);
       if (plan.dryRun) {
         const statements = await this.capture(knex(), todo, plan.direction);
         if (up && c.changed.length) notes.push(`would record new checksums for ${c.changed.map((f) => f.name).join(', ')}`);
@@ -710,6 +717,78 @@ class PostgresMigrator implements StoreMigrator {
     await this.client.query(sql.join(';\n'));
     this.knexRowLocked = true;
     await this.canonicaliseNames(state);
+  }
+
+  /**
+   * The schema snapshot, when it may stand for `todo`: every migration pending on a database that
+   * never had one, the built-in migrations folder, and the snapshot made from these very files. A
+   * stale snapshot is said once, in a note: the migrations then run one by one.
+   */
+  private async snapshotFor(files: MigrationFile[], todo: MigrationFile[], state: DbState, opts: UpOptions, say = true) {
+    if (opts.oneByOne || migrationsDirs(this.dirOverride).custom || !files.length || todo.length !== files.length) return undefined;
+    if (state.hasKnexTable || state.hasKnexLockTable || state.hasChecksumTable) return undefined;
+    const { readSnapshot, snapshotMismatch, SNAPSHOT_FILE } = await import('./snapshot');
+    const snap = readSnapshot();
+    if (!snap) return undefined;
+    const file = relative(ROOT, SNAPSHOT_FILE);
+    const stale = snapshotMismatch(snap, files);
+    if (stale) {
+      if (say) this.notes.push(`${file} is stale (${stale}): ran the migrations one by one; \`recruit-db schema snapshot\` brings it up to date`);
+      return undefined;
+    }
+    return { snap, file };
+  }
+
+  /**
+   * Every migration pending on a database that never had any: the committed schema snapshot stands
+   * for them when it was made from these very files on a server like this one (see snapshot.ts), so
+   * it is loaded, with the rows the one-by-one run would write, in one transaction. False, with
+   * nothing changed, when it does not apply; then the migrations run one by one.
+   */
+  private async loadSnapshot(files: MigrationFile[], todo: MigrationFile[], state: DbState, opts: UpOptions, run: RunContext): Promise<boolean> {
+    const candidate = await this.snapshotFor(files, todo, state, opts);
+    if (!candidate || !this.probe) return false;
+    const { snap, file } = candidate;
+    const { snapshotMismatch, databaseAllowsSnapshot, snapshotScript } = await import('./snapshot');
+    const mismatch = snapshotMismatch(snap, files, this.probe);
+    if (mismatch) {
+      this.notes.push(`${file} not used (${mismatch}): ran the migrations one by one`);
+      return false;
+    }
+    try {
+      if (await databaseAllowsSnapshot(this.client)) return false;
+    } catch (err) {
+      throw pgError(err, this.pg, this.config.timeoutMs);
+    }
+    const limits = migrationLimits(this.config);
+    const script = snapshotScript(snap, {
+      migrations: snap.header.migrations,
+      runId: run.runId,
+      env: this.config.env,
+      lockTimeoutMs: limits.lockTimeoutMs,
+      statementTimeoutMs: limits.statementTimeoutMs,
+    });
+    run.onProgress?.({ store: 'postgres', phase: 'migrate', state: 'start', total: todo.length, unit: 'migrations', detail: `${file}` });
+    try {
+      await this.client.query(script);
+    } catch (err) {
+      if (isConnectionLoss(err)) {
+        throw new RecruitDbError({
+          code: 'connection-lost',
+          store: 'postgres',
+          message: `lost the connection to ${this.pg.host}:${this.pg.port} while loading ${file} (its transaction was rolled back): ${pgError(err, this.pg, this.config.timeoutMs).message}`,
+          hint: 'check that PostgreSQL is up (bash scripts/stores.sh status), then run the command again',
+          exitCode: EXIT.USAGE,
+          cause: err,
+        });
+      }
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      this.notes.push(`${file} not used (${firstLine((err as Error).message)}; rolled back): ran the migrations one by one`);
+      return false;
+    }
+    run.onProgress?.({ store: 'postgres', phase: 'migrate', state: 'end', done: todo.length, total: todo.length, unit: 'migrations' });
+    this.notes.push(`applied ${todo.length} migrations in one transaction from ${file}, their schema snapshot (an empty database)`);
+    return true;
   }
 
   /**

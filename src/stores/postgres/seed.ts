@@ -4,7 +4,7 @@ import type * as CopyStreams from 'pg-copy-streams';
 import type { Config } from '../../config';
 import { RecruitDbError } from '../../errors';
 import { combineHashes } from '../multiset';
-import { connectPg, pgError } from './connect';
+import { connectPg, isConnectionLoss, pgError } from './connect';
 
 // Loaded when a load or a read-back starts (as the driver is, in connect): the generators import
 // this module for `Json`, and a seed of the other stores alone never needs them.
@@ -517,7 +517,8 @@ export async function openSeedClient(config: Config): Promise<Client> {
 export function seedPgError(err: unknown, config: Config): RecruitDbError {
   if (err instanceof RecruitDbError) return err;
   const e = err as { code?: string; message?: string; table?: string; constraint?: string };
-  if (e.code && /^[0-9A-Z]{5}$/.test(e.code) && !/^(08|28|3D|57)/.test(e.code)) {
+  // A socket error (EPIPE is five capitals too) is the server going away, never a generator's bug.
+  if (e.code && !isConnectionLoss(err) && /^[0-9A-Z]{5}$/.test(e.code) && !/^(08|28|3D|57)/.test(e.code)) {
     return new RecruitDbError({
       code: 'seed-failed',
       store: 'postgres',
