@@ -10,6 +10,12 @@ if [ ! -x /usr/bin/chromium ]; then
   [ "$(id -u)" = 0 ] || { echo "scripts/test.sh: chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; }
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# Real file validators for the seeded files (tests/unit/seed-files.test.ts): ImageMagick and qpdf are
+# a dozen small packages. ffmpeg (about 90) is left out: its three audio tests skip without it.
+if { [ ! -x /usr/bin/identify ] || ! command -v qpdf >/dev/null; } && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends imagemagick qpdf >/dev/null \
+    || echo "scripts/test.sh: could not install imagemagick and qpdf; their file-validator tests will skip" >&2
+fi
 bash scripts/stores.sh start
 npm run --silent build
 npm run --silent typecheck
