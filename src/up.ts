@@ -184,7 +184,7 @@ async function planUpSeed(config: Config, opts: UpOptions, metas: StoreMeta[], s
   if (would.includes('postgres')) {
     embedding = await withHandles(config, async (h) => (await import('./stores/postgres/seed')).embeddingStorageOf(await h.pg()).catch(() => 'array' as const));
   }
-  return seedCounts({ profile: opts.profile, seed: opts.seedValue }, selected(would), embedding);
+  return seedCounts({ profile: opts.profile, seed: opts.seedValue, asOf: opts.asOf }, selected(would), embedding);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ export function formatBytes(n: number): string {
 }
 
 export function renderSeedPlan(ctx: CommandContext<unknown>, plan: SeedPlan): void {
-  ctx.out.line(`dry run: nothing written; seed ${plan.seed}, profile ${plan.profile}${plan.truncate ? ', after emptying what earlier seeds wrote' : ''} would write:`);
+  ctx.out.line(`dry run: nothing written; seed ${plan.seed}, profile ${plan.profile}, as of ${plan.asOf}${plan.truncate ? ', after emptying what earlier seeds wrote' : ''} would write:`);
   const rows = [['store', 'table / collection / prefix', 'rows / docs / objects', 'bytes']];
   for (const s of plan.stores) {
     const p = plan.plan[s]!;

@@ -167,10 +167,10 @@ describe('messages and missing options (12.10, 12.11)', () => {
     expect(byStore.mongo.plan.some((s: string) => /"create"/.test(s))).toBe(true);
     expect(byStore.s3.plan).toContain('create bucket');
     expect(await tableCount()).toBe(0);
-    const text = await runCli(['up', '--seed', '42', '--dry-run'], { env });
+    const text = await runCli(['up', '--seed', '42', '--as-of', '2026-03-31', '--dry-run'], { env });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).not.toMatch(/Did you mean/);
-    expect(text.stdout).toMatch(/dry run: nothing written; seed 42, profile small would write:/);
+    expect(text.stdout).toMatch(/dry run: nothing written; seed 42, profile small, as of 2026-03-31 would write:/);
     expect((await runCli(['up', '--no-seed', '--dry-run', '--json'], { env }).then((x) => JSON.parse(x.stdout))).seedPlan).toBeUndefined();
   });
 

@@ -13,6 +13,9 @@ import { seedCounts } from '../../src/seedrun';
 import { runCli } from '../helpers/cli';
 import { migratedTargets } from '../helpers/fixtures';
 
+/** One as-of for every run compared here: the default (today, UTC) could change between two of them at midnight. */
+const AS_OF = '2026-06-30';
+
 const STORES = ['postgres', 'mongo', 's3'] as const;
 const migrated = migratedTargets();
 // Several seeds per case: on a loaded 2-core machine a case can take minutes.
@@ -24,7 +27,7 @@ describe('a three-store seed runs the stores at once', () => {
 
   beforeAll(async () => {
     all = await migrated('rdbconc');
-    const r = await runCli(['seed', '--json', '--seed', '3'], { env: all.env });
+    const r = await runCli(['seed', '--json', '--seed', '3', '--as-of', AS_OF], { env: all.env });
     expect(r.code, r.stderr).toBe(0);
     seeded = JSON.parse(r.stdout);
   }, LONG);
@@ -33,7 +36,7 @@ describe('a three-store seed runs the stores at once', () => {
     const alone = await Promise.all(
       STORES.map(async (store) => {
         const f = await migrated('rdbconc1');
-        const r = await runCli(['seed', '--json', '--seed', '3', '--only', store], { env: f.env });
+        const r = await runCli(['seed', '--json', '--seed', '3', '--as-of', AS_OF, '--only', store], { env: f.env });
         expect(r.code, r.stderr).toBe(0);
         return JSON.parse(r.stdout)[store] as { hash: string; counts: Record<string, number> };
       }),
@@ -48,7 +51,7 @@ describe('a three-store seed runs the stores at once', () => {
 
   it('prints one row per store, in store order', async () => {
     const f = await migrated('rdbconc2');
-    const r = await runCli(['seed', '--seed', '3'], { env: f.env });
+    const r = await runCli(['seed', '--seed', '3', '--as-of', AS_OF], { env: f.env });
     expect(r.code, r.stderr).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => /^(postgres|mongo|s3)\s/.test(l));
     expect(rows.map((l) => l.split(/\s+/)[0])).toEqual([...STORES]);

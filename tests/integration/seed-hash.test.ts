@@ -19,6 +19,9 @@ import { runCli } from '../helpers/cli';
 import { latestTables } from '../helpers/pg';
 import { freshStores, migrateStores, migratedPgClient } from '../helpers/stores';
 
+/** One as-of for every run compared here: the default (today, UTC) could change between two of them at midnight. */
+const AS_OF = '2026-06-30';
+
 describe('seed --verify-hash', () => {
   let config: Config;
   let env: NodeJS.ProcessEnv;
@@ -31,7 +34,7 @@ describe('seed --verify-hash', () => {
   afterAll(async () => cleanup?.());
 
   it('reads all three stores back and finds what was written; without the flag there is no read-back', async () => {
-    const checked = await runCli(['seed', '--json', '--seed', '7', '--verify-hash'], { env });
+    const checked = await runCli(['seed', '--json', '--seed', '7', '--as-of', AS_OF, '--verify-hash'], { env });
     expect(checked.code, checked.stderr).toBe(0);
     const a = JSON.parse(checked.stdout);
     expect(a.readBack.ok).toBe(true);
@@ -40,7 +43,7 @@ describe('seed --verify-hash', () => {
       ['mongo', true, []],
       ['s3', true, []],
     ]);
-    const plain = await runCli(['seed', '--json', '--seed', '7', '--truncate'], { env });
+    const plain = await runCli(['seed', '--json', '--seed', '7', '--as-of', AS_OF, '--truncate'], { env });
     expect(plain.code, plain.stderr).toBe(0);
     const b = JSON.parse(plain.stdout);
     expect(b.readBack).toBeUndefined();
@@ -50,10 +53,10 @@ describe('seed --verify-hash', () => {
   });
 
   it('up --verify-hash checks what it seeds; up without it reads nothing back', async () => {
-    const r = await runCli(['reset', '--json', '--verify-hash', '--seed-value', '7'], { env });
+    const r = await runCli(['reset', '--json', '--verify-hash', '--seed-value', '7', '--as-of', AS_OF], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).readBack.ok).toBe(true);
-    const again = await runCli(['reset', '--json', '--seed-value', '7'], { env });
+    const again = await runCli(['reset', '--json', '--seed-value', '7', '--as-of', AS_OF], { env });
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).readBack).toBeUndefined();
   });
