@@ -180,8 +180,11 @@ export async function killRollback(ref: Reference, target: 'postgres' | 'mongo',
         const live = new Set((await m.db(t.config.mongo!.db).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
         const { collectionDef } = await import('../../src/stores/mongo/collections');
         // Only a create script names the collection it owns; later scripts change collections in place.
-        const created = (name: string) => /^\d+-create-/.test(name) && collectionDef(name.replace(/^\d+-create-/, '').replace(/-/g, '_')).name;
-        const lying = entries.filter((e) => e.state === 'applied' && created(e.name) && !live.has(created(e.name) as string));
+        const created = (name: string): string | undefined => (/^\d+-create-/.test(name) ? collectionDef(name.replace(/^\d+-create-/, '').replace(/-/g, '_')).name : undefined);
+        const lying = entries.filter((e) => {
+          const owned = e.state === 'applied' ? created(e.name) : undefined;
+          return owned !== undefined && !live.has(owned);
+        });
         if (lying.length) res.honest = false;
         if (lying.length) res.failure = `status says applied for dropped ${lying.map((e) => e.name).join(', ')}`;
       } finally {
