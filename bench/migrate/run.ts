@@ -157,8 +157,16 @@ ${rows.join('\n')}
 - (c)−(d): **${ms(above)} ms** above Node's own start-up — target at most 60 ms: ${above <= 60 ? 'met' : '**not met**'}${BEFORE ? ` (before: ${ms(m.cBefore - m.d)} ms)` : ''}.
   In CPU time, which the other work on the machine disturbs far less: **${ms(c.c - c.d)} ms** above \`node -e 0\`${BEFORE ? ` (before: ${ms(c.cBefore - c.d)} ms)` : ''}.
 
-(a) minus (c) is the time spent in the migrations themselves, each in its own transaction. A
-migration's DDL is held and sent as one multi-statement query ahead of the next statement that
+(a) loads \`migrations/snapshot.sql\` (the schema snapshot: a pg_dump of a database the migrations
+migrated one by one, written by \`recruit-db schema snapshot\`) with the bookkeeping rows the one-by-one
+run writes, in one transaction and one query after the lock and state reads: no knex, no migration
+module, the server's work that of (b). It does so only on an empty database whose server matches the
+snapshot's header (major version, optional extensions) and with the very migration files it was made
+from (checksums); tests/integration/pg-snapshot.test.ts shows both paths give the same pg_dump,
+rows, bookkeeping, \`verify\` and \`rollback\`. (g) is the one-by-one path (\`--one-by-one\`), which
+every database that already has migrations takes, and which (a) was before the snapshot.
+
+In (g) each migration runs in its own transaction. A migration's DDL is held and sent as one multi-statement query ahead of the next statement that
 reads a result, in the same query as that statement where it has plain bindings (batchDdl in
 src/stores/postgres/ddl.ts: same statements, same order, same transaction); the bookkeeping rows go
 with the last batch. 0021, written for tables that hold data (CONCURRENTLY, NOT VALID then VALIDATE,
@@ -166,7 +174,7 @@ outside a transaction), runs in one transaction when every table is empty and lo
 (lockEmptyTables), as written otherwise. A fresh migrate sends about 197 queries (561 before), 101
 of them 0021's own catalog checks. (b) is one transaction of the already-computed DDL.
 
-Where the time goes (by hand, interleaved with the code before issue 18.2 in the same runs, 7
+Where the time of (g) goes (by hand, before the snapshot, interleaved with the code before issue 18.2 in the same runs, 7
 repetitions each, medians; server CPU read from /proc of the backends serving the database, client
 CPU by \`/usr/bin/time\`), as wall / client CPU / server CPU:
 
