@@ -14,18 +14,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { queryUrl, schemaDump } from '../helpers/pg';
-import { cliEnv, freshPgDatabase } from '../helpers/stores';
+import { emptyPgDatabases } from '../helpers/fixtures';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const c of cleanups) await c().catch(() => undefined);
-});
-
-async function database(prefix: string): Promise<{ url: string; env: NodeJS.ProcessEnv }> {
-  const db = await freshPgDatabase(prefix);
-  cleanups.push(db.drop);
-  return { url: db.url, env: cliEnv({ DATABASE_URL: db.url }) };
-}
+const database = emptyPgDatabases();
 
 
 
@@ -71,10 +62,15 @@ describe('0021 on an empty database and on one with data (postgres)', () => {
   });
 });
 
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempMigrations(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rdb-fast-'));
   for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  temps.push(dir);
   return dir;
 }
 

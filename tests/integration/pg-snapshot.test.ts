@@ -10,21 +10,13 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO, runCli } from '../helpers/cli';
 import { queryUrl, schemaDump } from '../helpers/pg';
-import { cliEnv, freshPgDatabase } from '../helpers/stores';
+import { emptyPgDatabases } from '../helpers/fixtures';
+import { cliEnv } from '../helpers/stores';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const c of cleanups) await c().catch(() => undefined);
-});
-
-async function database(prefix: string): Promise<{ url: string; env: NodeJS.ProcessEnv }> {
-  const db = await freshPgDatabase(prefix);
-  cleanups.push(db.drop);
-  return { url: db.url, env: cliEnv({ DATABASE_URL: db.url }) };
-}
+const database = emptyPgDatabases();
 
 /** The rows migrations insert (bookkeeping aside), as pg_dump prints them. */
 const dataDump = (url: string): string =>
