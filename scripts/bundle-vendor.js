@@ -13,7 +13,7 @@
  * pg-native) stays an ordinary require.
  */
 const { build, buildSync } = require('esbuild');
-const { readdirSync, rmSync } = require('node:fs');
+const { readFileSync, readdirSync, rmSync } = require('node:fs');
 const { join, relative, resolve, sep } = require('node:path');
 
 const ROOT = join(__dirname, '..');
@@ -28,8 +28,20 @@ const BUNDLES = {
   },
 };
 
-for (const [name, b] of Object.entries(BUNDLES)) {
-  buildSync({
+/** pg's WebCrypto SCRAM helpers, replaced by node:crypto ones in the bundle (see scripts/pg-crypto.js). */
+const pgCrypto = {
+  name: 'recruit-db-pg-crypto',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/ }, () => ({
+      contents: readFileSync(join(__dirname, 'pg-crypto.js'), 'utf8'),
+      resolveDir: __dirname,
+      loader: 'js',
+    }));
+  },
+};
+
+const vendorBuilds = Object.entries(BUNDLES).map(([name, b]) =>
+  build({
     entryPoints: [join(ROOT, b.entry)],
     outfile: join(OUT, `${name}.js`),
     bundle: true,
@@ -37,10 +49,11 @@ for (const [name, b] of Object.entries(BUNDLES)) {
     format: 'cjs',
     target: 'node20',
     external: b.external,
+    plugins: name === 'pg' ? [pgCrypto] : [],
     legalComments: 'eof',
     logLevel: 'error',
-  });
-}
+  }),
+);
 
 /**
  * The CLI in one file: ~30 of our modules and commander for a `migrate`, 150 for every command,
@@ -77,7 +90,7 @@ const splitShared = {
   },
 };
 const CLI_BUNDLE = join(SRC, 'cli.bundle.js');
-build({
+const cliBuild = build({
   entryPoints: [join(SRC, 'cli/main.js')],
   outfile: CLI_BUNDLE,
   bundle: true,
@@ -87,7 +100,9 @@ build({
   plugins: [splitShared],
   legalComments: 'eof',
   logLevel: 'error',
-}).then(
+});
+
+Promise.all([...vendorBuilds, cliBuild]).then(
   () => {
     // Caches of the previous build: their key no longer matches, so this only saves the disk.
     for (const file of [CLI_BUNDLE, ...Object.keys(BUNDLES).map((name) => join(OUT, `${name}.js`))]) rmSync(`${file}.v8cache`, { force: true });
