@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
+import { useCodeCache } from './codecache';
 
 /** Drivers `npm run build` bundles into one file each (scripts/bundle-vendor.js). */
 export const VENDOR_BUNDLES = ['pg', 'knex'] as const;
@@ -8,8 +9,8 @@ export const VENDOR_BUNDLES = ['pg', 'knex'] as const;
 /**
  * Points every `require('pg')` and `require('knex')` in the process (ours and the libraries') at
  * the single-file bundles under dist/vendor/, when they exist: one file to read and compile instead
- * of hundreds. Run from the sources (tests, ts-node), or from a build without them, the packages
- * load from node_modules as usual.
+ * of hundreds, compiled from its V8 code cache (./codecache). Run from the sources (tests, ts-node),
+ * or from a build without them, the packages load from node_modules as usual.
  */
 export function useVendorBundles(dir = join(__dirname, '..', 'vendor')): void {
   const bundles = new Map<string, string>();
@@ -18,6 +19,7 @@ export function useVendorBundles(dir = join(__dirname, '..', 'vendor')): void {
     if (existsSync(file)) bundles.set(name, file);
   }
   if (!bundles.size) return;
+  useCodeCache(bundles.values());
   const loader = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
   const resolve = loader._resolveFilename;
   loader._resolveFilename = function (request: string, ...rest: unknown[]): string {

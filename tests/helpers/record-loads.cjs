@@ -2,7 +2,9 @@
 // Preload (`node -r`): records which npm packages a process loaded (from node_modules, or as one of
 // the bundles under dist/vendor/), and whether Node's own fetch (undici) was loaded, into the JSON
 // file named by RDB_RECORD_LOADS when the process exits. Files are seen both when resolved (ES
-// modules such as faker) and when compiled (the CLI may resolve the bundles itself).
+// modules such as faker), when compiled (the CLI may resolve the bundles itself), and in require's
+// cache at exit (the CLI compiles its bundles itself, from their code cache: src/codecache.ts).
+// `files` lists every CommonJS file in that cache.
 const Module = require('module');
 const { writeFileSync } = require('fs');
 
@@ -24,5 +26,7 @@ Module.prototype._compile = function (content, filename) {
 };
 process.on('exit', () => {
   const undici = process.moduleLoadList.some((m) => m.includes('internal/deps/undici'));
-  writeFileSync(process.env.RDB_RECORD_LOADS, JSON.stringify({ packages: [...packages].sort(), undici }));
+  const files = Object.keys(Module._cache);
+  files.forEach(note);
+  writeFileSync(process.env.RDB_RECORD_LOADS, JSON.stringify({ packages: [...packages].sort(), undici, files }));
 });

@@ -207,22 +207,37 @@ interface DbState {
   hasChecksumTable: boolean;
 }
 
+/**
+ * Two round trips: which bookkeeping tables exist, then every read of those that do, as one
+ * multi-statement query. The column probe reads pg_attribute: information_schema.columns is a view
+ * PostgreSQL plans at several milliseconds on a fresh connection, and each run asks twice.
+ */
 async function readState(client: Client): Promise<DbState> {
   const exists = await client.query<{ m: boolean; c: boolean; l: boolean; k: boolean }>(
     `SELECT to_regclass($1) IS NOT NULL AS m, to_regclass($2) IS NOT NULL AS c, to_regclass($3) IS NOT NULL AS l,
-            EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $2 AND column_name = 'knex_id') AS k`,
+            EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'knex_id' AND NOT attisdropped) AS k`,
     [KNEX_TABLE, CHECKSUM_TABLE, `${KNEX_TABLE}_lock`],
   );
   const { m, c, l, k } = exists.rows[0];
-  const applied = m ? (await client.query<AppliedRow>(`SELECT id, name, batch, migration_time FROM ${KNEX_TABLE} ORDER BY id`)).rows : [];
+  const reads: Array<['applied' | 'checksums' | 'locked', string]> = [];
+  if (m) reads.push(['applied', `SELECT id, name, batch, migration_time FROM ${KNEX_TABLE} ORDER BY id`]);
+  // A checksum table from before knex_id/run_id existed: those columns read as NULL.
+  if (c) reads.push(['checksums', `SELECT name, checksum, recorded_at, ${k ? 'knex_id, run_id' : 'NULL::int AS knex_id, NULL::text AS run_id'} FROM ${CHECKSUM_TABLE}`]);
+  if (l) reads.push(['locked', `SELECT 1 FROM ${KNEX_TABLE}_lock WHERE is_locked = 1`]);
+  const answer: unknown = reads.length ? await client.query(reads.map(([, sql]) => sql).join(';\n')) : [];
+  // pg answers one statement with a result, several with an array of results.
+  const results = (Array.isArray(answer) ? answer : [answer]) as { rows: unknown[] }[];
+  const rows = Object.fromEntries(reads.map(([key], i) => [key, results[i].rows]));
   const checksums = new Map<string, ChecksumRow>();
-  if (c) {
-    // A checksum table from before knex_id/run_id existed: those columns read as NULL.
-    const cols = k ? 'knex_id, run_id' : 'NULL::int AS knex_id, NULL::text AS run_id';
-    for (const r of (await client.query<ChecksumRow>(`SELECT name, checksum, recorded_at, ${cols} FROM ${CHECKSUM_TABLE}`)).rows) checksums.set(r.name, r);
-  }
-  const knexLocked = l ? (await client.query(`SELECT 1 FROM ${KNEX_TABLE}_lock WHERE is_locked = 1`)).rowCount! > 0 : false;
-  return { applied, checksums, knexLocked, hasKnexTable: m, hasKnexLockTable: l, hasChecksumTable: c };
+  for (const r of (rows.checksums ?? []) as ChecksumRow[]) checksums.set(r.name, r);
+  return {
+    applied: (rows.applied ?? []) as AppliedRow[],
+    checksums,
+    knexLocked: (rows.locked ?? []).length > 0,
+    hasKnexTable: m,
+    hasKnexLockTable: l,
+    hasChecksumTable: c,
+  };
 }
 
 /**

@@ -1,0 +1,97 @@
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { dirname } from 'node:path';
+import vm from 'node:vm';
+
+/**
+ * V8 code caches for the one-file bundles `npm run build` makes (the CLI, pg, knex): compiling them
+ * from source is most of a short command's module loading; deserialising what V8 compiled last time
+ * is a fraction of it. Node 20 has no module.enableCompileCache (Node 22), hence this.
+ *
+ * The cache sits beside its bundle (`<bundle>.v8cache`), written at exit by the first run that found
+ * none (or a stale or rejected one), so it holds what that run compiled; anything else compiles
+ * lazily as usual. It is keyed like Python's .pyc: the bundle's size and mtime, plus Node's version
+ * and architecture. V8 itself checks only the source length, so without that key an edited bundle of
+ * the same length could run old code. A stale, unreadable or corrupt cache is ignored (V8 rejects
+ * data that does not deserialise), an unwritable folder just means no cache: never an error.
+ */
+
+export const CACHE_SUFFIX = '.v8cache';
+
+interface Pending {
+  script: vm.Script;
+  cacheFile: string;
+  key: string;
+}
+
+const files = new Set<string>();
+const pending: Pending[] = [];
+let installed = false;
+
+type Extensions = Record<string, (module: Module, filename: string) => void>;
+
+/** Loads the given files (absolute paths, CommonJS) through their code cache whenever they are required. */
+export function useCodeCache(paths: Iterable<string>): void {
+  for (const p of paths) files.add(p);
+  if (installed) return;
+  installed = true;
+  const extensions = (Module as unknown as { _extensions: Extensions })._extensions;
+  const js = extensions['.js'];
+  extensions['.js'] = function (module: Module, filename: string) {
+    if (files.has(filename)) return compileCached(module, filename);
+    return js.call(this, module, filename);
+  };
+  process.once('exit', writeCaches);
+}
+
+function cacheKey(filename: string): string {
+  const st = statSync(filename);
+  return `recruit-db v8 code cache: node ${process.version} ${process.arch}, source ${st.size} bytes, mtime ${st.mtimeMs}`;
+}
+
+/** The cached data when its key matches this source, else undefined. */
+function readCache(cacheFile: string, key: string): Buffer | undefined {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+  const nl = buf.indexOf(10);
+  return nl > 0 && buf.toString('utf8', 0, nl) === key ? buf.subarray(nl + 1) : undefined;
+}
+
+/** What Module.prototype._compile does for a CommonJS file, with V8's cached data. */
+function compileCached(module: Module, filename: string): void {
+  const source = readFileSync(filename, 'utf8');
+  const cacheFile = filename + CACHE_SUFFIX;
+  const key = cacheKey(filename);
+  const cachedData = readCache(cacheFile, key);
+  const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+  if (!cachedData || script.cachedDataRejected) pending.push({ script, cacheFile, key });
+  const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => void;
+  const loader = Module as unknown as { _resolveFilename(request: string, parent: Module, isMain: boolean, options?: unknown): string; _cache: unknown };
+  const req = ((id: string) => module.require(id)) as NodeJS.Require;
+  req.resolve = ((request: string, options?: unknown) => loader._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
+  req.main = require.main;
+  req.cache = loader._cache as NodeJS.Require['cache'];
+  req.extensions = require.extensions;
+  fn.call(module.exports, module.exports, req, module, filename, dirname(filename));
+}
+
+/** At exit: the caches this run lacked, from what it compiled. Written whole or not at all (rename). */
+function writeCaches(): void {
+  for (const p of pending.splice(0)) {
+    const tmp = `${p.cacheFile}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${p.key}\n`), p.script.createCachedData()]));
+      renameSync(tmp, p.cacheFile);
+    } catch {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // nothing was written
+      }
+    }
+  }
+}
