@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Part of `npm run build`: the drivers the PostgreSQL commands load, each bundled into one file
- * under dist/vendor/ (src/vendor.ts points `require('pg')` and `require('knex')` at them).
+ * Part of `npm run build`: the drivers the PostgreSQL and MongoDB commands load, each bundled into one
+ * file under dist/vendor/ (src/vendor.ts points `require('pg')`, `require('knex')` and `require('mongodb')` at them).
  *
  * Why: knex is ~300 small files (lodash's, mostly) and pg ~30; resolving, reading and compiling
  * them one by one was ~65 ms of a `migrate` on an idle machine and several times that on a busy
@@ -22,6 +22,13 @@ const BUNDLES = {
   knex: {
     entry: 'node_modules/knex/knex.js',
     external: ['pg', 'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'sqlite3', 'better-sqlite3', 'tedious', 'oracledb', 'mariadb', 'mariadb/callback'],
+  },
+  // ~120 files. bson stays outside, so the driver and the code that builds ObjectIds and UUIDs share
+  // one bson (instanceof); what the driver loads only on demand (compression, Kerberos, client-side
+  // encryption, cloud credentials, SOCKS) stays an ordinary require.
+  mongodb: {
+    entry: 'node_modules/mongodb/lib/index.js',
+    external: ['bson', 'kerberos', 'snappy', '@mongodb-js/zstd', 'mongodb-client-encryption', '@aws-sdk/credential-providers', 'gcp-metadata', 'socks', 'aws4'],
   },
 };
 
