@@ -45,6 +45,10 @@ import { mongoMigrationsDir } from './mmconfig';
  * before its `down` runs and deletes it after: a rollback killed in between leaves the entry marked,
  * status reports it as interrupted, and the next migrate or rollback finishes the job. The changelog
  * never says "applied" for a collection a killed rollback dropped.
+ *
+ * An empty database (bookkeeping only, empty changelog) runs its scripts side by side where they
+ * touch different collections and writes the capability record and the changelog once, at the end
+ * (runConcurrently, lanes.ts): the same result, ~50 fewer writes, and a kill records nothing.
  */
 export interface MongoMigratorOptions {
   migrationsDir?: string;
