@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Part of `npm run build`, after tsc: the drivers the PostgreSQL commands load, each bundled into one
- * file under dist/vendor/ (src/vendor.ts points `require('pg')` and `require('knex')` at them), and
- * the CLI itself (our compiled modules and commander) in dist/src/cli.bundle.js, which
- * bin/recruit-db runs. All three load through V8 code caches (src/codecache.ts).
+ * Part of `npm run build`, after tsc: the drivers the PostgreSQL and MongoDB commands load, each
+ * bundled into one file under dist/vendor/ (src/vendor.ts points `require('pg')`, `require('knex')`
+ * and `require('mongodb')` at them), and the CLI itself (our compiled modules and commander) in
+ * dist/src/cli.bundle.js, which bin/recruit-db runs. All of them load through V8 code caches
+ * (src/codecache.ts).
  *
  * Why: knex is ~300 small files (lodash's, mostly) and pg ~30; resolving, reading and compiling
  * them one by one was ~65 ms of a `migrate` on an idle machine and several times that on a busy
@@ -25,6 +26,13 @@ const BUNDLES = {
   knex: {
     entry: 'node_modules/knex/knex.js',
     external: ['pg', 'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'sqlite3', 'better-sqlite3', 'tedious', 'oracledb', 'mariadb', 'mariadb/callback'],
+  },
+  // ~120 files. bson stays outside, so the driver and the code that builds ObjectIds and UUIDs share
+  // one bson (instanceof); what the driver loads only on demand (compression, Kerberos, client-side
+  // encryption, cloud credentials, SOCKS) stays an ordinary require.
+  mongodb: {
+    entry: 'node_modules/mongodb/lib/index.js',
+    external: ['bson', 'kerberos', 'snappy', '@mongodb-js/zstd', 'mongodb-client-encryption', '@aws-sdk/credential-providers', 'gcp-metadata', 'socks', 'aws4'],
   },
 };
 

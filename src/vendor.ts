@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { useCodeCache } from './codecache';
 
 /** Drivers `npm run build` bundles into one file each (scripts/bundle-vendor.js). */
-export const VENDOR_BUNDLES = ['pg', 'knex'] as const;
+export const VENDOR_BUNDLES = ['pg', 'knex', 'mongodb'] as const;
 
 /**
- * Points every `require('pg')` and `require('knex')` in the process (ours and the libraries') at
+ * Points every `require('pg')`, `require('knex')` and `require('mongodb')` in the process (ours and the libraries') at
  * the single-file bundles under dist/vendor/, when they exist: one file to read and compile instead
  * of hundreds, compiled from its V8 code cache (./codecache). Run from the sources (tests, ts-node),
  * or from a build without them, the packages load from node_modules as usual.

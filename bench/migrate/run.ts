@@ -63,9 +63,9 @@ async function main(): Promise<void> {
   const version = (await admin.query('SHOW server_version')).rows[0].server_version as string;
   const work = mkdtempSync(join(tmpdir(), 'rdb-bench-'));
   const dump = join(work, 'dump.sql');
-  const t: Record<string, number[]> = { a: [], b: [], c: [], d: [], e: [], f: [], g: [], aBefore: [], cBefore: [] };
+  const t: Record<string, number[]> = { a: [], b: [], c: [], d: [], e: [], f: [], g: [], aBefore: [], cBefore: [], eBefore: [], fBefore: [] };
   // CPU time of the Node processes themselves: what a busy machine disturbs least.
-  const cpu: Record<string, number[]> = { a: [], c: [], d: [], g: [], aBefore: [], cBefore: [] };
+  const cpu: Record<string, number[]> = { a: [], c: [], d: [], e: [], f: [], g: [], aBefore: [], cBefore: [], eBefore: [], fBefore: [] };
   const timed = async (key: string, run: Promise<Timed>) => {
     const r = await run;
     t[key].push(r.ms);
@@ -75,10 +75,10 @@ async function main(): Promise<void> {
   const env = (db: string): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: withDatabase(pg.url, db), NO_COLOR: '1' });
   const migrate = (root: string, db: string, ...extra: string[]) => timeOk(process.execPath, [join(root, 'bin/recruit-db'), 'migrate', '--only', 'postgres', ...extra], { env: env(db), cwd: tmpdir(), cpu: true });
   // Fresh targets in every store; the child reads no .env (its cwd is a temp folder).
-  const migrateStores = async (key: string, only: string[]) => {
+  const migrateStores = async (key: string, only: string[], root = REPO) => {
     const f = await freshStores('rdbbenchall');
     created.push(f.cleanup);
-    await timed(key, timeOk(process.execPath, [join(REPO, 'bin/recruit-db'), 'migrate', ...only], { env: { ...f.env, NO_COLOR: '1' }, cwd: tmpdir() }));
+    await timed(key, timeOk(process.execPath, [join(root, 'bin/recruit-db'), 'migrate', ...only], { env: { ...f.env, NO_COLOR: '1' }, cwd: tmpdir(), cpu: true }));
   };
   // Dropped with the tests' retrying drop: autovacuum wakes on a fresh database and FORCE cannot end it.
   const created: Array<() => Promise<void>> = [];
@@ -119,10 +119,12 @@ async function main(): Promise<void> {
           await timed('aBefore', migrate(BEFORE, db));
           await timed('cBefore', migrate(BEFORE, db));
         }]);
+        methods.push(['before: three stores', () => migrateStores('eBefore', [], BEFORE)]);
+        methods.push(['before: mongo', () => migrateStores('fBefore', ['--only', 'mongo'], BEFORE)]);
       }
       for (const [, run] of rotated(methods, i)) await run();
       while (created.length > 1) await created.pop()!();
-      process.stderr.write(`rep ${i + 1}/${REPS}: migrate ${ms(t.a[i])} ms, replay ${ms(t.b[i])} ms, no-op ${ms(t.c[i])} ms, node ${ms(t.d[i])} ms, three stores ${ms(t.e[i])} ms, mongo only ${ms(t.f[i])} ms, one by one ${ms(t.g[i])} ms${BEFORE ? `, before: ${ms(t.aBefore[i])} / ${ms(t.cBefore[i])} ms` : ''}\n`);
+      process.stderr.write(`rep ${i + 1}/${REPS}: migrate ${ms(t.a[i])} ms, replay ${ms(t.b[i])} ms, no-op ${ms(t.c[i])} ms, node ${ms(t.d[i])} ms, three stores ${ms(t.e[i])} ms, mongo only ${ms(t.f[i])} ms, one by one ${ms(t.g[i])} ms${BEFORE ? `, before: ${ms(t.aBefore[i])} / ${ms(t.cBefore[i])} / three ${ms(t.eBefore[i])} / mongo ${ms(t.fBefore[i])} ms` : ''}\n`);
     }
   } finally {
     for (const drop of created) await drop().catch(() => undefined);
@@ -198,7 +200,8 @@ Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}. Reproduce: \`npm run 
 `;
   writeSection('migrate', section);
   process.stdout.write(section);
-  const concurrent = threeStores(t.e, t.a, t.f, version, `${loadStart} at the start, ${load1()} at the end`);
+  const before = BEFORE ? { three: t.eBefore, mongo: t.fBefore, cpu: { e: c.e, f: c.f, eBefore: c.eBefore, fBefore: c.fBefore } } : undefined;
+  const concurrent = threeStores(t.e, t.a, t.f, version, `${loadStart} at the start, ${load1()} at the end`, before);
   writeSection('migrate: three stores', concurrent.section);
   process.stdout.write(`\n## migrate: three stores\n\n${concurrent.section}`);
 }
@@ -213,7 +216,14 @@ const THREE_STORE_HISTORY = `| date | code | reps | (d) three stores | (a) postg
 | 2026-12-02 01:12Z | before issue 18.1: the stores applied one after another (planning was already concurrent); load average ~10 | 5 | 3441 ms | 1042 ms | 3.30x |
 `;
 
-function threeStores(allMs: number[], pgMs: number[], mongoMs: number[], version: string, loads: string): { section: string; ok: boolean } {
+function threeStores(
+  allMs: number[],
+  pgMs: number[],
+  mongoMs: number[],
+  version: string,
+  loads: string,
+  before?: { three: number[]; mongo: number[]; cpu: Record<string, number> },
+): { section: string; ok: boolean } {
   const d = median(allMs);
   const a = median(pgMs);
   const e = median(mongoMs);
@@ -228,9 +238,20 @@ rotated order), each on fresh targets, medians:
 | (d) \`recruit-db migrate\` (PostgreSQL, MongoDB, S3; empty database, MongoDB database, bucket) | ${d.toFixed(0)} ms | ${allMs.map((x) => x.toFixed(0)).join(', ')} |
 | (a) baseline: \`recruit-db migrate --only postgres\` (empty database) | ${a.toFixed(0)} ms | ${pgMs.map((x) => x.toFixed(0)).join(', ')} |
 | (e) for reference: \`recruit-db migrate --only mongo\` (empty MongoDB database) | ${e.toFixed(0)} ms | ${mongoMs.map((x) => x.toFixed(0)).join(', ')} |
-
+${
+    before
+      ? `| (d) before this change (BENCH_BEFORE) | ${median(before.three).toFixed(0)} ms | ${before.three.map((x) => x.toFixed(0)).join(', ')} |
+| (e) before this change (BENCH_BEFORE) | ${median(before.mongo).toFixed(0)} ms | ${before.mongo.map((x) => x.toFixed(0)).join(', ')} |
+`
+      : ''
+  }
 Ratio (d)/(a): **${ratio.toFixed(2)}x** — target (issue 18.1) at most 1.15x: ${ok ? 'met' : 'NOT met'}.
-Ratio (d)/max((a), (e)), the three stores against the slowest single store: **${(d / slowest).toFixed(2)}x**.
+Ratio (d)/max((a), (e)), the three stores against the slowest single store: **${(d / slowest).toFixed(2)}x**.${
+    before
+      ? `
+CPU time of the CLI process (medians): (d) ${ms(before.cpu.e)} ms, before ${ms(before.cpu.eBefore)} ms; (e) ${ms(before.cpu.f)} ms, before ${ms(before.cpu.fBefore)} ms.`
+      : ''
+  }
 The stores are planned concurrently (every refusal before any write), then applied concurrently,
 each under its own lock; the output is still printed per store, in store order. Concurrent, the
 three stores cannot finish before the slowest of them: ${

@@ -27,6 +27,8 @@ import {
 import { readCapabilities, type CommandTarget } from './apply';
 import { INTERNAL } from './collections';
 import { connectMongo, mongoError, serverWords } from './connect';
+import { isBookkeepingCollection } from './introspect';
+import { foldRecords, lanesOf, runLanes, touchedCollections } from './lanes';
 import { withMongoLock } from './lock';
 import { readMongoMeta, stampMongoEnv } from './meta';
 import { mongoMigrationsDir } from './mmconfig';
@@ -43,6 +45,10 @@ import { mongoMigrationsDir } from './mmconfig';
  * before its `down` runs and deletes it after: a rollback killed in between leaves the entry marked,
  * status reports it as interrupted, and the next migrate or rollback finishes the job. The changelog
  * never says "applied" for a collection a killed rollback dropped.
+ *
+ * An empty database (bookkeeping only, empty changelog) runs its scripts side by side where they
+ * touch different collections and writes the capability record and the changelog once, at the end
+ * (runConcurrently, lanes.ts): the same result, ~50 fewer writes, and a kill records nothing.
  */
 export interface MongoMigratorOptions {
   migrationsDir?: string;
@@ -52,6 +58,8 @@ export interface MongoMigratorOptions {
   lockWaitMs?: number;
   /** Sees every command sent (command monitoring); tests assert the exact commands with it. */
   onCommand?: (event: CommandStartedEvent) => void;
+  /** Never run scripts concurrently, even on an empty database (tests compare both paths). */
+  oneByOne?: boolean;
 }
 
 interface ChangelogEntry {
@@ -100,6 +108,7 @@ class MongoMigrator implements StoreMigrator {
     private readonly mongo: MongoConfig,
     private readonly dir: string,
     private readonly lease: { leaseMs: number; waitMs: number },
+    private readonly oneByOne = false,
   ) {
     this.db = client.db(mongo.db);
     Object.freeze(this.lease);
@@ -323,7 +332,7 @@ class MongoMigrator implements StoreMigrator {
           const request = plan.request as UpOptions;
           const changed = this.changedOrRefuse(entries, request.acceptChanged);
           const todo = this.selectUp(entries, request);
-          const ran = await this.runScripts(todo, 'up', run);
+          const ran = !this.oneByOne && log.size === 0 && (await this.holdsNoCollections()) ? await this.runConcurrently(todo, run) : await this.runScripts(todo, 'up', run);
           // Adopt what another tool applied (no checksum yet), and accepted edits.
           const unchecked = entries.filter((e) => isApplied(e) && typeof log.get(e.name)?.checksum !== 'string').map((e) => e.name);
           for (const name of [...unchecked, ...(request.acceptChanged ? changed : [])]) {
@@ -342,11 +351,44 @@ class MongoMigrator implements StoreMigrator {
     }
   }
 
+  /** Only bookkeeping collections (or none): nothing a script could find and have to convert. */
+  private async holdsNoCollections(): Promise<boolean> {
+    const listed = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return listed.every((c) => isBookkeepingCollection(c.name));
+  }
+
+  /**
+   * The `up` of scripts on an empty database, concurrently where they touch different collections
+   * (lanes.ts), with what the one-by-one run records: the changelog entries of the scripts before
+   * the first one that failed (each with the time its script finished) and, before them, their
+   * capability-record updates in script order. Both are written only once every script has settled,
+   * so a run killed halfway has recorded nothing; the next migrate finds collections and runs the
+   * scripts one by one (they are safe to repeat).
+   */
+  private async runConcurrently(names: string[], run: RunContext): Promise<string[]> {
+    const scripts = names.map((name) => this.load(name));
+    const touched = await touchedCollections(scripts);
+    if (!touched) return this.runScripts(names, 'up', run);
+    const progress = (state: 'start' | 'advance' | 'end', done: number, detail?: string) =>
+      run.onProgress?.({ store: 'mongo', phase: 'migrate', state, done, total: names.length, unit: 'migrations', detail });
+    progress('start', 0);
+    let started = 0;
+    const lanes = await runLanes(this.db, this.client, scripts, lanesOf(touched), (i) => progress('advance', started++, names[i]));
+    const ok = lanes.failed ? lanes.failed.index : names.length;
+    const records = foldRecords(lanes.records.slice(0, ok).flat());
+    if (records.length) await this.db.command({ update: INTERNAL.capabilities, updates: records, ordered: true });
+    const block = blockOf(run);
+    const entries = names.slice(0, ok).map((name, i) => ({ fileName: `${name}.js`, appliedAt: lanes.finishedAt[i]!, migrationBlock: block, checksum: fileChecksum(this.sourceOf(name)), runId: run.runId }));
+    if (entries.length) await this.changelog.insertMany(entries);
+    if (lanes.failed) throw this.scriptFailure(lanes.failed.error, names[ok], 'up', names.slice(0, ok));
+    progress('end', names.length);
+    return names;
+  }
+
   /** Runs scripts in order; each changelog change follows (up) or brackets (down) its script. */
   private async runScripts(names: string[], direction: 'up' | 'down', run: RunContext): Promise<string[]> {
     const done: string[] = [];
-    const started = runStartedAt(run.runId);
-    const block = started ? Date.parse(started) : Date.now();
+    const block = blockOf(run);
     const phaseName = direction === 'up' ? 'migrate' : 'rollback';
     run.onProgress?.({ store: 'mongo', phase: phaseName, state: 'start', total: names.length, unit: 'migrations' });
     for (const name of names) {
@@ -406,6 +448,12 @@ class MongoMigrator implements StoreMigrator {
   }
 }
 
+/** migrate-mongo's migrationBlock of a run: when it started, in ms. */
+function blockOf(run: RunContext): number {
+  const started = runStartedAt(run.runId);
+  return started ? Date.parse(started) : Date.now();
+}
+
 function validateSteps(steps: number | undefined): void {
   if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) throw usageError(`--steps must be a positive integer, got "${steps}"`, 'e.g. --steps 1');
 }
@@ -429,7 +477,7 @@ export async function openMongoMigrator(config: Config, opts: MongoMigratorOptio
   const extra = { socketTimeoutMS: migrationLimits(config).statementTimeoutMs, ...(opts.onCommand ? { monitorCommands: true } : {}) };
   const client = await connectMongo(mongo, config.timeoutMs, extra);
   if (opts.onCommand) client.on('commandStarted', opts.onCommand);
-  return new MongoMigrator(config, client, mongo, migrationsDir, lease);
+  return new MongoMigrator(config, client, mongo, migrationsDir, lease, opts.oneByOne);
 }
 
 // ---------------------------------------------------------------------------------------------

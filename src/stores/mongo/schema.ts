@@ -49,16 +49,27 @@ export const DAY = 86_400;
  * rule: apply.ts sends every validator through this, whichever release defined it.
  */
 export function withoutEmptyRequired<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutEmptyRequired) as T;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(
+  // The frozen definitions go through here on every create and collMod (and again when a migrate
+  // plans its lanes): their result is computed once and frozen like them.
+  const frozen = value !== null && typeof value === 'object' && Object.isFrozen(value);
+  if (frozen) {
+    const hit = cleaned.get(value as object);
+    if (hit) return hit as T;
+  }
+  let out: T = value;
+  if (Array.isArray(value)) out = value.map(withoutEmptyRequired) as T;
+  else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    out = Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([k, v]) => !(k === 'required' && Array.isArray(v) && v.length === 0))
         .map(([k, v]) => [k, withoutEmptyRequired(v)]),
     ) as T;
   }
-  return value;
+  if (frozen) cleaned.set(value as object, deepFreeze(out) as object);
+  return out;
 }
+
+const cleaned = new WeakMap<object, object>();
 
 /** Freezes a definition tree, so no caller can change what a migration sends. */
 export function deepFreeze<T>(value: T): T {
