@@ -26,6 +26,10 @@ export function createS3Client(s3: S3Config, timeoutMs: number, uploadTimeoutMs 
         ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, sessionToken: s3.sessionToken }
         : undefined,
     maxAttempts: ATTEMPTS,
+    // Since 3.729 the SDK adds a CRC32 of every body it sends (hashing each upload once more and adding
+    // a header) unless told otherwise. The seeder already hashes what it uploads, and a read-back
+    // compares that with the ETags, so only requests S3 requires a checksum for (DeleteObjects) get one.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true }),
   });
   const send = client.send.bind(client) as (command: unknown, options?: Record<string, unknown>) => Promise<unknown>;
