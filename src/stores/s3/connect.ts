@@ -36,9 +36,13 @@ export function createS3Client(s3: S3Config, timeoutMs: number, uploadTimeoutMs 
   const bounded = (command: unknown, options: Record<string, unknown> = {}) => {
     const upload = command instanceof PutObjectCommand || command instanceof UploadPartCommand;
     const perTry = upload ? uploadTimeoutMs : timeoutMs;
-    const deadline = AbortSignal.timeout(perTry * ATTEMPTS + 1000);
+    // A timer cleared when the send settles, not AbortSignal.timeout: a seed sends ~15,000 requests,
+    // and each AbortSignal.timeout would keep its timer (and signal) alive for the full deadline.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), perTry * ATTEMPTS + 1000);
+    timer.unref();
     const given = options.abortSignal as AbortSignal | undefined;
-    return send(command, { ...options, requestTimeout: perTry, abortSignal: given ? AbortSignal.any([given, deadline]) : deadline });
+    return send(command, { ...options, requestTimeout: perTry, abortSignal: given ? AbortSignal.any([given, deadline.signal]) : deadline.signal }).finally(() => clearTimeout(timer));
   };
   client.send = bounded as S3Client['send'];
   return client;
