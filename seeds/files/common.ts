@@ -54,6 +54,8 @@ export interface Identicon {
   oneCell(bx: number, by: number): boolean;
   /** true when rows y1 and y2 are in the same cell row (so identical). */
   sameRow(y1: number, y2: number): boolean;
+  /** The on/off grid as a number (bit 4 * row + column): equal for two icons exactly when `on` is. */
+  pattern: number;
 }
 
 /** Cell index of each pixel coordinate along one axis: 4 cells, edges on multiples of 8 where possible. */
@@ -81,7 +83,9 @@ export function identicon(rng: Rng, width = 32, height = width): Identicon {
   const cx = cellsAlong(width);
   const cy = cellsAlong(height);
   const last = (a: Uint8Array, i: number) => a[Math.min(i, a.length - 1)];
-  return { width, height, fg, bg, on: (x, y) => cells[cy[y]][cx[x]], oneCell: (bx, by) => last(cx, bx) === last(cx, bx + 7) && last(cy, by) === last(cy, by + 7), sameRow: (y1, y2) => cy[y1] === cy[y2] };
+  let pattern = 0;
+  for (let row = 0; row < 4; row++) for (let col = 0; col < 4; col++) if (cells[row][col]) pattern |= 1 << (4 * row + col);
+  return { width, height, fg, bg, pattern, on: (x, y) => cells[cy[y]][cx[x]], oneCell: (bx, by) => last(cx, bx) === last(cx, bx + 7) && last(cy, by) === last(cy, by + 7), sameRow: (y1, y2) => cy[y1] === cy[y2] };
 }
 
 function hslToRgb(h: number, s: number, l: number): Rgb {

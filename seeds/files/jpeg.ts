@@ -58,25 +58,35 @@ const AC_CHROMA: HuffSpec = {
   ]),
 };
 
-/** Canonical Huffman codes (T.81 Annex C): symbol -> [code, length]. */
-function codes(spec: HuffSpec): Map<number, [number, number]> {
-  const map = new Map<number, [number, number]>();
+/** Canonical Huffman codes (T.81 Annex C), indexed by symbol (0-255); a length of 0 marks no code. */
+interface HuffCodes {
+  code: Uint16Array;
+  len: Uint8Array;
+}
+
+function codes(spec: HuffSpec): HuffCodes {
+  const out: HuffCodes = { code: new Uint16Array(256), len: new Uint8Array(256) };
   let code = 0;
   let k = 0;
   for (let len = 1; len <= 16; len++) {
-    for (let i = 0; i < spec.bits[len - 1]; i++) map.set(spec.values[k++], [code++, len]);
+    for (let i = 0; i < spec.bits[len - 1]; i++) {
+      out.code[spec.values[k]] = code++;
+      out.len[spec.values[k++]] = len;
+    }
     code <<= 1;
   }
-  return map;
+  return out;
 }
 
 class JpegBitWriter {
-  private out: number[] = [];
+  // A growing byte array, not number[]: a 1280x720 image is ~14,000 blocks, tens of KB of entropy-coded data.
+  private out = new Uint8Array(1 << 14);
+  private size = 0;
   private acc = 0;
   private n = 0;
 
+  /** `bits` at most 24: acc then never holds more than 31. */
   write(value: number, bits: number): void {
-    // Whole bytes at a time: codes are at most 16 bits, so acc never holds more than 23.
     this.acc = (this.acc << bits) | (value & ((1 << bits) - 1));
     this.n += bits;
     while (this.n >= 8) {
@@ -87,15 +97,20 @@ class JpegBitWriter {
   }
 
   private pushByte(byte: number): void {
-    this.out.push(byte);
-    if (byte === 0xff) this.out.push(0);
+    if (this.size + 2 > this.out.length) {
+      const grown = new Uint8Array(this.out.length * 2);
+      grown.set(this.out);
+      this.out = grown;
+    }
+    this.out[this.size++] = byte;
+    if (byte === 0xff) this.out[this.size++] = 0;
   }
 
   finish(): Buffer {
     // Pad the last byte with 1-bits (T.81 F.1.2.3); a 0xFF in entropy-coded data is followed by a
     // stuffed zero (pushByte).
     if (this.n > 0) this.write((1 << (8 - this.n)) - 1, 8 - this.n);
-    return Buffer.from(this.out);
+    return Buffer.from(this.out.buffer, 0, this.size);
   }
 }
 
@@ -156,35 +171,51 @@ export function jpeg(input: FileInput): Buffer {
   const at = (c: number, x: number, y: number) => colours[icon.on(Math.min(x, width - 1), Math.min(y, height - 1)) ? 1 : 0][c];
   const tables = TABLES;
   const bits = new JpegBitWriter();
-  const put = (table: Map<number, [number, number]>, symbol: number): void => {
-    const [code, len] = table.get(symbol)!;
-    bits.write(code, len);
-  };
+  const put = (table: HuffCodes, symbol: number): void => bits.write(table.code[symbol], table.len[symbol]);
+  // A block inside one cell is one colour: its DCT is the DC term alone (8 x the value).
+  const dcOf = colours.map((ycc) => ycc.map((v, c) => Math.round((8 * v) / tables[c].q[0])));
+  // A one-colour block after one of the same colour (most blocks) has a zero DC difference in every
+  // component: its bits (DC category 0, then end-of-block, per component) are one fixed string.
+  let same = 0;
+  let sameLen = 0;
+  for (const t of tables) {
+    same = (((same << t.dc.len[0]) | t.dc.code[0]) << t.ac.len[0x00]) | t.ac.code[0x00];
+    sameLen += t.dc.len[0] + t.ac.len[0x00];
+  }
+  if (sameLen > 24) throw new Error('jpeg: the zero-difference block code is longer than the bit writer takes');
   const pred = [0, 0, 0];
-  const flat = new Array<number>(64).fill(0);
+  /** The colour whose DC values `pred` holds, or -1 (start, or after a block of two colours). */
+  let predColour = -1;
   for (let by = 0; by < height; by += 8) {
     for (let bx = 0; bx < width; bx += 8) {
-      // A block inside one cell is one colour: its DCT is the DC term alone (8 x the value).
-      const uniform = icon.oneCell(bx, by);
-      for (let c = 0; c < 3; c++) {
-        let coef: number[];
-        if (uniform) {
-          flat[0] = Math.round((8 * at(c, bx, by)) / tables[c].q[0]);
-          coef = flat;
-        } else {
-          const block: number[] = [];
-          for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) block.push(at(c, bx + x, by + y));
-          coef = fdctQuantize(block, tables[c].q);
+      if (icon.oneCell(bx, by)) {
+        const colour = icon.on(Math.min(bx, width - 1), Math.min(by, height - 1)) ? 1 : 0;
+        if (colour === predColour) {
+          bits.write(same, sameLen);
+          continue;
         }
+        const dc = dcOf[colour];
+        for (let c = 0; c < 3; c++) {
+          const diff = dc[c] - pred[c];
+          pred[c] = dc[c];
+          const dcCat = category(diff);
+          put(tables[c].dc, dcCat);
+          if (dcCat > 0) bits.write(valueBits(diff, dcCat), dcCat);
+          put(tables[c].ac, 0x00);
+        }
+        predColour = colour;
+        continue;
+      }
+      predColour = -1;
+      for (let c = 0; c < 3; c++) {
+        const block: number[] = [];
+        for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) block.push(at(c, bx + x, by + y));
+        const coef = fdctQuantize(block, tables[c].q);
         const diff = coef[0] - pred[c];
         pred[c] = coef[0];
         const dcCat = category(diff);
         put(tables[c].dc, dcCat);
         if (dcCat > 0) bits.write(valueBits(diff, dcCat), dcCat);
-        if (uniform) {
-          put(tables[c].ac, 0x00);
-          continue;
-        }
         let run = 0;
         for (let k = 1; k < 64; k++) {
           const v = coef[ZIGZAG[k]];

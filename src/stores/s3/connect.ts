@@ -26,15 +26,23 @@ export function createS3Client(s3: S3Config, timeoutMs: number, uploadTimeoutMs 
         ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, sessionToken: s3.sessionToken }
         : undefined,
     maxAttempts: ATTEMPTS,
+    // Since 3.729 the SDK adds a CRC32 of every body it sends (hashing each upload once more and adding
+    // a header) unless told otherwise. The seeder already hashes what it uploads, and a read-back
+    // compares that with the ETags, so only requests S3 requires a checksum for (DeleteObjects) get one.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true }),
   });
   const send = client.send.bind(client) as (command: unknown, options?: Record<string, unknown>) => Promise<unknown>;
   const bounded = (command: unknown, options: Record<string, unknown> = {}) => {
     const upload = command instanceof PutObjectCommand || command instanceof UploadPartCommand;
     const perTry = upload ? uploadTimeoutMs : timeoutMs;
-    const deadline = AbortSignal.timeout(perTry * ATTEMPTS + 1000);
+    // A timer cleared when the send settles, not AbortSignal.timeout: a seed sends ~15,000 requests,
+    // and each AbortSignal.timeout would keep its timer (and signal) alive for the full deadline.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), perTry * ATTEMPTS + 1000);
+    timer.unref();
     const given = options.abortSignal as AbortSignal | undefined;
-    return send(command, { ...options, requestTimeout: perTry, abortSignal: given ? AbortSignal.any([given, deadline]) : deadline });
+    return send(command, { ...options, requestTimeout: perTry, abortSignal: given ? AbortSignal.any([given, deadline.signal]) : deadline.signal }).finally(() => clearTimeout(timer));
   };
   client.send = bounded as S3Client['send'];
   return client;
