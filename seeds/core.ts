@@ -123,7 +123,7 @@ let jitTuned = false;
 /**
  * V8 compiler budgets for a generation run, set once per process (compiler flags only: the output
  * is the same). Generation is one pass over ~50 row builders, each hot for its own table only; with
- * V8's defaults a cold medium run spent ~1.1 s of background CPU in TurboFan (a third of its CPU),
+ * V8's defaults a cold medium run spent ~1.2 s of background CPU in TurboFan (a third of its CPU),
  * compiling builders with every helper inlined, some several times after deopts. A larger interrupt
  * budget optimises only what stays hot and a smaller cumulative inlining budget keeps each compile
  * small: round 1 ~15% less CPU, warm rounds unchanged (bench/seed/gen.ts, BENCHMARKS.md).

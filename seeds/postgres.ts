@@ -45,7 +45,7 @@ export { DAY, HOUR, MIN };
 // Date#toISOString was the largest single cost of generation (~1µs, several per row): the day part
 // is cached (a few thousand distinct days per run) and the time of day is built from lookup tables.
 // Nearly every instant is a whole minute (facts are placed with `within`), so the time of day is one
-// cached piece ('HH:MM:00.000Z'): a timestamp is then two flat pieces, not a rope of eight.
+// cached piece ('HH:MM:00.000Z'): a timestamp is then two cached pieces, not a rope of eight.
 const dayPrefix = new Map<number, string>();
 let lastDay = NaN;
 let lastDayText = '';
