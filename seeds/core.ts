@@ -118,6 +118,22 @@ export function flat(s: string): string {
   return s;
 }
 
+let jitTuned = false;
+
+/**
+ * V8 compiler budgets for a generation run, set once per process (compiler flags only: the output
+ * is the same). Generation is one pass over ~50 row builders, each hot for its own table only; with
+ * V8's defaults a cold medium run spent ~1.2 s of background CPU in TurboFan (a third of its CPU),
+ * compiling builders with every helper inlined, some several times after deopts. A larger interrupt
+ * budget optimises only what stays hot and a smaller cumulative inlining budget keeps each compile
+ * small: round 1 ~15% less CPU, warm rounds unchanged (bench/seed/gen.ts, BENCHMARKS.md).
+ */
+export function tuneJitForGeneration(): void {
+  if (jitTuned) return;
+  jitTuned = true;
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--interrupt-budget=400000 --max-inlined-bytecode-size-cumulative=300');
+}
+
 /** A small fast PRNG (sfc32) seeded from sha256 of the scope: independent streams per scope. */
 export class Rng {
   private a: number;

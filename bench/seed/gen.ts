@@ -4,12 +4,18 @@
  * output. Reports wall time and CPU time (user + system of this process): on a shared machine the
  * wall time moves with the load, the CPU time much less. `--rounds n` repeats the whole profile in
  * one process (fresh world each time) and reports each round, so JIT warm-up is visible.
- * `ts-node --transpile-only bench/seed/gen.ts medium [--rounds 3] [--json]`.
+ * `--dist ROOT` runs the compiled code under ROOT/dist (what `recruit-db seed` runs; ROOT may be an
+ * export of another commit, built, for an A/B in the same run) instead of the sources through ts-node.
+ * `ts-node --transpile-only bench/seed/gen.ts medium [--rounds 3] [--json] [--dist .]`.
  */
 import { createHash } from 'node:crypto';
-import { Topology, shapeFor } from '../../seeds/topology';
-import { genContext, pgTables } from '../../seeds/postgres';
-import { copyLine } from '../../src/stores/postgres/seed';
+import { resolve } from 'node:path';
+
+type Modules = [typeof import('../../seeds/topology'), typeof import('../../seeds/postgres'), typeof import('../../src/stores/postgres/seed')];
+const distAt = process.argv.indexOf('--dist');
+const from = (rel: string) => (distAt > 0 ? resolve(process.argv[distAt + 1], 'dist', rel) : resolve(__dirname, '../..', rel));
+/* eslint-disable @typescript-eslint/no-require-imports */
+const [{ Topology, shapeFor }, { genContext, pgTables }, { copyLine }] = [require(from('seeds/topology')), require(from('seeds/postgres')), require(from('src/stores/postgres/seed'))] as Modules;
 
 const profile = (process.argv[2] ?? 'medium') as 'small' | 'medium' | 'large';
 const roundsAt = process.argv.indexOf('--rounds');

@@ -19,6 +19,12 @@ describe('seed formatters', () => {
       const ms = Math.floor((r.next() * 2 - 0.5) * 4e12);
       expect(iso(ms)).toBe(new Date(ms).toISOString());
     }
+    // Whole minutes (nearly every generated instant) take their own path, and consecutive instants
+    // of one day reuse the last day's text: both against Date, alternating days and odd offsets.
+    for (let i = 0; i < 20_000; i++) {
+      const minute = Math.floor((r.next() * 2 - 0.5) * 6e7) * 60_000;
+      for (const ms of [minute, minute + 60_000 * (i % 3), minute + (i % 997), minute - 86_400_000]) expect(iso(ms), String(ms)).toBe(new Date(ms).toISOString());
+    }
     expect(iso(1.5)).toBe(new Date(1.5).toISOString());
   });
 
