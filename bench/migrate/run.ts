@@ -258,7 +258,15 @@ three stores cannot finish before the slowest of them: ${
     e > a ? `(d)/(a) is at least (e)/(a) = ${(e / a).toFixed(2)}x here, whatever the orchestration does.` : `here that is PostgreSQL ((e) is ${(e / a).toFixed(2)}x (a)), so all of (d) - (a) is overhead of running them together.`
   }
 
-Where the rest goes (measured by hand in the same hour, 2026-12-02, load average 10-17): the three
+After the schema snapshot (2026-12-02 ~05:50Z, load ~1.5, \`/usr/bin/time\` of whole CLI runs on fresh
+targets): CPU (user + system) 0.11 s for \`--only postgres\` (the snapshot: one query, no knex), 0.39 s
+for \`--only mongo\`, 0.32 s for \`--only s3\`, 0.67 s for all three, wall 0.25 / 0.43 / 0.38 / 0.78 s.
+The three-store run is its client's CPU on one JavaScript thread: PostgreSQL-only no longer has much
+client work to overlap with, so the ratio rose while the three-store time fell (about 1.0 s to 0.6 s
+in the run above). Meeting 1.15x needs MongoDB's and S3's client CPU (driver start-up, the lane
+planning on the simulated server, the AWS SDK) cut several times over, or each store in a worker thread.
+
+Earlier analysis (measured by hand, 2026-12-02, load average 10-17): the three
 stores' client work runs on the CLI's one JavaScript thread, so it adds up instead of overlapping.
 \`/usr/bin/time\` of the CLI: user CPU 0.39 s for (a), 0.32 s for (e), 0.82-0.98 s for (d). A
 \`--cpu-prof\` of (d) (2.45 s): module loading 530 ms (knex, pg, the MongoDB driver, the AWS SDK),
