@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, usageError, type StoreName } from '../errors';
+import { EXIT, type StoreName } from '../errors';
 import { action } from './context';
 import { onlyOption } from './options';
 
@@ -78,7 +78,6 @@ Examples:
         const { writeSnapshot } = await import('../stores/postgres/snapshot');
         const { out, opts } = ctx;
         const config = ctx.config();
-        if (config.env === 'production') throw usageError('refusing to make a schema snapshot against production: it creates and drops a scratch database', 'run it against a development or CI server (RECRUIT_DB_ENV=development or test)');
         const r = await writeSnapshot(config, { check: opts.check });
         const stale = Boolean(opts.check) && r.changed;
         const text = () => {

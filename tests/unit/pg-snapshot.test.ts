@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { listMigrationFiles } from '../../src/stores/postgres/migrate';
-import { readSnapshot, snapshotMismatch, snapshotScript, transactionScript, type Snapshot } from '../../src/stores/postgres/snapshot';
+import { readSnapshot, serverMismatch, snapshotMismatch, snapshotScript, transactionScript, type Snapshot } from '../../src/stores/postgres/snapshot';
 
 const files = listMigrationFiles();
 const committed = readSnapshot()!;
@@ -19,6 +19,7 @@ describe('schema snapshot: when it stands for the migrations', () => {
   it('the committed one matches the files in migrations/', () => {
     expect(committed.header.migrations.map(([n]) => n)).toEqual(files.map((f) => f.name));
     expect(snapshotMismatch(committed, files)).toBeUndefined();
+    expect(serverMismatch(committed, probe)).toBeUndefined();
   });
 
   it('a file edited, added or removed since, another server major or extension set: not used, and says why', () => {
@@ -26,9 +27,9 @@ describe('schema snapshot: when it stands for the migrations', () => {
     expect(snapshotMismatch(variant((s) => (s.header.migrations[3][1] = '0'.repeat(64))), files)).toMatch(/0004_payments\.ts changed since it was made/);
     expect(snapshotMismatch(variant((s) => (s.header.migrations = rest)), files)).toMatch(/holds 20 migrations, migrations\/ has 21/);
     expect(snapshotMismatch(variant((s) => (s.header.migrations = [rest[0], first, ...rest.slice(1)])), files)).toMatch(/its migration 1 is 0002/);
-    expect(snapshotMismatch(committed, files, { ...probe, versionNum: 160004 })).toMatch(/made on PostgreSQL 15, the server is 16/);
-    expect(snapshotMismatch(committed, files, { ...probe, available: { btree_gist: '1.7', vector: '0.8.0' } })).toMatch(/the server offers \[btree_gist, vector\]/);
-    expect(snapshotMismatch(committed, files, { ...probe, available: {} })).toMatch(/made with \[btree_gist\] offered/);
+    expect(serverMismatch(committed, { ...probe, versionNum: 160004 })).toMatch(/made on PostgreSQL 15, the server is 16/);
+    expect(serverMismatch(committed, { ...probe, available: { btree_gist: '1.7', vector: '0.8.0' } })).toMatch(/the server offers \[btree_gist, vector\]/);
+    expect(serverMismatch(committed, { ...probe, available: {} })).toMatch(/made with \[btree_gist\] offered/);
   });
 });
 

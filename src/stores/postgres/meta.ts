@@ -38,4 +38,5 @@ export async function writePgSeedRecord(db: Queryable, record: SeedRecord): Prom
   );
 }
 
-const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** A SQL string literal (standard_conforming_strings on): for the few statements built as text. */
+export const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -367,6 +367,8 @@ class PostgresMigrator implements StoreMigrator {
   /** From the capability probe: knex would otherwise ask every new connection `select version()`. */
   private serverVersion?: string;
   private probe?: Awaited<ReturnType<typeof probePg>>;
+  /** The schema snapshot and whether it is stale for these files: null when there is none. */
+  private snapshotRead?: { snap: import('./snapshot').Snapshot; file: string; stale: string | undefined } | null;
 
   constructor(
     private readonly config: Config,
@@ -514,20 +516,24 @@ class PostgresMigrator implements StoreMigrator {
     });
   }
 
+  /** The server went away while doing `what`: exit 2 with a connection hint, never "fix the file". */
+  private connectionLost(what: string, err: unknown): RecruitDbError {
+    return new RecruitDbError({
+      code: 'connection-lost',
+      store: 'postgres',
+      message: `lost the connection to ${this.pg.host}:${this.pg.port} while ${what}: ${pgError(err, this.pg, this.config.timeoutMs).message}`,
+      hint: 'check that PostgreSQL is up (bash scripts/stores.sh status), then run the command again',
+      exitCode: EXIT.USAGE,
+      cause: err,
+    });
+  }
+
   private failed(file: MigrationFile, mod: MigrationModule | undefined, err: unknown, dryRun: boolean): RecruitDbError {
     if (err instanceof RecruitDbError) return err;
     const outside = mod?.config?.transaction === false;
     if (!dryRun && isConnectionLoss(err)) {
       // The file is fine: the server went away. The server rolls back the open transaction.
-      const base = pgError(err, this.pg, this.config.timeoutMs);
-      return new RecruitDbError({
-        code: 'connection-lost',
-        store: 'postgres',
-        message: `lost the connection to ${this.pg.host}:${this.pg.port} while running migration ${file.name} (${outside ? 'it runs outside a transaction: check for partial changes' : 'its transaction was rolled back'}): ${base.message}`,
-        hint: 'check that PostgreSQL is up (bash scripts/stores.sh status), then run the command again',
-        exitCode: EXIT.USAGE,
-        cause: err,
-      });
+      return this.connectionLost(`running migration ${file.name} (${outside ? 'it runs outside a transaction: check for partial changes' : 'its transaction was rolled back'})`, err);
     }
     const what = dryRun
       ? 'dry run, nothing was changed'
@@ -737,21 +743,24 @@ class PostgresMigrator implements StoreMigrator {
   /**
    * The schema snapshot, when it may stand for `todo`: every migration pending on a database that
    * never had one, the built-in migrations folder, and the snapshot made from these very files. A
-   * stale snapshot is said once, in a note: the migrations then run one by one.
+   * stale snapshot is said once, in a note (`say`): the migrations then run one by one. The file and
+   * the migrations' checksums are read once per run (plan, then apply).
    */
   private async snapshotFor(files: MigrationFile[], todo: MigrationFile[], state: DbState, opts: UpOptions, say = true) {
     if (opts.oneByOne || migrationsDirs(this.dirOverride).custom || !files.length || todo.length !== files.length) return undefined;
     if (state.hasKnexTable || state.hasKnexLockTable || state.hasChecksumTable) return undefined;
-    const { readSnapshot, snapshotMismatch, SNAPSHOT_FILE } = await import('./snapshot');
-    const snap = readSnapshot();
-    if (!snap) return undefined;
-    const file = relative(ROOT, SNAPSHOT_FILE);
-    const stale = snapshotMismatch(snap, files);
-    if (stale) {
-      if (say) this.notes.push(`${file} is stale (${stale}): ran the migrations one by one; \`recruit-db schema snapshot\` brings it up to date`);
+    if (this.snapshotRead === undefined) {
+      const { readSnapshot, snapshotMismatch, SNAPSHOT_FILE } = await import('./snapshot');
+      const snap = readSnapshot();
+      this.snapshotRead = snap ? { snap, file: relative(ROOT, SNAPSHOT_FILE), stale: snapshotMismatch(snap, files) } : null;
+    }
+    const read = this.snapshotRead;
+    if (!read) return undefined;
+    if (read.stale) {
+      if (say) this.notes.push(`${read.file} is stale (${read.stale}): ran the migrations one by one; \`recruit-db schema snapshot\` brings it up to date`);
       return undefined;
     }
-    return { snap, file };
+    return { snap: read.snap, file: read.file };
   }
 
   /**
@@ -764,8 +773,8 @@ class PostgresMigrator implements StoreMigrator {
     const candidate = await this.snapshotFor(files, todo, state, opts);
     if (!candidate || !this.probe) return false;
     const { snap, file } = candidate;
-    const { snapshotMismatch, databaseAllowsSnapshot, snapshotScript } = await import('./snapshot');
-    const mismatch = snapshotMismatch(snap, files, this.probe);
+    const { serverMismatch, databaseAllowsSnapshot, snapshotScript } = await import('./snapshot');
+    const mismatch = serverMismatch(snap, this.probe);
     if (mismatch) {
       this.notes.push(`${file} not used (${mismatch}): ran the migrations one by one`);
       return false;
@@ -787,16 +796,7 @@ class PostgresMigrator implements StoreMigrator {
     try {
       await this.client.query(script);
     } catch (err) {
-      if (isConnectionLoss(err)) {
-        throw new RecruitDbError({
-          code: 'connection-lost',
-          store: 'postgres',
-          message: `lost the connection to ${this.pg.host}:${this.pg.port} while loading ${file} (its transaction was rolled back): ${pgError(err, this.pg, this.config.timeoutMs).message}`,
-          hint: 'check that PostgreSQL is up (bash scripts/stores.sh status), then run the command again',
-          exitCode: EXIT.USAGE,
-          cause: err,
-        });
-      }
+      if (isConnectionLoss(err)) throw this.connectionLost(`loading ${file} (its transaction was rolled back)`, err);
       await this.client.query('ROLLBACK').catch(() => undefined);
       this.notes.push(`${file} not used (${firstLine((err as Error).message)}; rolled back): ran the migrations one by one`);
       return false;

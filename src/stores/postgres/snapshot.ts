@@ -3,12 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Client } from 'pg';
 import type { Config, PostgresConfig } from '../../config';
-import { RecruitDbError } from '../../errors';
+import { RecruitDbError, usageError } from '../../errors';
 import { ROOT } from '../../paths';
 import { maskUrl } from '../../secrets';
 import { fileChecksum } from '../migrator';
 import type { PgProbe } from './connect';
-import { META_TABLE, stampEnvSql } from './meta';
+import { literal, META_TABLE, stampEnvSql } from './meta';
 
 /**
  * The schema snapshot: what every migration in migrations/ produces on an empty database, as one
@@ -63,11 +63,8 @@ export function readSnapshot(path = SNAPSHOT_FILE): Snapshot | undefined {
   }
 }
 
-/**
- * Why the snapshot cannot stand for these migration files (and, given the server's probe, on this
- * server), or undefined when it can.
- */
-export function snapshotMismatch(snap: Snapshot, files: Array<{ name: string; sourcePath: string }>, probe?: PgProbe): string | undefined {
+/** Why the snapshot cannot stand for these migration files, or undefined when it can. */
+export function snapshotMismatch(snap: Snapshot, files: Array<{ name: string; sourcePath: string }>): string | undefined {
   const h = snap.header;
   if (h.format !== 1) return `snapshot format ${h.format} is not known`;
   if (h.migrations.length !== files.length) return `it holds ${h.migrations.length} migrations, migrations/ has ${files.length}`;
@@ -76,7 +73,12 @@ export function snapshotMismatch(snap: Snapshot, files: Array<{ name: string; so
     if (name !== files[i].name) return `its migration ${i + 1} is ${name}, migrations/ has ${files[i].name}`;
     if (sum !== fileChecksum(files[i].sourcePath)) return `${name} changed since it was made`;
   }
-  if (!probe) return undefined;
+  return undefined;
+}
+
+/** Why the snapshot cannot stand for the migrations on this server (its probe), or undefined when it can. */
+export function serverMismatch(snap: Snapshot, probe: PgProbe): string | undefined {
+  const h = snap.header;
   const major = Math.floor(probe.versionNum / 10000);
   if (h.serverMajor !== major) return `made on PostgreSQL ${h.serverMajor}, the server is ${major}`;
   const offered = OPTIONAL_EXTENSIONS.filter((e) => e in probe.available);
@@ -114,9 +116,8 @@ export interface LoadRows {
  * free) as one script for one transaction: a single round trip, all or nothing.
  */
 export function snapshotScript(snap: Snapshot, rows: LoadRows): string {
-  const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  const values = rows.migrations.map(([name]) => `(${lit(name)}, 1, now())`).join(', ');
-  const sums = rows.migrations.map(([name, sum]) => `(${lit(name)}, ${lit(sum)})`).join(', ');
+  const values = rows.migrations.map(([name]) => `(${literal(name)}, 1, now())`).join(', ');
+  const sums = rows.migrations.map(([name, sum]) => `(${literal(name)}, ${literal(sum)})`).join(', ');
   return [
     'BEGIN',
     `SET LOCAL lock_timeout = ${rows.lockTimeoutMs}`,
@@ -127,7 +128,7 @@ export function snapshotScript(snap: Snapshot, rows: LoadRows): string {
     `INSERT INTO knex_migrations_lock (is_locked) VALUES (0)`,
     `INSERT INTO knex_migrations (name, batch, migration_time) VALUES ${values}`,
     `INSERT INTO recruit_db_migration_checksums (name, checksum, recorded_at, knex_id, run_id)
-       SELECT k.name, v.checksum, now(), k.id, ${lit(rows.runId)} FROM knex_migrations k JOIN (VALUES ${sums}) AS v(name, checksum) USING (name)`,
+       SELECT k.name, v.checksum, now(), k.id, ${literal(rows.runId)} FROM knex_migrations k JOIN (VALUES ${sums}) AS v(name, checksum) USING (name)`,
     stampEnvSql(rows.env),
     'COMMIT',
   ].join(';\n');
@@ -192,6 +193,9 @@ export interface SnapshotResult {
  * at a time, dumps it, and writes (or, with check, compares) migrations/snapshot.sql.
  */
 export async function writeSnapshot(config: Config, opts: { check?: boolean } = {}): Promise<SnapshotResult> {
+  if (config.env === 'production') {
+    throw usageError('refusing to make a schema snapshot against production: it creates and drops a scratch database', 'run it against a development or CI server (RECRUIT_DB_ENV=development or test)');
+  }
   const { withScratchDatabase } = await import('../../verify/pglite');
   const { listMigrationFiles } = await import('./migrate');
   const { connectPg, probePg } = await import('./connect');
