@@ -205,6 +205,10 @@ interface DbState {
   hasKnexTable: boolean;
   hasKnexLockTable: boolean;
   hasChecksumTable: boolean;
+  /** The checksum table has its knex_id and run_id columns (added after the first release). */
+  hasChecksumIds: boolean;
+  /** recruit_db_meta records the environment this database was bootstrapped for. */
+  hasEnvStamp: boolean;
 }
 
 /**
@@ -213,17 +217,19 @@ interface DbState {
  * PostgreSQL plans at several milliseconds on a fresh connection, and each run asks twice.
  */
 async function readState(client: Client): Promise<DbState> {
-  const exists = await client.query<{ m: boolean; c: boolean; l: boolean; k: boolean }>(
+  const exists = await client.query<{ m: boolean; c: boolean; l: boolean; k: boolean; e: boolean }>(
     `SELECT to_regclass($1) IS NOT NULL AS m, to_regclass($2) IS NOT NULL AS c, to_regclass($3) IS NOT NULL AS l,
-            EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'knex_id' AND NOT attisdropped) AS k`,
-    [KNEX_TABLE, CHECKSUM_TABLE, `${KNEX_TABLE}_lock`],
+            (SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname IN ('knex_id', 'run_id') AND NOT attisdropped) AS k,
+            to_regclass($4) IS NOT NULL AS e`,
+    [KNEX_TABLE, CHECKSUM_TABLE, `${KNEX_TABLE}_lock`, META_TABLE],
   );
-  const { m, c, l, k } = exists.rows[0];
-  const reads: Array<['applied' | 'checksums' | 'locked', string]> = [];
+  const { m, c, l, k, e } = exists.rows[0];
+  const reads: Array<['applied' | 'checksums' | 'locked' | 'stamp', string]> = [];
   if (m) reads.push(['applied', `SELECT id, name, batch, migration_time FROM ${KNEX_TABLE} ORDER BY id`]);
   // A checksum table from before knex_id/run_id existed: those columns read as NULL.
   if (c) reads.push(['checksums', `SELECT name, checksum, recorded_at, ${k ? 'knex_id, run_id' : 'NULL::int AS knex_id, NULL::text AS run_id'} FROM ${CHECKSUM_TABLE}`]);
   if (l) reads.push(['locked', `SELECT 1 FROM ${KNEX_TABLE}_lock WHERE is_locked = 1`]);
+  if (e) reads.push(['stamp', `SELECT 1 FROM ${META_TABLE} WHERE key = 'environment'`]);
   const answer: unknown = reads.length ? await client.query(reads.map(([, sql]) => sql).join(';\n')) : [];
   // pg answers one statement with a result, several with an array of results.
   const results = (Array.isArray(answer) ? answer : [answer]) as { rows: unknown[] }[];
@@ -237,6 +243,8 @@ async function readState(client: Client): Promise<DbState> {
     hasKnexTable: m,
     hasKnexLockTable: l,
     hasChecksumTable: c,
+    hasChecksumIds: k,
+    hasEnvStamp: (rows.stamp ?? []).length > 0,
   };
 }
 
@@ -250,6 +258,27 @@ function checksumCurrent(row: AppliedRow, sum: ChecksumRow): boolean {
   // Rows recorded before knex_id: recruit-db writes both rows in one transaction (same now()),
   // and adopts a checksum later, never earlier, than the row it belongs to.
   return new Date(sum.recorded_at).getTime() >= new Date(row.migration_time).getTime();
+}
+
+/**
+ * Whether a run with nothing pending would write nothing either: every bookkeeping table in its
+ * current form, the environment stamped, knex's lock row clear, every applied migration known, with
+ * its current checksum, under its canonical name. Anything else is repaired under the lock.
+ */
+function settled(state: DbState, c: Classified): boolean {
+  return (
+    state.hasKnexTable &&
+    state.hasKnexLockTable &&
+    state.hasChecksumTable &&
+    state.hasChecksumIds &&
+    state.hasEnvStamp &&
+    !state.knexLocked &&
+    !c.pending.length &&
+    !c.changed.length &&
+    !c.unchecked.length &&
+    !c.missing.length &&
+    state.applied.every((r) => canonicalName(r.name) === r.name)
+  );
 }
 
 const pseudoRunId = (batch: number) => `knex-batch-${batch}`;
@@ -367,6 +396,8 @@ class PostgresMigrator implements StoreMigrator {
   /** From the capability probe: knex would otherwise ask every new connection `select version()`. */
   private serverVersion?: string;
   private probe?: Awaited<ReturnType<typeof probePg>>;
+  /** Plans made from a read that found nothing to apply and no bookkeeping to repair. */
+  private readonly settledPlans = new WeakSet<StorePlan>();
   /** The schema snapshot and whether it is stale for these files: null when there is none. */
   private snapshotRead?: { snap: import('./snapshot').Snapshot; file: string; stale: string | undefined } | null;
 
@@ -594,7 +625,9 @@ class PostgresMigrator implements StoreMigrator {
     if (opts.dryRun || !(await this.snapshotFor(files, pending, state, opts, false))) for (const f of pending) await loadMigration(f);
     const notes: string[] = [];
     if (target && c.applied.has(target)) notes.push(`${target} is already applied`);
-    return { store: 'postgres', direction: 'up', names: pending.map((f) => f.name), dryRun: Boolean(opts.dryRun), notes, request: opts };
+    const plan: StorePlan = { store: 'postgres', direction: 'up', names: pending.map((f) => f.name), dryRun: Boolean(opts.dryRun), notes, request: opts };
+    if (!pending.length && settled(state, c)) this.settledPlans.add(plan);
+    return plan;
   }
 
   async planDown(opts: DownOptions): Promise<StorePlan> {
@@ -621,6 +654,16 @@ class PostgresMigrator implements StoreMigrator {
 
   async apply(plan: StorePlan, run: RunContext): Promise<MigrateResult> {
     const capabilities = await this.capabilities();
+    if (this.settledPlans.has(plan) && !plan.dryRun) {
+      // Nothing to apply and nothing to repair, as read by the plan: answering from that read is the
+      // same as taking the lock and reading again, since a run that applies something meanwhile
+      // could as well have started after this one. No lock, no write: a no-op costs three round trips.
+      const phase = { store: 'postgres' as const, phase: 'migrate', total: 0, unit: 'migrations' };
+      run.onProgress?.({ ...phase, state: 'start' });
+      run.onProgress?.({ ...phase, state: 'end', done: 0 });
+      const notes = plan.notes.length ? [...plan.notes] : ['already up to date'];
+      return { store: 'postgres', direction: 'up', done: [], capabilities, notes, runId: run.runId };
+    }
     const files = this.files();
     return this.locked(async () => {
       // Read again under the lock: what a concurrent run applied meanwhile counts.
