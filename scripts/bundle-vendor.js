@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Part of `npm run build`, after tsc: the drivers the PostgreSQL and MongoDB commands load, each
- * bundled into one file under dist/vendor/ (src/vendor.ts points `require('pg')`, `require('knex')`
- * and `require('mongodb')` at them), and the CLI itself (our compiled modules and commander) in
- * dist/src/cli.bundle.js, which bin/recruit-db runs. All of them load through V8 code caches
+ * Part of `npm run build`, after tsc: the drivers the PostgreSQL, MongoDB and S3 commands load, each
+ * bundled into one file under dist/vendor/ (src/vendor.ts points `require('pg')`, `require('knex')`,
+ * `require('mongodb')`, `require('bson')` and the AWS SDK's packages at them), and the CLI itself
+ * (our compiled modules and commander) in dist/src/cli.bundle.js, which bin/recruit-db runs. All of them load through V8 code caches
  * (src/codecache.ts).
  *
  * Why: knex is ~300 small files (lodash's, mostly) and pg ~30; resolving, reading and compiling
@@ -14,8 +14,9 @@
  * pg-native) stays an ordinary require.
  */
 const { build, buildSync } = require('esbuild');
-const { readFileSync, readdirSync, rmSync } = require('node:fs');
-const { join, relative, resolve, sep } = require('node:path');
+const { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
+const { builtinModules } = require('node:module');
+const { dirname, join, relative, resolve, sep } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'dist/vendor');
@@ -33,6 +34,22 @@ const BUNDLES = {
   mongodb: {
     entry: 'node_modules/mongodb/lib/index.js',
     external: ['bson', 'kerberos', 'snappy', '@mongodb-js/zstd', 'mongodb-client-encryption', '@aws-sdk/credential-providers', 'gcp-metadata', 'socks', 'aws4'],
+  },
+  // One file already, but ~150 kB compiled at every MongoDB command: here it loads from a code cache.
+  bson: { entry: 'node_modules/bson/lib/bson.cjs', external: [] },
+};
+
+/** The driver's SASLprep (see scripts/mongo-saslprep.js) behind an ASCII fast path. */
+const mongoSaslprep = {
+  name: 'recruit-db-mongo-saslprep',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]mongodb[\\/]lib[\\/]cmap[\\/]auth[\\/]scram\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const original = 'require("@mongodb-js/saslprep")';
+      // A driver that no longer loads it this way would silently keep the eager load: fail the build instead.
+      if (source.split(original).length !== 2) throw new Error(`${args.path}: expected one ${original}; update scripts/mongo-saslprep.js's hook`);
+      return { contents: source.replace(original, `require(${JSON.stringify(join(__dirname, 'mongo-saslprep.js'))})`), resolveDir: dirname(args.path), loader: 'js' };
+    });
   },
 };
 
@@ -57,11 +74,70 @@ const vendorBuilds = Object.entries(BUNDLES).map(([name, b]) =>
     format: 'cjs',
     target: 'node20',
     external: b.external,
-    plugins: name === 'pg' ? [pgCrypto] : [],
+    plugins: name === 'pg' ? [pgCrypto] : name === 'mongodb' ? [mongoSaslprep] : [],
     legalComments: 'eof',
     logLevel: 'error',
   }),
 );
+
+/**
+ * The AWS SDK (@aws-sdk/client-s3, @smithy/node-http-handler and the ~30 files of @aws-sdk/* and
+ * @smithy/* they require) in dist/vendor/aws-sdk.js. Unlike the drivers above it is many packages,
+ * and what stays outside still requires them by name: the credential providers the default chain
+ * loads only when it gets that far (SSO, shared files, process, web identity, container and
+ * instance metadata), @aws-sdk/client-sts (doctor). So the bundle exports every package it holds
+ * by its name, each through a getter (a package initialises when first required, as in
+ * node_modules), and dist/vendor/aws-sdk/<package>.js is a one-line file per package that
+ * src/vendor.ts resolves that name to: one instance of each package in the process, wherever it is
+ * required from. Resolved as Node resolves them (require condition, "main"), so the bundle holds
+ * the very files node_modules would load.
+ */
+const AWS_SDK_ENTRIES = ['@aws-sdk/client-s3', '@smithy/node-http-handler'];
+const AWS_SDK_ON_DEMAND = [
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@smithy/credential-provider-imds',
+  // the browser's user-agent parser, never reached in Node
+  'bowser',
+];
+const AWS_SDK_SHIMS = join(OUT, 'aws-sdk');
+const awsResolve = { platform: 'node', format: 'cjs', target: 'node20', conditions: [], mainFields: ['main'], external: AWS_SDK_ON_DEMAND, logLevel: 'error' };
+
+/** The package names the SDK's files require one another by (a first, unwritten pass). */
+function awsSdkPackages() {
+  const builtins = new Set(builtinModules);
+  const names = new Set(AWS_SDK_ENTRIES);
+  const { metafile } = buildSync({
+    ...awsResolve,
+    stdin: { contents: AWS_SDK_ENTRIES.map((p) => `require(${JSON.stringify(p)});`).join('\n'), resolveDir: ROOT },
+    bundle: true,
+    write: false,
+    metafile: true,
+  });
+  for (const input of Object.values(metafile.inputs)) {
+    for (const i of input.imports) {
+      const name = i.original ?? i.path;
+      if (!i.external && !/^[./]/.test(name) && !name.startsWith('node:') && !builtins.has(name)) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+function awsSdkBuild() {
+  const names = awsSdkPackages();
+  rmSync(AWS_SDK_SHIMS, { recursive: true, force: true });
+  for (const name of names) {
+    const shim = join(AWS_SDK_SHIMS, `${name}.js`);
+    mkdirSync(dirname(shim), { recursive: true });
+    const bundle = relative(dirname(shim), join(OUT, 'aws-sdk.js')).split(sep).join('/');
+    writeFileSync(shim, `'use strict';\n// ${name}, from the one-file AWS SDK bundle (scripts/bundle-vendor.js).\nmodule.exports = require('${bundle}')[${JSON.stringify(name)}];\n`);
+  }
+  const contents = names.map((name) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(name)}) });`).join('\n');
+  return build({ ...awsResolve, stdin: { contents, resolveDir: ROOT, sourcefile: 'aws-sdk-packages.js' }, outfile: join(OUT, 'aws-sdk.js'), bundle: true, legalComments: 'eof' });
+}
 
 /**
  * The CLI in one file: ~30 of our modules and commander for a `migrate`, 150 for every command,
@@ -110,10 +186,10 @@ const cliBuild = build({
   logLevel: 'error',
 });
 
-Promise.all([...vendorBuilds, cliBuild]).then(
+Promise.all([...vendorBuilds, awsSdkBuild(), cliBuild]).then(
   () => {
     // Caches of the previous build: their key no longer matches, so this only saves the disk.
-    for (const file of [CLI_BUNDLE, ...Object.keys(BUNDLES).map((name) => join(OUT, `${name}.js`))]) rmSync(`${file}.v8cache`, { force: true });
+    for (const file of [CLI_BUNDLE, ...[...Object.keys(BUNDLES), 'aws-sdk'].map((name) => join(OUT, `${name}.js`))]) rmSync(`${file}.v8cache`, { force: true });
   },
   () => {
     process.exitCode = 1;

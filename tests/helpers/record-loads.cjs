@@ -1,6 +1,7 @@
 'use strict';
 // Preload (`node -r`): records which npm packages a process loaded (from node_modules, or as one of
-// the bundles under dist/vendor/), and whether Node's own fetch (undici) was loaded, into the JSON
+// the bundles under dist/vendor/; a package of the AWS SDK bundle by the name it was required by,
+// from its file dist/vendor/aws-sdk/<package>.js), and whether Node's own fetch (undici) was loaded, into the JSON
 // file named by RDB_RECORD_LOADS when the process exits. Files are seen both when resolved (ES
 // modules such as faker), when compiled (the CLI may resolve the bundles itself), and in require's
 // cache at exit (the CLI compiles its bundles itself, from their code cache: src/codecache.ts).
@@ -10,7 +11,7 @@ const { writeFileSync } = require('fs');
 
 const packages = new Set();
 const note = (file) => {
-  const m = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file) ?? /[\\/]dist[\\/]vendor[\\/](.+)\.js$/.exec(file);
+  const m = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file) ?? /[\\/]dist[\\/]vendor[\\/]aws-sdk[\\/](@[^\\/]+[\\/][^\\/]+?)(?:\.js$|[\\/])/.exec(file) ?? /[\\/]dist[\\/]vendor[\\/](.+)\.js$/.exec(file);
   if (m) packages.add(m[1].replace(/\\/g, '/'));
 };
 const resolve = Module._resolveFilename;

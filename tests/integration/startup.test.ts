@@ -5,13 +5,13 @@
  * not how long it takes (timings live in bench/migrate).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO, runCli } from '../helpers/cli';
-import { cliEnv, freshPgDatabase, migratedPgDatabase } from '../helpers/stores';
+import { baseConfig, cliEnv, dropBucket, dropMongoDatabase, freshBucketName, freshMongoDbName, freshPgDatabase, migratedPgDatabase } from '../helpers/stores';
 
 const PRELOAD = join(REPO, 'tests/helpers/record-loads.cjs');
 const DRIVERS = ['pg', 'knex', 'mongodb', 'migrate-mongo', '@aws-sdk/client-s3', '@faker-js/faker', 'pg-copy-streams'];
@@ -41,6 +41,9 @@ function loadsOf(args: string[], env: NodeJS.ProcessEnv): Promise<Loads> {
 
 /** The drivers/generators among what was loaded. */
 const drivers = (l: Loads) => DRIVERS.filter((d) => l.packages.includes(d));
+
+/** The files loaded from node_modules (rather than from the bundles under dist/vendor/). */
+const fromNodeModules = (l: Loads) => l.files.filter((f) => /[\\/]node_modules[\\/]/.test(f));
 
 let migrated: Awaited<ReturnType<typeof migratedPgDatabase>>;
 let empty: Awaited<ReturnType<typeof freshPgDatabase>>;
@@ -111,6 +114,61 @@ describe('each command loads only what it uses', () => {
     expect(l.code, l.stderr).toBe(0);
     expect(drivers(l).sort()).toEqual(['@faker-js/faker', 'pg', 'pg-copy-streams'].sort());
     expect(l.undici).toBe(false);
+  });
+});
+
+describe('the MongoDB and S3 paths load from their bundles', () => {
+  const buckets: string[] = [];
+  const mongoDbs: string[] = [];
+  afterAll(async () => {
+    await Promise.all([...buckets.map((b) => dropBucket(baseConfig(), b)), ...mongoDbs.map((d) => dropMongoDatabase(d))]);
+  });
+
+  it('migrate --only s3 loads the AWS SDK from dist/vendor/aws-sdk.js, nothing of it from node_modules, no other driver', async () => {
+    const bucket = freshBucketName('rdbload');
+    buckets.push(bucket);
+    for (const run of ['fresh bucket', 'nothing to change']) {
+      const l = await loadsOf(['migrate', '--only', 's3'], cliEnv({ S3_BUCKET: bucket }));
+      expect(l.code, `${run}: ${l.stderr}`).toBe(0);
+      expect(drivers(l), run).toEqual(['@aws-sdk/client-s3']);
+      expect(l.files, run).toContain(join(REPO, 'dist/vendor/aws-sdk.js'));
+      expect(fromNodeModules(l), run).toEqual([]);
+    }
+  });
+
+  it('migrate --only mongo loads the driver and bson from their bundles, nothing from node_modules, no other driver', async () => {
+    const db = freshMongoDbName('rdbload');
+    mongoDbs.push(db);
+    const l = await loadsOf(['migrate', '--only', 'mongo'], cliEnv({ MONGODB_DB: db }));
+    expect(l.code, l.stderr).toBe(0);
+    expect(drivers(l)).toEqual(['mongodb']);
+    expect(l.files).toEqual(expect.arrayContaining([join(REPO, 'dist/vendor/mongodb.js'), join(REPO, 'dist/vendor/bson.js')]));
+    expect(fromNodeModules(l)).toEqual([]);
+  });
+
+  it('without static keys the SDK\'s default chain still works: a profile in a shared credentials file, its provider from node_modules', async () => {
+    const c = baseConfig().s3!;
+    const dir = mkdtempSync(join(tmpdir(), 'rdb-aws-'));
+    const credentials = join(dir, 'credentials');
+    writeFileSync(credentials, `[rdbload]\naws_access_key_id = ${c.accessKeyId}\naws_secret_access_key = ${c.secretAccessKey}\n`, { mode: 0o600 });
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '');
+    const bucket = freshBucketName('rdbload');
+    buckets.push(bucket);
+    try {
+      // No keys anywhere (and no instance metadata to ask): the chain must fail, so the case below proves the file was read.
+      const none = await loadsOf(['migrate', '--only', 's3'], cliEnv({ S3_BUCKET: bucket, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_CONFIG_FILE: empty, AWS_EC2_METADATA_DISABLED: 'true' }));
+      expect(none.code, none.stderr).toBe(2);
+      expect(none.stderr).toMatch(/s3: credentials rejected/);
+      const l = await loadsOf(['migrate', '--only', 's3'], cliEnv({ S3_BUCKET: bucket, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: empty, AWS_PROFILE: 'rdbload' }));
+      expect(l.code, l.stderr).toBe(0);
+      expect(l.stderr).not.toContain(c.secretAccessKey!);
+      expect(l.packages).toContain('@aws-sdk/credential-provider-ini');
+      // The provider itself comes from node_modules; what it requires of the SDK, from the bundle.
+      expect(fromNodeModules(l).every((f) => /[\\/]node_modules[\\/]@aws-sdk[\\/]credential-provider-/.test(f)), fromNodeModules(l).join('\n')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

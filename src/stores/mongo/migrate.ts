@@ -171,7 +171,7 @@ class MongoMigrator implements StoreMigrator {
     for (const [name, l] of log) {
       if (!onDisk.has(name)) entries.push({ name, state: 'missing', appliedAt: l.appliedAt instanceof Date ? l.appliedAt.toISOString() : undefined, batch: batchOf(l) });
     }
-    return { entries: entries.sort((a, b) => a.name.localeCompare(b.name)), log };
+    return { entries: entries.sort((a, b) => byCodeUnits(a.name, b.name)), log };
   }
 
   private async state(): Promise<State> {
@@ -282,7 +282,7 @@ class MongoMigrator implements StoreMigrator {
       run.names.push(e.name);
       runs.set(id, run);
     }
-    return [...runs.values()].sort((a, b) => a.at.localeCompare(b.at)).pop();
+    return [...runs.values()].sort((a, b) => byCodeUnits(a.at, b.at)).pop();
   }
 
   async planUp(opts: UpOptions): Promise<StorePlan> {
@@ -492,6 +492,15 @@ export function mongoSourceDir(override?: string): string {
 }
 
 /** YYYYMMDDHHMMSS in UTC, the prefix migrate-mongo's own `create` gives a script. */
+/**
+ * The order sort() without a comparator gives, the one files() lists the scripts in: names and ISO
+ * times are ASCII, where it is also the order of code points. Not localeCompare: its first call
+ * builds an ICU collator, ~15 ms of CPU in every MongoDB command, for an order no locale should change.
+ */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function stamp(d: Date): string {
   return d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
