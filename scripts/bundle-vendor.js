@@ -39,16 +39,28 @@ const BUNDLES = {
   bson: { entry: 'node_modules/bson/lib/bson.cjs', external: [] },
 };
 
-/** The driver's SASLprep (see scripts/mongo-saslprep.js) behind an ASCII fast path. */
-const mongoSaslprep = {
-  name: 'recruit-db-mongo-saslprep',
+/**
+ * The MongoDB driver's SCRAM code with SASLprep behind an ASCII fast path and its hashes on
+ * node:crypto instead of WebCrypto (scripts/mongo-scram.js says why). The driver's H, HMAC and HI
+ * are dropped and taken from there; the rest of its SCRAM (messages, nonce, proof, checks) is its own.
+ */
+const mongoScram = {
+  name: 'recruit-db-mongo-scram',
   setup(build) {
     build.onLoad({ filter: /[\\/]node_modules[\\/]mongodb[\\/]lib[\\/]cmap[\\/]auth[\\/]scram\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const original = 'require("@mongodb-js/saslprep")';
-      // A driver that no longer loads it this way would silently keep the eager load: fail the build instead.
-      if (source.split(original).length !== 2) throw new Error(`${args.path}: expected one ${original}; update scripts/mongo-saslprep.js's hook`);
-      return { contents: source.replace(original, `require(${JSON.stringify(join(__dirname, 'mongo-saslprep.js'))})`), resolveDir: dirname(args.path), loader: 'js' };
+      const ours = JSON.stringify(join(__dirname, 'mongo-scram.js'));
+      let source = readFileSync(args.path, 'utf8');
+      // A driver whose SCRAM changed shape would silently keep its own code: fail the build instead.
+      const changed = (what) => new Error(`${args.path}: ${what} not found as expected; check scripts/mongo-scram.js against this driver`);
+      const saslprep = 'require("@mongodb-js/saslprep")';
+      if (source.split(saslprep).length !== 2) throw changed(saslprep);
+      source = source.replace(saslprep, `require(${ours})`);
+      // tsc's output: a top-level function ends at the first "}" in column 0.
+      const own = /^async function (H|HMAC|HI)\([^)]*\) \{\n[\s\S]*?\n\}\n/gm;
+      const dropped = (source.match(own) ?? []).map((f) => /^async function (\w+)/.exec(f)[1]).sort();
+      if (dropped.join() !== 'H,HI,HMAC') throw changed(`async functions H, HMAC and HI (found: ${dropped.join() || 'none'})`);
+      source = `${source.replace(own, '')}\nconst { H, HMAC, HI } = require(${ours});\n`;
+      return { contents: source, resolveDir: dirname(args.path), loader: 'js' };
     });
   },
 };
@@ -74,7 +86,7 @@ const vendorBuilds = Object.entries(BUNDLES).map(([name, b]) =>
     format: 'cjs',
     target: 'node20',
     external: b.external,
-    plugins: name === 'pg' ? [pgCrypto] : name === 'mongodb' ? [mongoSaslprep] : [],
+    plugins: name === 'pg' ? [pgCrypto] : name === 'mongodb' ? [mongoScram] : [],
     legalComments: 'eof',
     logLevel: 'error',
   }),
