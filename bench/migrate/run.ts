@@ -209,6 +209,9 @@ Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}. Reproduce: \`npm run 
 /** Runs of the three-store section before this one (newest first), kept so the section shows what changed. */
 const THREE_STORE_HISTORY = `| date | code | reps | (d) three stores | (a) postgres only | (d)/(a) |
 | --- | --- | ---: | ---: | ---: | ---: |
+| 2026-12-02 13:44Z | MongoDB and S3 start-up (AWS SDK bundle, bson code cache, lazy SASLprep, SCRAM on node:crypto); CPU of (d) 756 ms, before 1027 ms; (e) 1197 ms; load average 3.3-5.1 | 9 | 2050 ms | 986 ms | 2.08x |
+| 2026-12-02 13:40Z | the same; CPU of (d) 741 ms, before 931 ms; (e) 478 ms; load average 1.9-3.6 | 9 | 997 ms | 551 ms | 1.81x |
+| 2026-12-02 06:43Z | schema snapshot; CPU of (d) 673 ms; (e) 423 ms; load average 1.7 | 9 | 826 ms | 406 ms | 2.04x |
 | 2026-12-02 01:31Z | concurrent apply; (e) 500 ms, (d)/max((a), (e)) 1.57x; load average 10.0-7.5 | 7 | 1183 ms | 755 ms | 1.57x |
 | 2026-12-02 01:30Z | concurrent apply; (e) 1418 ms, (d)/max((a), (e)) 1.70x; load average 13.6-17.7 | 7 | 3330 ms | 1963 ms | 1.70x |
 | 2026-12-02 01:28Z | concurrent apply; (e) 3264 ms, (d)/max((a), (e)) 1.49x; load average 10-14 | 7 | 4849 ms | 2342 ms | 2.07x |
