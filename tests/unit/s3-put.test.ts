@@ -11,13 +11,16 @@ const CREDS: Credentials = { accessKeyId: 'AKIDLEANPUT', secretAccessKey: 'not-a
 const TOKEN: Credentials = { ...CREDS, sessionToken: 'FwoGZXIvYXdzEJr//////////session+token==' };
 
 /** The hash constructor the SDK's signer wants (an HMAC when given a secret), on node:crypto. */
+type Source = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: Source) => (typeof d === 'string' ? Buffer.from(d) : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d));
+
 class Sha256 {
   private readonly h;
-  constructor(secret?: Uint8Array | string) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', Buffer.from(secret as Uint8Array));
+  constructor(secret?: Source) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
   }
-  update(data: Uint8Array | string) {
-    this.h.update(typeof data === 'string' ? data : Buffer.from(data));
+  update(data: Source) {
+    this.h.update(bytes(data));
   }
   async digest() {
     return new Uint8Array(this.h.digest());
