@@ -9,7 +9,20 @@ export function s3Target(s3: S3Config): string {
 }
 
 /** At most this many tries per request: a refused port should fail within the timeout, not after the SDK's backoff. */
-const ATTEMPTS = 2;
+export const ATTEMPTS = 2;
+
+/** The bounds a client was made with, for code that sends requests of its own beside the SDK (put.ts). */
+export interface ClientBounds {
+  timeoutMs: number;
+  uploadTimeoutMs: number;
+}
+
+const bounds = new WeakMap<S3Client, ClientBounds>();
+
+/** The bounds createS3Client gave `client`, or undefined for a client made elsewhere. */
+export function boundsOf(client: S3Client): ClientBounds | undefined {
+  return bounds.get(client);
+}
 
 /**
  * An S3 client whose every request is bounded: the HTTP handler throws when a request outlives its
@@ -45,6 +58,7 @@ export function createS3Client(s3: S3Config, timeoutMs: number, uploadTimeoutMs 
     return send(command, { ...options, requestTimeout: perTry, abortSignal: given ? AbortSignal.any([given, deadline.signal]) : deadline.signal }).finally(() => clearTimeout(timer));
   };
   client.send = bounded as S3Client['send'];
+  bounds.set(client, { timeoutMs, uploadTimeoutMs });
   return client;
 }
 

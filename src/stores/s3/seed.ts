@@ -4,6 +4,7 @@ import type { S3Config } from '../../config';
 import { combineHashes, MultisetHash } from '../multiset';
 import { s3Error } from './connect';
 import { META_PREFIX } from './meta';
+import { createPutter, type Putter } from './put';
 
 /**
  * Bulk writes for the seeder: concurrent PutObject with a bounded pool, plus the emptiness check,
@@ -81,27 +82,32 @@ export async function uploadAll(
   const hashMs = { ms: 0 };
   let seq = (await journalKeys(client, s3, timeoutMs)).length;
   let done = 0;
-  for (;;) {
-    const chunk: UploadItem[] = [];
-    while (chunk.length < JOURNAL_CHUNK) {
-      const next = it.next();
-      if (next.done) break;
-      chunk.push(next.value);
+  const putter = createPutter(client, s3, concurrency);
+  try {
+    for (;;) {
+      const chunk: UploadItem[] = [];
+      while (chunk.length < JOURNAL_CHUNK) {
+        const next = it.next();
+        if (next.done) break;
+        chunk.push(next.value);
+      }
+      if (!chunk.length) return { ...hashes.result(), uploaded: done, hashMs: hashMs.ms };
+      // Journalled before any of its objects exists: a seed killed mid-chunk can still be cleaned up.
+      const journal = `${SEED_KEYS_PREFIX}${String(++seq).padStart(6, '0')}.txt`;
+      try {
+        await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: journal, Body: chunk.map((i) => i.key).join('\n') + '\n', ContentType: 'text/plain' }));
+      } catch (err) {
+        throw s3Error(err, s3, timeoutMs, `writing the seed journal ${journal}`);
+      }
+      done += await uploadChunk(putter, s3, timeoutMs, chunk, hashes, hashMs, onObject, concurrency);
     }
-    if (!chunk.length) return { ...hashes.result(), uploaded: done, hashMs: hashMs.ms };
-    // Journalled before any of its objects exists: a seed killed mid-chunk can still be cleaned up.
-    const journal = `${SEED_KEYS_PREFIX}${String(++seq).padStart(6, '0')}.txt`;
-    try {
-      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: journal, Body: chunk.map((i) => i.key).join('\n') + '\n', ContentType: 'text/plain' }));
-    } catch (err) {
-      throw s3Error(err, s3, timeoutMs, `writing the seed journal ${journal}`);
-    }
-    done += await uploadChunk(client, s3, timeoutMs, chunk, hashes, hashMs, onObject, concurrency);
+  } finally {
+    putter.close();
   }
 }
 
 async function uploadChunk(
-  client: S3Client,
+  putter: Putter,
   s3: S3Config,
   timeoutMs: number,
   chunk: UploadItem[],
@@ -118,17 +124,17 @@ async function uploadChunk(
       const item = chunk[next++];
       const body = item.body();
       const t0 = performance.now();
-      const md5 = createHash('md5').update(body).digest('hex');
+      const md5 = createHash('md5').update(body).digest();
       hashMs.ms += performance.now() - t0;
       try {
-        await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: item.key, Body: body, ContentType: item.contentType, CacheControl: item.cacheControl }));
+        await putter.put({ key: item.key, body, md5, contentType: item.contentType, cacheControl: item.cacheControl });
       } catch (err) {
         failed ??= s3Error(err, s3, timeoutMs, `uploading ${item.key}`);
         return;
       }
       done++;
       const t1 = performance.now();
-      hashes.add(item.key, md5);
+      hashes.add(item.key, md5.toString('hex'));
       hashMs.ms += performance.now() - t1;
       onObject(item, body.length);
     }
