@@ -33,7 +33,7 @@ export function startCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: s
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 240_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
