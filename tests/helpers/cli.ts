@@ -59,3 +59,24 @@ export function onStderr(run: { child: ChildProcess }, pattern: RegExp, then: ()
       .catch(() => undefined);
   });
 }
+
+/**
+ * Any command as a child process, awaited rather than run with spawnSync: a test worker blocked in
+ * spawnSync for a minute misses vitest's own RPC deadline (60 s), which fails the whole run with
+ * `Timeout calling "onTaskUpdate"` even though every test passed.
+ */
+export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolvePromise({ status, stdout, stderr });
+    });
+  });
+}

@@ -3,12 +3,11 @@
  * that gives each test file a stack of its own), run as a user's project would run it: vitest in a
  * folder where recruit-db is an installed package.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO } from '../helpers/cli';
+import { REPO, runProcess } from '../helpers/cli';
 import { dropPool, namesOnServers, poolRecords, uniquePool } from '../helpers/ci';
 import { cliEnv } from '../helpers/stores';
 
@@ -40,11 +39,10 @@ describe('the documented vitest globalSetup and per-file stack', () => {
     symlinkSync(REPO, join(dir, 'node_modules', 'recruit-db'));
     symlinkSync(join(REPO, 'node_modules', 'vitest'), join(dir, 'node_modules', 'vitest'));
     for (const name of ['a', 'b', 'c']) writeFileSync(join(dir, `${name}.test.ts`), TEST_FILE(name));
-    const r = spawnSync(process.execPath, [join(REPO, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir], {
+    const r = await runProcess(process.execPath, [join(REPO, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir], {
       cwd: dir,
       env: cliEnv({ RECRUIT_DB_ENV: 'test', RECRUIT_DB_CI_POOL: POOL, CI: '1' }),
-      encoding: 'utf8',
-      timeout: 300_000,
+      timeoutMs: 280_000,
     });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Test Files\s+3 passed/);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../src/config';
-import { REPO } from '../helpers/cli';
+import { REPO, runProcess } from '../helpers/cli';
 
 const SYSTEM_CONF = '/etc/postgresql/15/main/postgresql.conf';
 const digest = (path: string) => (existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : 'absent');
@@ -21,7 +21,7 @@ describe('scripts/stores.sh start', () => {
   it("runs its own cluster with its settings in effect, and leaves the system cluster's configuration alone", async () => {
     const before = digest(SYSTEM_CONF);
     const envFile = join(mkdtempSync(join(tmpdir(), 'rdb-stores-')), 'stores.env');
-    const r = spawnSync('bash', ['scripts/stores.sh', 'start'], { cwd: REPO, env: { ...process.env, RECRUIT_DB_ENV_FILE: envFile }, encoding: 'utf8', timeout: 300_000 });
+    const r = await runProcess('bash', ['scripts/stores.sh', 'start'], { cwd: REPO, env: { ...process.env, RECRUIT_DB_ENV_FILE: envFile }, timeoutMs: 280_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(digest(SYSTEM_CONF)).toBe(before);
 
@@ -46,7 +46,7 @@ describe('scripts/stores.sh start', () => {
     }
 
     // Idempotent: a second start changes nothing and restarts nothing.
-    const again = spawnSync('bash', ['scripts/stores.sh', 'start'], { cwd: REPO, env: { ...process.env, RECRUIT_DB_ENV_FILE: envFile }, encoding: 'utf8', timeout: 120_000 });
+    const again = await runProcess('bash', ['scripts/stores.sh', 'start'], { cwd: REPO, env: { ...process.env, RECRUIT_DB_ENV_FILE: envFile }, timeoutMs: 120_000 });
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).not.toMatch(/restarting|creating|starting PostgreSQL/);
   });
