@@ -33,7 +33,7 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function migrate(db: string, oneByOne: boolean, commands: CommandStartedEvent[] = [], opts: { migrationsDir?: string } = {}) {
+async function migrate(db: string, oneByOne: boolean, commands: CommandStartedEvent[] = [], opts: { migrationsDir?: string; noFastForward?: boolean } = { noFastForward: true }) {
   const m = await openMongoMigrator(configFor(db), { oneByOne, onCommand: (e) => commands.push(e), ...opts });
   try {
     return await m.up({});
@@ -151,5 +151,69 @@ describe('migrate of an empty MongoDB database, scripts side by side', () => {
     const again = (await migrate(broken, false, [], { migrationsDir: dir }).catch((e: unknown) => e)) as RecruitDbError;
     expect(again.message).toContain('migration 20300101000002-b failed (up)');
     expect((await changelog(broken)).map((l) => l.fileName)).toEqual(['20300101000001-a.js']);
+  });
+});
+
+/**
+ * The fast path (src/stores/mongo/fastforward.ts): on an empty database the collections are created
+ * straight in the second release's state. On FerretDB, against the one-by-one run: the same live
+ * shape, the same capabilities (what is supported, on which collections), the same changelog, the
+ * same rollback; a third of the commands.
+ */
+describe('migrate of an empty MongoDB database, straight to the released state', () => {
+  const ffDb = freshMongoDbName('rdb_mongo_ff');
+  const refDb = freshMongoDbName('rdb_mongo_ff_ref');
+  afterAll(async () => {
+    for (const db of [ffDb, refDb]) await client.db(db).dropDatabase().catch(() => undefined);
+  });
+  const summary = async (db: string) => (await capabilityDocs(db)).map((d) => ({ _id: d._id, supported: d.supported, server: d.server, collections: d.collections }));
+
+  it('leaves what the one-by-one run leaves, with a third of its commands, and rolls back the same', async () => {
+    const ffCommands: CommandStartedEvent[] = [];
+    const refCommands: CommandStartedEvent[] = [];
+    const [a, b] = await Promise.all([migrate(ffDb, false, ffCommands, {}), migrate(refDb, true, refCommands)]);
+    expect(a.done).toEqual(b.done);
+    expect(a.done).toHaveLength(17);
+    const schemaCommands = (cs: CommandStartedEvent[]) => cs.filter((c) => ['create', 'collMod', 'createIndexes', 'dropIndexes'].includes(c.commandName)).length;
+    expect(schemaCommands(ffCommands) * 3).toBeLessThan(schemaCommands(refCommands));
+    expect(ffCommands.some((c) => c.commandName === 'collMod' || c.commandName === 'dropIndexes')).toBe(false);
+    expect(writesTo(ffCommands, ffDb, INTERNAL.capabilities)).toHaveLength(1);
+    expect(writesTo(ffCommands, ffDb, INTERNAL.changelog)).toHaveLength(1);
+
+    const [sa, sb] = await Promise.all([introspectMongo(client, ffDb), introspectMongo(client, refDb)]);
+    expect(Object.keys(sa.collections)).toHaveLength(10);
+    expect(mongoEntries(sa)).toEqual(mongoEntries(sb));
+    expect(sa.migrations).toEqual(sb.migrations);
+    expect(await summary(ffDb)).toEqual(await summary(refDb));
+    const [la, lb] = await Promise.all([changelog(ffDb), changelog(refDb)]);
+    const row = (l: Document) => ({ keys: Object.keys(l).sort(), fileName: l.fileName, checksum: l.checksum });
+    expect(la.map(row)).toEqual(lb.map(row));
+
+    const [ra, rb] = await Promise.all([rollbackAll(ffDb), rollbackAll(refDb)]);
+    expect(ra.done).toEqual(rb.done);
+    const [ea, eb] = await Promise.all([introspectMongo(client, ffDb), introspectMongo(client, refDb)]);
+    expect(ea.collections).toEqual({});
+    expect(ea).toEqual(eb);
+    expect(await capabilityDocs(ffDb)).toEqual([]);
+  });
+
+  it('after a first migrate killed before it recorded anything, starts over; collections holding documents are never dropped', async () => {
+    // What such a kill leaves: the released state's collections, no changelog.
+    await migrate(ffDb, false, [], {});
+    await client.db(ffDb).collection(INTERNAL.changelog).deleteMany({});
+    await client.db(ffDb).collection(INTERNAL.capabilities).deleteMany({});
+    const again = await migrate(ffDb, false, [], {});
+    expect(again.done).toHaveLength(17);
+    expect(again.notes.join('\n')).toContain('dropped 10 empty collection(s) an earlier migrate created and never recorded');
+    await migrate(refDb, true);
+    expect(mongoEntries(await introspectMongo(client, ffDb))).toEqual(mongoEntries(await introspectMongo(client, refDb)));
+    expect(await summary(ffDb)).toEqual(await summary(refDb));
+
+    // The same leftovers with one document in them: kept, and the scripts run one by one over them.
+    await client.db(ffDb).collection(INTERNAL.changelog).deleteMany({});
+    await client.db(ffDb).collection('search_logs').insertOne({ kept: true });
+    const kept = await migrate(ffDb, false, [], {}).catch((e: unknown) => e as RecruitDbError);
+    expect(await client.db(ffDb).collection('search_logs').countDocuments({ kept: true })).toBe(1);
+    expect('notes' in kept ? kept.notes.join('\n') : '').not.toContain('dropped');
   });
 });

@@ -141,24 +141,60 @@ export async function ensureCollection(db: CommandTarget, def: CollectionDef): P
   }
 }
 
-/** Creates one index; a TTL index the server refuses becomes a plain index on the same field, recorded. */
-export async function ensureIndex(db: CommandTarget, collection: string, index: IndexDef): Promise<void> {
+/**
+ * Creates one index; a TTL index the server refuses becomes a plain index on the same field, recorded.
+ * With `refused` (the fast path's): a TTL refused earlier in the run is not offered again, and a new
+ * refusal is noted there.
+ */
+export async function ensureIndex(db: CommandTarget, collection: string, index: IndexDef, refused?: Refusals): Promise<void> {
+  const plainInstead = async (err: unknown) => {
+    const { expireAfterSeconds: _dropped, ...plain } = index;
+    await db.command(createIndexCommand(collection, plain));
+    await record(db, FEATURES.ttl, collection, { supported: false, err, fallback: 'created a plain (non-expiring) index on the same field instead; documents do not expire' });
+  };
+  if (index.expireAfterSeconds !== undefined && refused?.has(FEATURES.ttl)) return plainInstead(refused.get(FEATURES.ttl));
   try {
     await db.command(createIndexCommand(collection, index));
     if (index.expireAfterSeconds !== undefined) await record(db, FEATURES.ttl, collection, { supported: true });
   } catch (err) {
     if (index.expireAfterSeconds === undefined || !isCapabilityGap(err)) throw err;
-    const { expireAfterSeconds: _dropped, ...plain } = index;
-    await db.command(createIndexCommand(collection, plain));
-    await record(db, FEATURES.ttl, collection, {
-      supported: false,
-      err,
-      fallback: 'created a plain (non-expiring) index on the same field instead; documents do not expire',
-    });
+    refused?.set(FEATURES.ttl, err);
+    await plainInstead(err);
   }
 }
 
+/** What a server refused during one run, by feature: later collections skip the attempt. */
+export type Refusals = Map<Feature, unknown>;
+
 /**
+ * A collection created on an EMPTY database straight in the state `def` describes: one create,
+ * the plain indexes in one createIndexes, each TTL index on its own (the one a server may refuse),
+ * the shard key. The fast path of migrate (fastforward.ts) calls this instead of replaying every
+ * script's create, collMod, dropIndexes and createIndexes. A feature the server refused once in
+ * the run is not offered again (`refused`): the record says what that refusal said.
+ */
+export async function arriveAt(db: CommandTarget, def: CollectionDef, refused: Refusals): Promise<void> {
+  const noValidator = (err: unknown) => record(db, FEATURES.validator, def.name, { supported: false, err, fallback: 'created the collection without a validator' });
+  if (refused.has(FEATURES.validator)) {
+    await db.command({ create: def.name });
+    await noValidator(refused.get(FEATURES.validator));
+  } else {
+    try {
+      await db.command(createCommand(def));
+      await record(db, FEATURES.validator, def.name, { supported: true });
+    } catch (err) {
+      if (!isCapabilityGap(err)) throw err;
+      refused.set(FEATURES.validator, err);
+      await db.command({ create: def.name });
+      await noValidator(err);
+    }
+  }
+  const plain = def.indexes.filter((i) => i.expireAfterSeconds === undefined);
+  if (plain.length) await db.command({ createIndexes: def.name, indexes: plain.map((i) => createIndexCommand(def.name, i).indexes[0]) });
+  for (const ttl of def.indexes.filter((i) => i.expireAfterSeconds !== undefined)) await ensureIndex(db, def.name, ttl, refused);
+  await ensureShardKey(db, def);
+}
+
 /**
  * What each first-release script does for its collection: the FROZEN first-release definition
  * (release1.ts), whatever the current definitions are. Later scripts call applyDefinition or

@@ -25,9 +25,10 @@ import {
   type UpOptions,
 } from '../migrator';
 import { readCapabilities, type CommandTarget } from './apply';
-import { INTERNAL } from './collections';
+import { COLLECTION_NAMES, INTERNAL } from './collections';
 import { connectMongo, mongoError, serverWords } from './connect';
 import { isBookkeepingCollection } from './introspect';
+import { coveredBy, fastForward, readFastForward } from './fastforward';
 import { foldRecords, lanesOf, runLanes, touchedCollections } from './lanes';
 import { withMongoLock } from './lock';
 import { readMongoMeta, stampMongoEnv } from './meta';
@@ -60,6 +61,8 @@ export interface MongoMigratorOptions {
   onCommand?: (event: CommandStartedEvent) => void;
   /** Never run scripts concurrently, even on an empty database (tests compare both paths). */
   oneByOne?: boolean;
+  /** On an empty database, replay the scripts (side by side) even where a released state stands for them (tests compare the paths). */
+  noFastForward?: boolean;
 }
 
 interface ChangelogEntry {
@@ -109,6 +112,7 @@ class MongoMigrator implements StoreMigrator {
     private readonly dir: string,
     private readonly lease: { leaseMs: number; waitMs: number },
     private readonly oneByOne = false,
+    private readonly noFastForward = false,
   ) {
     this.db = client.db(mongo.db);
     Object.freeze(this.lease);
@@ -332,7 +336,7 @@ class MongoMigrator implements StoreMigrator {
           const request = plan.request as UpOptions;
           const changed = this.changedOrRefuse(entries, request.acceptChanged);
           const todo = this.selectUp(entries, request);
-          const ran = !this.oneByOne && log.size === 0 && (await this.holdsNoCollections()) ? await this.runConcurrently(todo, run) : await this.runScripts(todo, 'up', run);
+          const ran = !this.oneByOne && log.size === 0 && (await this.holdsNoCollections(notes)) ? await this.runFromEmpty(todo, run) : await this.runScripts(todo, 'up', run);
           // Adopt what another tool applied (no checksum yet), and accepted edits.
           const unchecked = entries.filter((e) => isApplied(e) && typeof log.get(e.name)?.checksum !== 'string').map((e) => e.name);
           for (const name of [...unchecked, ...(request.acceptChanged ? changed : [])]) {
@@ -351,10 +355,52 @@ class MongoMigrator implements StoreMigrator {
     }
   }
 
-  /** Only bookkeeping collections (or none): nothing a script could find and have to convert. */
-  private async holdsNoCollections(): Promise<boolean> {
-    const listed = await this.db.listCollections({}, { nameOnly: true }).toArray();
-    return listed.every((c) => isBookkeepingCollection(c.name));
+  /**
+   * Only bookkeeping collections (or none): nothing a script could find and have to convert. Also
+   * true, after dropping them, when the changelog is empty and every other collection is one of the
+   * platform's, holding no document: what a first migrate killed before it recorded anything
+   * leaves (runFromEmpty writes nothing until every collection is done). Those collections may be
+   * in any release's state, which scripts replayed over them cannot always reach (an index of the
+   * same name on another key); empty, they hold nothing to keep.
+   */
+  private async holdsNoCollections(notes: string[]): Promise<boolean> {
+    const listed = (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !isBookkeepingCollection(n));
+    if (!listed.length) return true;
+    if (!listed.every((n) => COLLECTION_NAMES.includes(n))) return false;
+    for (const name of listed) if ((await this.db.collection(name).countDocuments({}, { limit: 1 })) > 0) return false;
+    for (const name of listed) await this.db.collection(name).drop();
+    notes.push(`dropped ${listed.length} empty collection(s) an earlier migrate created and never recorded (killed?): ${listed.join(', ')}`);
+    return true;
+  }
+
+  /**
+   * The `up` of scripts on an empty database: the released state they stand for created directly
+   * (fastforward.ts) when it provably does, then any later scripts one by one; otherwise the
+   * scripts side by side (runConcurrently). The fast path records like runConcurrently: nothing
+   * until every collection is done, so a run killed halfway leaves collections and no changelog,
+   * and the next migrate runs the scripts one by one over them (they are safe to repeat).
+   */
+  private async runFromEmpty(todo: string[], run: RunContext): Promise<string[]> {
+    const ff = !this.noFastForward && this.dir === mongoMigrationsDir({}) ? readFastForward() : undefined;
+    const covered = coveredBy(ff, todo, (name) => fileChecksum(this.sourceOf(name)));
+    if (!ff || !covered) return this.runConcurrently(todo, run);
+    const names = todo.slice(0, covered);
+    run.onProgress?.({ store: 'mongo', phase: 'migrate', state: 'start', done: 0, total: todo.length, unit: 'migrations', detail: `${names.length} migrations as one released state` });
+    const lanes = await fastForward(this.db, this.client, ff);
+    if (lanes.failed) {
+      throw this.scriptFailure(lanes.failed.error, `${names[0]}..${names[names.length - 1]} (created in their released state on an empty database)`, 'up', []);
+    }
+    const records = foldRecords(lanes.records.flat());
+    if (records.length) await this.db.command({ update: INTERNAL.capabilities, updates: records, ordered: true });
+    const block = blockOf(run);
+    const at = new Date();
+    await this.changelog.insertMany(names.map((name) => ({ fileName: `${name}.js`, appliedAt: at, migrationBlock: block, checksum: fileChecksum(this.sourceOf(name)), runId: run.runId })));
+    const rest = todo.slice(covered);
+    if (!rest.length) {
+      run.onProgress?.({ store: 'mongo', phase: 'migrate', state: 'end', done: todo.length, total: todo.length, unit: 'migrations' });
+      return names;
+    }
+    return [...names, ...(await this.runScripts(rest, 'up', run))];
   }
 
   /**
@@ -477,7 +523,7 @@ export async function openMongoMigrator(config: Config, opts: MongoMigratorOptio
   const extra = { socketTimeoutMS: migrationLimits(config).statementTimeoutMs, ...(opts.onCommand ? { monitorCommands: true } : {}) };
   const client = await connectMongo(mongo, config.timeoutMs, extra);
   if (opts.onCommand) client.on('commandStarted', opts.onCommand);
-  return new MongoMigrator(config, client, mongo, migrationsDir, lease, opts.oneByOne);
+  return new MongoMigrator(config, client, mongo, migrationsDir, lease, opts.oneByOne, opts.noFastForward);
 }
 
 // ---------------------------------------------------------------------------------------------
