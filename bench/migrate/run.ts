@@ -13,7 +13,7 @@
  * load hits every method alike). Writes the "migrate" and "migrate: three stores" sections of
  * BENCHMARKS.md.
  *
- *   npm run build && npm run bench:migrate   # BENCH_REPS=9 (default 7), BENCH_BEFORE=/path
+ *   npm run build && npm run bench:migrate   # BENCH_REPS=9 (default 7), BENCH_BEFORE=/path, BENCH_WRITE=0 (print only)
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -198,11 +198,11 @@ ${HISTORY}
 Machine: ${machineLine(`PostgreSQL ${version} on loopback`)}.
 Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}. Reproduce: \`npm run build && npm run bench:migrate\` (\`BENCH_REPS=N\`; \`BENCH_BEFORE=dir\` adds another built checkout).
 `;
-  writeSection('migrate', section);
+  if (process.env.BENCH_WRITE !== '0') writeSection('migrate', section);
   process.stdout.write(section);
   const before = BEFORE ? { three: t.eBefore, mongo: t.fBefore, cpu: { e: c.e, f: c.f, eBefore: c.eBefore, fBefore: c.fBefore } } : undefined;
   const concurrent = threeStores(t.e, t.a, t.f, version, `${loadStart} at the start, ${load1()} at the end`, before);
-  writeSection('migrate: three stores', concurrent.section);
+  if (process.env.BENCH_WRITE !== '0') writeSection('migrate: three stores', concurrent.section);
   process.stdout.write(`\n## migrate: three stores\n\n${concurrent.section}`);
 }
 
