@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .option('--steps <n>', 'apply at most N pending migrations in each selected store')
     .option('--dry-run', 'print the statements that would run, change nothing')
     .option('--accept-changed', 'record new checksums for applied migrations edited since they ran, instead of refusing')
-    .option('--one-by-one', 'PostgreSQL: run every migration itself, even on an empty database where migrations/snapshot.sql could stand for them')
+    .option('--one-by-one', 'run every migration itself, one after another, even on an empty database where migrations/snapshot.sql (PostgreSQL) or mongo-migrations/fast-forward.json (MongoDB) could stand for them')
     .addOption(migrationsDirOption())
     .addHelpText(
       'after',

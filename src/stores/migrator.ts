@@ -60,7 +60,7 @@ export interface UpOptions {
   dryRun?: boolean;
   /** Accept edited, already-applied migrations: record their new checksums instead of refusing. */
   acceptChanged?: boolean;
-  /** Run every migration itself, even where a schema snapshot could stand for them (PostgreSQL). */
+  /** Run every migration itself, one after another, even where a snapshot could stand for them (PostgreSQL's schema snapshot, MongoDB's released state). */
   oneByOne?: boolean;
 }
 

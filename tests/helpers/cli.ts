@@ -28,18 +28,7 @@ export function startCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: s
   const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), 'rdb-cli-'));
   // `node -- BIN`, as the bin's shebang runs it: Node reads none of the tool's own flags (--env-file).
   const child = spawn(process.execPath, ['--', BIN, ...args], { cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const done = new Promise<CliResult>((resolvePromise, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 240_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+  const done = collect(child, opts.timeoutMs ?? 240_000).then(({ status, signal, stdout, stderr }) => ({ code: status, signal, stdout, stderr, ms: Date.now() - started }));
   return { child, done };
 }
 
@@ -66,17 +55,22 @@ export function onStderr(run: { child: ChildProcess }, pattern: RegExp, then: ()
  * `Timeout calling "onTaskUpdate"` even though every test passed.
  */
 export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return collect(child, opts.timeoutMs).then(({ status, stdout, stderr }) => ({ status, stdout, stderr }));
+}
+
+/** A child's output, whole, once it has closed; SIGKILLed after `timeoutMs` (a hang fails the test, it does not stall the run). */
+function collect(child: ChildProcess, timeoutMs: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
-    child.on('close', (status) => {
+    child.on('close', (status, signal) => {
       clearTimeout(timer);
-      resolvePromise({ status, stdout, stderr });
+      resolvePromise({ status, signal, stdout, stderr });
     });
   });
 }

@@ -336,7 +336,7 @@ class MongoMigrator implements StoreMigrator {
           const request = plan.request as UpOptions;
           const changed = this.changedOrRefuse(entries, request.acceptChanged);
           const todo = this.selectUp(entries, request);
-          const ran = !this.oneByOne && log.size === 0 && (await this.holdsNoCollections(notes)) ? await this.runFromEmpty(todo, run) : await this.runScripts(todo, 'up', run);
+          const ran = !this.oneByOne && !request.oneByOne && log.size === 0 && (await this.holdsNoCollections(notes)) ? await this.runFromEmpty(todo, run) : await this.runScripts(todo, 'up', run);
           // Adopt what another tool applied (no checksum yet), and accepted edits.
           const unchecked = entries.filter((e) => isApplied(e) && typeof log.get(e.name)?.checksum !== 'string').map((e) => e.name);
           for (const name of [...unchecked, ...(request.acceptChanged ? changed : [])]) {

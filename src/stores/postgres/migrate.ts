@@ -626,7 +626,8 @@ class PostgresMigrator implements StoreMigrator {
     const notes: string[] = [];
     if (target && c.applied.has(target)) notes.push(`${target} is already applied`);
     const plan: StorePlan = { store: 'postgres', direction: 'up', names: pending.map((f) => f.name), dryRun: Boolean(opts.dryRun), notes, request: opts };
-    if (!pending.length && settled(state, c)) this.settledPlans.add(plan);
+    // settled() implies nothing is pending at all, so nothing selected either.
+    if (settled(state, c)) this.settledPlans.add(plan);
     return plan;
   }
 
