@@ -197,6 +197,20 @@ describe('migrate of an empty MongoDB database, straight to the released state',
     expect(await capabilityDocs(ffDb)).toEqual([]);
   });
 
+  it('--one-by-one replays every script, one after another, on an empty database too', async () => {
+    const db = freshMongoDbName('rdb_mongo_ff_obo');
+    const commands: CommandStartedEvent[] = [];
+    const m = await openMongoMigrator(configFor(db), { onCommand: (e) => commands.push(e) });
+    try {
+      expect((await m.up({ oneByOne: true })).done).toHaveLength(17);
+    } finally {
+      await m.close();
+      await client.db(db).dropDatabase().catch(() => undefined);
+    }
+    expect(commands.some((c) => c.commandName === 'collMod')).toBe(true);
+    expect(writesTo(commands, db, INTERNAL.changelog)).toHaveLength(17);
+  });
+
   it('after a first migrate killed before it recorded anything, starts over; collections holding documents are never dropped', async () => {
     // What such a kill leaves: the released state's collections, no changelog.
     await migrate(ffDb, false, [], {});
