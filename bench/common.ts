@@ -39,9 +39,15 @@ export function median(xs: number[]): number {
 export function writeBenchmarkSection(name: string, body: string): string {
   const file = join(REPO, 'BENCHMARKS.md');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const section = `## ${name}\n\n${body.trim()}\n`;
   const heading = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`^## ${heading}\\n[\\s\\S]*?(?=^## |(?![\\s\\S]))`, 'm');
+  // The dated runs written by hand under a section (### headings the new body does not have) are
+  // the history its ratios are read against: a rerun adds its table, it does not erase them.
+  const kept = (re.exec(current)?.[0] ?? '')
+    .split(/^(?=### )/m)
+    .slice(1)
+    .filter((sub) => !body.includes(sub.split('\n')[0]));
+  const section = `## ${name}\n\n${body.trim()}\n${kept.length ? `\n${kept.map((k) => k.trim()).join('\n\n')}\n` : ''}`;
   const next = re.test(current) ? current.replace(re, section + '\n') : `${current.replace(/\s*$/, '')}\n\n${section}`;
   writeFileSync(file, next.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'));
   return file;
