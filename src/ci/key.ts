@@ -62,8 +62,11 @@ export interface KeyInputs {
 /** Code whose change can change what a template holds. The CLI only parses and renders; it is left out. */
 const CODE_ROOTS = ['src', 'seeds', 's3-layout'];
 const SKIP_DIRS = new Set([join('src', 'cli')]);
-/** Type declarations, source maps and build bookkeeping change nothing that runs. */
-const SKIP_FILES = /(\.d\.ts|\.map|\.tsbuildinfo)$/;
+/**
+ * Type declarations, source maps, build bookkeeping and V8 code caches (written beside the modules
+ * by the first run that lacks one, src/codecache.ts) change nothing that runs.
+ */
+const SKIP_FILES = /(\.d\.ts|\.map|\.tsbuildinfo|\.v8cache)$/;
 /** Libraries that write or generate the content. */
 const LIBRARIES = ['knex', 'pg', 'pg-copy-streams', 'mongodb', 'migrate-mongo', '@aws-sdk/client-s3', '@faker-js/faker'];
 

@@ -82,4 +82,20 @@ describe('code cache', () => {
     expect(r.stdout.trim()).toBe(pkg.version);
     expect((JSON.parse(readFileSync(trace, 'utf8')) as { files: string[] }).files).toContain(bundle);
   });
+  it('takes every module under a folder it is given, and only those', () => {
+    const file = moduleFile(source(3));
+    const dir = file.slice(0, file.lastIndexOf('/'));
+    const script = `require(${JSON.stringify(CODECACHE)}).useCodeCache([], [${JSON.stringify(dir)}]); require(${JSON.stringify(file)});`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('3helpertruetrue');
+    // The module and the helper it required, both under the folder; a sibling folder's name that
+    // merely starts the same is not under it.
+    expect(existsSync(`${file}.v8cache`)).toBe(true);
+    expect(existsSync(join(dir, 'helper.js.v8cache'))).toBe(true);
+    const sibling = `${dir}-x`;
+    const r2 = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(CODECACHE)}).useCodeCache([], [${JSON.stringify(dir)}]); require('fs').mkdirSync(${JSON.stringify(sibling)}); require('fs').writeFileSync(${JSON.stringify(sibling + '/m.js')}, 'module.exports = 1;'); require(${JSON.stringify(sibling + '/m.js')});`], { encoding: 'utf8' });
+    expect(r2.status, r2.stderr).toBe(0);
+    expect(existsSync(`${sibling}/m.js.v8cache`)).toBe(false);
+  });
 });

@@ -192,6 +192,9 @@ describe('template key', () => {
     const h = codeHash(root);
     appendFileSync(join(root, 'src/cli/up.ts'), '// render change\n');
     expect(codeHash(root)).toBe(h);
+    // A V8 code cache written beside a compiled module by the first run: the same code.
+    writeFileSync(join(root, 'dist/seeds/core.js.v8cache'), 'cache');
+    expect(codeHash(root)).toBe(h);
     for (const f of ['src/stores/postgres/seed.ts', 'dist/seeds/core.js', 's3-layout/layout.ts']) {
       const before = codeHash(root);
       appendFileSync(join(root, f), '// change\n');
