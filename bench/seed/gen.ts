@@ -15,7 +15,7 @@ type Modules = [typeof import('../../seeds/topology'), typeof import('../../seed
 const distAt = process.argv.indexOf('--dist');
 const from = (rel: string) => (distAt > 0 ? resolve(process.argv[distAt + 1], 'dist', rel) : resolve(__dirname, '../..', rel));
 /* eslint-disable @typescript-eslint/no-require-imports */
-const [{ Topology, shapeFor }, { genContext, pgTables }, { copyLine }] = [require(from('seeds/topology')), require(from('seeds/postgres')), require(from('src/stores/postgres/seed'))] as Modules;
+const [{ Topology, shapeFor }, { genContext, pgTables }, { copyLine, copyKinds }] = [require(from('seeds/topology')), require(from('seeds/postgres')), require(from('src/stores/postgres/seed'))] as Modules;
 
 const profile = (process.argv[2] ?? 'medium') as 'small' | 'medium' | 'large';
 const roundsAt = process.argv.indexOf('--rounds');
@@ -42,8 +42,10 @@ function round() {
     let n = 0;
     let bytes = 0;
     let buf = '';
+    // As the seeder does (Generator.run); an older build (--dist) has no copyKinds and ignores it.
+    const kinds = copyKinds?.([...spec.columns, ...(spec.optional ?? [])]);
     for (const row of spec.rows(ctx)) {
-      buf += copyLine(row);
+      buf += copyLine(row, kinds);
       n++;
       if (buf.length >= 1 << 16) {
         h.update(buf);

@@ -3,7 +3,7 @@ import { Rng, isoDay, parseAsOf, uuidFor } from '../../seeds/core';
 import { APPLICATION_STATUSES, applicationPath, canTransition, isValidStatusPath, shortestPathTo, devPasswordHash, verifyPassword, DEV_PASSWORD } from '../../seeds/domain';
 import { Topology, pairAt, shapeFor } from '../../seeds/topology';
 import { genContext, pgTables } from '../../seeds/postgres';
-import { copyField, copyLine, Json } from '../../src/stores/postgres/seed';
+import { copyField, copyKinds, copyLine, Json } from '../../src/stores/postgres/seed';
 import { MANIFEST, enumLabels } from '../../src/summary/manifest';
 
 describe('seed domain and generators (pure)', () => {
@@ -43,6 +43,17 @@ describe('seed domain and generators (pure)', () => {
     expect(copyField({ a: 'x\ty' })).toBe('{"a":"x\\\\ty"}'.replace('\\\\t', '\\\\t'));
     expect(copyField(new Json('text'))).toBe('"text"');
     expect(copyLine(['a', null, 3])).toBe('a\t\\N\t3\n');
+  });
+
+  it('COPY text with column kinds: the same text for every generated row, other values still escaped', () => {
+    expect([...copyKinds(['id', 'user_id', 'gateway_payment_id', 'title', 'created_at', 'started_on'])]).toEqual([36, 36, 0, 0, 24, 0]);
+    const kinds = copyKinds(['id', 'created_at']);
+    expect(copyLine(['a\tb', 'x\ny'], kinds)).toBe('a\\tb\tx\\ny\n');
+    const ctx = genContext(new Topology(1, shapeFor('small')), 'array', Date.UTC(2026, 0, 1));
+    for (const spec of pgTables()) {
+      const k = copyKinds([...spec.columns, ...(spec.optional ?? [])]);
+      for (const row of spec.rows(ctx)) expect(copyLine(row, k)).toBe(copyLine(row));
+    }
   });
 
   it('the same seed generates identical rows; another seed different ones', () => {
