@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng, isoDay, parseAsOf, uuidFor } from '../../seeds/core';
 import { APPLICATION_STATUSES, applicationPath, canTransition, isValidStatusPath, shortestPathTo, devPasswordHash, verifyPassword, DEV_PASSWORD } from '../../seeds/domain';
@@ -5,6 +7,7 @@ import { Topology, pairAt, shapeFor } from '../../seeds/topology';
 import { genContext, pgTables } from '../../seeds/postgres';
 import { copyField, copyKinds, copyLine, Json } from '../../src/stores/postgres/seed';
 import { MANIFEST, enumLabels } from '../../src/summary/manifest';
+import { REPO } from '../helpers/cli';
 
 describe('seed domain and generators (pure)', () => {
   it('the state machine names exactly the application_status enum, in its order', () => {
@@ -54,6 +57,23 @@ describe('seed domain and generators (pure)', () => {
       const k = copyKinds([...spec.columns, ...(spec.optional ?? [])]);
       for (const row of spec.rows(ctx)) expect(copyLine(row, k)).toBe(copyLine(row));
     }
+  });
+
+  it('column kinds only skip the scan in columns the schema types uuid or timestamptz', () => {
+    // The kinds come from column names; the expected shape (migrations/expected-shape.txt) says what
+    // each column is, so a text `*_id` or `*_at` column added later fails here, not in a COPY.
+    const shape = readFileSync(join(REPO, 'migrations/expected-shape.txt'), 'utf8');
+    let checked = 0;
+    for (const block of shape.split(/^table /m).slice(1)) {
+      const columns = [...block.matchAll(/^  column (\S+): (.+)$/gm)].map((m) => ({ name: m[1], type: m[2] }));
+      const kinds = copyKinds(columns.map((c) => c.name));
+      columns.forEach((c, i) => {
+        if (kinds[i] === 36) expect(c.type, `${block.split('\n')[0]}.${c.name}`).toMatch(/^uuid\b/);
+        if (kinds[i] === 24) expect(c.type, `${block.split('\n')[0]}.${c.name}`).toMatch(/^timestamp with time zone\b/);
+        if (kinds[i]) checked++;
+      });
+    }
+    expect(checked).toBeGreaterThan(200);
   });
 
   it('the same seed generates identical rows; another seed different ones', () => {
