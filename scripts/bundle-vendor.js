@@ -185,6 +185,24 @@ const splitShared = {
     });
   },
 };
+/**
+ * commander requires child_process at load, for executable subcommands (`git-style` separate
+ * programs), which recruit-db has none of: loading it (with dgram, the socket list and the rest) was
+ * ~4 ms of every command. The bundle's copy requires it when a subcommand would be spawned. The
+ * line must be there as written: a commander that changed it fails the build instead of loading
+ * something else.
+ */
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyChildProcess = {
+  name: 'recruit-db-commander-lazy-child-process',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(COMMANDER_CHILD_PROCESS)) throw new Error(`${args.path}: no "${COMMANDER_CHILD_PROCESS}" line to make lazy (commander changed: update scripts/bundle-vendor.js)`);
+      return { contents: source.replace(COMMANDER_CHILD_PROCESS, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: 'js' };
+    });
+  },
+};
 const CLI_BUNDLE = join(SRC, 'cli.bundle.js');
 const cliBuild = build({
   entryPoints: [join(SRC, 'cli/main.js')],
@@ -193,7 +211,7 @@ const cliBuild = build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  plugins: [splitShared],
+  plugins: [splitShared, lazyChildProcess],
   legalComments: 'eof',
   logLevel: 'error',
 });
