@@ -122,22 +122,31 @@ async function collectionExists(db: CommandTarget, name: string): Promise<boolea
   return (res.cursor?.firstBatch ?? []).length > 0;
 }
 
-/** Creates the collection with its validator, or brings an existing one's validator up to date. */
-export async function ensureCollection(db: CommandTarget, def: CollectionDef): Promise<void> {
-  const exists = await collectionExists(db, def.name);
-  const cmd = exists ? { collMod: def.name, ...validationOptions(def) } : createCommand(def);
-  try {
-    await db.command(cmd);
-    await record(db, FEATURES.validator, def.name, { supported: true });
-  } catch (err) {
-    if ((err as { code?: number }).code === 48 /* NamespaceExists: a concurrent creator */) return ensureCollection(db, def);
-    if (!isCapabilityGap(err)) throw err;
+/**
+ * Creates the collection with its validator, or brings an existing one's validator up to date.
+ * With `fresh` (the fast path's, on an empty database): the collection is known not to exist, a
+ * validator refused earlier in the run is not offered again, and a new refusal is noted there.
+ */
+export async function ensureCollection(db: CommandTarget, def: CollectionDef, fresh?: Refusals): Promise<void> {
+  const exists = fresh ? false : await collectionExists(db, def.name);
+  const without = async (err: unknown) => {
     if (!exists) await db.command({ create: def.name });
     await record(db, FEATURES.validator, def.name, {
       supported: false,
       err,
       fallback: exists ? 'left the existing collection without a validator' : 'created the collection without a validator',
     });
+  };
+  if (fresh?.has(FEATURES.validator)) return without(fresh.get(FEATURES.validator));
+  const cmd = exists ? { collMod: def.name, ...validationOptions(def) } : createCommand(def);
+  try {
+    await db.command(cmd);
+    await record(db, FEATURES.validator, def.name, { supported: true });
+  } catch (err) {
+    if (!fresh && (err as { code?: number }).code === 48 /* NamespaceExists: a concurrent creator */) return ensureCollection(db, def);
+    if (!isCapabilityGap(err)) throw err;
+    fresh?.set(FEATURES.validator, err);
+    await without(err);
   }
 }
 
@@ -174,21 +183,7 @@ export type Refusals = Map<Feature, unknown>;
  * the run is not offered again (`refused`): the record says what that refusal said.
  */
 export async function arriveAt(db: CommandTarget, def: CollectionDef, refused: Refusals): Promise<void> {
-  const noValidator = (err: unknown) => record(db, FEATURES.validator, def.name, { supported: false, err, fallback: 'created the collection without a validator' });
-  if (refused.has(FEATURES.validator)) {
-    await db.command({ create: def.name });
-    await noValidator(refused.get(FEATURES.validator));
-  } else {
-    try {
-      await db.command(createCommand(def));
-      await record(db, FEATURES.validator, def.name, { supported: true });
-    } catch (err) {
-      if (!isCapabilityGap(err)) throw err;
-      refused.set(FEATURES.validator, err);
-      await db.command({ create: def.name });
-      await noValidator(err);
-    }
-  }
+  await ensureCollection(db, def, refused);
   const plain = def.indexes.filter((i) => i.expireAfterSeconds === undefined);
   if (plain.length) await db.command({ createIndexes: def.name, indexes: plain.map((i) => createIndexCommand(def.name, i).indexes[0]) });
   for (const ttl of def.indexes.filter((i) => i.expireAfterSeconds !== undefined)) await ensureIndex(db, def.name, ttl, refused);

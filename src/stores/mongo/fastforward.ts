@@ -56,7 +56,7 @@ export function coveredBy(ff: FastForward | undefined, todo: string[], checksumO
  * own collection), their capability-record updates held back per collection (runLanes) so the
  * caller writes them once, in definition order: the order the scripts first met the collections.
  */
-export function fastForward(db: CommandTarget, client: unknown, ff: FastForward, onStart?: (index: number) => void): Promise<LaneRun> {
+export function fastForward(db: CommandTarget, client: unknown, ff: FastForward): Promise<LaneRun> {
   const defs = RELEASES[ff.release];
   const refused: Refusals = new Map();
   return runLanes(
@@ -64,6 +64,5 @@ export function fastForward(db: CommandTarget, client: unknown, ff: FastForward,
     client,
     defs.map((def) => ({ up: (target: CommandTarget) => arriveAt(target, def, refused) })),
     defs.map(() => []),
-    onStart,
   );
 }

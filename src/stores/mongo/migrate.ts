@@ -47,9 +47,11 @@ import { mongoMigrationsDir } from './mmconfig';
  * status reports it as interrupted, and the next migrate or rollback finishes the job. The changelog
  * never says "applied" for a collection a killed rollback dropped.
  *
- * An empty database (bookkeeping only, empty changelog) runs its scripts side by side where they
- * touch different collections and writes the capability record and the changelog once, at the end
- * (runConcurrently, lanes.ts): the same result, ~50 fewer writes, and a kill records nothing.
+ * An empty database (bookkeeping only, empty changelog) gets the released state the scripts stand
+ * for directly (fastforward.ts), or else runs its scripts side by side where they touch different
+ * collections (runConcurrently, lanes.ts); either writes the capability record and the changelog
+ * once, at the end: the same result, far fewer commands, and a kill records nothing (the next
+ * migrate drops the empty collections it left and starts over: startsEmpty).
  */
 export interface MongoMigratorOptions {
   migrationsDir?: string;
@@ -336,7 +338,7 @@ class MongoMigrator implements StoreMigrator {
           const request = plan.request as UpOptions;
           const changed = this.changedOrRefuse(entries, request.acceptChanged);
           const todo = this.selectUp(entries, request);
-          const ran = !this.oneByOne && !request.oneByOne && log.size === 0 && (await this.holdsNoCollections(notes)) ? await this.runFromEmpty(todo, run) : await this.runScripts(todo, 'up', run);
+          const ran = !this.oneByOne && !request.oneByOne && log.size === 0 && (await this.startsEmpty(notes)) ? await this.runFromEmpty(todo, run) : await this.runScripts(todo, 'up', run);
           // Adopt what another tool applied (no checksum yet), and accepted edits.
           const unchecked = entries.filter((e) => isApplied(e) && typeof log.get(e.name)?.checksum !== 'string').map((e) => e.name);
           for (const name of [...unchecked, ...(request.acceptChanged ? changed : [])]) {
@@ -363,7 +365,7 @@ class MongoMigrator implements StoreMigrator {
    * in any release's state, which scripts replayed over them cannot always reach (an index of the
    * same name on another key); empty, they hold nothing to keep.
    */
-  private async holdsNoCollections(notes: string[]): Promise<boolean> {
+  private async startsEmpty(notes: string[]): Promise<boolean> {
     const listed = (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !isBookkeepingCollection(n));
     if (!listed.length) return true;
     if (!listed.every((n) => COLLECTION_NAMES.includes(n))) return false;
@@ -377,8 +379,8 @@ class MongoMigrator implements StoreMigrator {
    * The `up` of scripts on an empty database: the released state they stand for created directly
    * (fastforward.ts) when it provably does, then any later scripts one by one; otherwise the
    * scripts side by side (runConcurrently). The fast path records like runConcurrently: nothing
-   * until every collection is done, so a run killed halfway leaves collections and no changelog,
-   * and the next migrate runs the scripts one by one over them (they are safe to repeat).
+   * until every collection is done, so a run killed halfway leaves empty collections and no
+   * changelog, which the next migrate drops and starts over from (startsEmpty).
    */
   private async runFromEmpty(todo: string[], run: RunContext): Promise<string[]> {
     const ff = !this.noFastForward && this.dir === mongoMigrationsDir({}) ? readFastForward() : undefined;
@@ -394,7 +396,8 @@ class MongoMigrator implements StoreMigrator {
     if (records.length) await this.db.command({ update: INTERNAL.capabilities, updates: records, ordered: true });
     const block = blockOf(run);
     const at = new Date();
-    await this.changelog.insertMany(names.map((name) => ({ fileName: `${name}.js`, appliedAt: at, migrationBlock: block, checksum: fileChecksum(this.sourceOf(name)), runId: run.runId })));
+    // The checksums coveredBy has just compared the files with.
+    await this.changelog.insertMany(ff.scripts.map(([name, checksum]) => ({ fileName: `${name}.js`, appliedAt: at, migrationBlock: block, checksum, runId: run.runId })));
     const rest = todo.slice(covered);
     if (!rest.length) {
       run.onProgress?.({ store: 'mongo', phase: 'migrate', state: 'end', done: todo.length, total: todo.length, unit: 'migrations' });
@@ -408,8 +411,8 @@ class MongoMigrator implements StoreMigrator {
    * (lanes.ts), with what the one-by-one run records: the changelog entries of the scripts before
    * the first one that failed (each with the time its script finished) and, before them, their
    * capability-record updates in script order. Both are written only once every script has settled,
-   * so a run killed halfway has recorded nothing; the next migrate finds collections and runs the
-   * scripts one by one (they are safe to repeat).
+   * so a run killed halfway has recorded nothing; the next migrate drops the empty collections it
+   * left and starts over (startsEmpty).
    */
   private async runConcurrently(names: string[], run: RunContext): Promise<string[]> {
     const scripts = names.map((name) => this.load(name));
