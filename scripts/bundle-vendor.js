@@ -26,7 +26,7 @@ const OUT = join(ROOT, 'dist/vendor');
  * traces still name functions): ~30 % less source to read, decode and check against its code cache
  * on every start. And ASCII only (checked after the build): one non-ASCII character anywhere makes
  * V8 hold the whole source as two-byte characters, twice the bytes to decode and keep. Together,
- * ~8 ms of a no-op `migrate --only postgres` (BENCHMARKS.md, migrate).
+ * ~6 ms of a no-op `migrate --only postgres` (BENCHMARKS.md, migrate).
  */
 const COMPACT = { minifyWhitespace: true, minifySyntax: true, charset: 'ascii' };
 
@@ -229,9 +229,10 @@ const cliBuild = build({
 
 Promise.all([...vendorBuilds, awsSdkBuild(), cliBuild]).then(
   () => {
+    // Code caches of earlier builds (one per module and command, src/codecache.ts): whatever they
+    // were made from was just rewritten, so this only saves the disk.
+    for (const f of readdirSync(DIST, { recursive: true })) if (String(f).endsWith('.v8cache')) rmSync(join(DIST, String(f)), { force: true });
     for (const file of [CLI_BUNDLE, ...[...Object.keys(BUNDLES), 'aws-sdk'].map((name) => join(OUT, `${name}.js`))]) {
-      // Caches of the previous build: their key no longer matches, so this only saves the disk.
-      rmSync(`${file}.v8cache`, { force: true });
       const text = readFileSync(file, 'latin1');
       const at = text.search(/[^\x00-\x7f]/);
       if (at >= 0) {
