@@ -156,7 +156,7 @@ const FOLD: Readonly<Record<string, string>> = { ł: 'l', Ł: 'L', ø: 'o', Ø: 
 export function asciiSlug(s: string): string {
   return (
     s
-      .replace(/[łŁøØæÆßđĐışğœ]/g, (ch) => FOLD[ch])
+      .replace(/[\u0142\u0141\u00f8\u00d8\u00e6\u00c6\u00df\u0111\u0110\u0131\u015f\u011f\u0153]/g, (ch) => FOLD[ch])
       .normalize('NFKD')
       .replace(/[\u0300-\u036f]/g, '')
       .toLowerCase()

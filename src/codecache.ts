@@ -8,9 +8,11 @@ import vm from 'node:vm';
  * from source is most of a short command's module loading; deserialising what V8 compiled last time
  * is a fraction of it. Node 20 has no module.enableCompileCache (Node 22), hence this.
  *
- * The cache sits beside its bundle (`<bundle>.v8cache`), written at exit by the first run that found
- * none (or a stale or rejected one), so it holds what that run compiled; anything else compiles
- * lazily as usual. It is keyed like Python's .pyc: the bundle's size and mtime, plus Node's version
+ * The cache sits beside its bundle (`<bundle>.<command>.v8cache`), written at exit by the first run
+ * of that command that found none (or a stale or rejected one), so it holds what that command
+ * compiled; anything else compiles lazily as usual. One cache per command, because a cache holds only
+ * what its first run compiled: with one for all, a `--version` run first after a build left every
+ * later `migrate` compiling most of its functions from source (~10 ms of a no-op). It is keyed like Python's .pyc: the bundle's size and mtime, plus Node's version
  * and architecture. V8 itself checks only the source length, so without that key an edited bundle of
  * the same length could run old code. A stale, unreadable or corrupt cache is ignored (V8 rejects
  * data that does not deserialise), an unwritable folder just means no cache: never an error.
@@ -26,6 +28,18 @@ interface Pending {
 
 const files = new Set<string>();
 const folders: string[] = [];
+let variant = 'cli';
+
+/**
+ * The cache variant of a command line (its arguments after the script): the first word that is
+ * not an option, which is the command in every usage the help shows; 'cli' when there is none
+ * (`--version`, `--help`). A global option's value written before the command names a variant of
+ * its own: only a separate cache, never a wrong one (V8 checks what it is given).
+ */
+export function cacheVariant(args: readonly string[]): string {
+  const word = args.find((a) => !a.startsWith('-'));
+  return word && /^[a-z][a-z0-9-]{0,23}$/.test(word) ? word : 'cli';
+}
 const pending: Pending[] = [];
 let installed = false;
 
@@ -37,7 +51,8 @@ type Extensions = Record<string, (module: Module, filename: string) => void>;
  * the bundle leaves separate (those the migration scripts share with the CLI, and the scripts): a
  * MongoDB migrate requires ~27 of them, each compiled from source on every run otherwise.
  */
-export function useCodeCache(paths: Iterable<string>, under: Iterable<string> = []): void {
+export function useCodeCache(paths: Iterable<string>, under: Iterable<string> = [], cacheName = 'cli'): void {
+  variant = cacheName;
   for (const p of paths) files.add(p);
   for (const d of under) folders.push(d.endsWith(sep) ? d : d + sep);
   if (installed) return;
@@ -71,7 +86,7 @@ function readCache(cacheFile: string, key: string): Buffer | undefined {
 /** What Module.prototype._compile does for a CommonJS file, with V8's cached data. */
 function compileCached(module: Module, filename: string): void {
   const source = readFileSync(filename, 'utf8');
-  const cacheFile = filename + CACHE_SUFFIX;
+  const cacheFile = `${filename}.${variant}${CACHE_SUFFIX}`;
   const key = cacheKey(filename);
   const cachedData = readCache(cacheFile, key);
   const script = new vm.Script(Module.wrap(source), { filename, cachedData });

@@ -34,7 +34,7 @@ interface Section {
 
 // "1. `name` - purpose", "- `name`: purpose", "* `name` — purpose"; the purpose is optional.
 const LIST_MARK = /^\s*(?:\d+[.)]|[-*+])\s+/;
-const CODE_ITEM = /^\s*(?:\d+[.)]|[-*+])\s+`([^`]+)`\s*(?:[-–—:]\s*(.*?))?\s*$/;
+const CODE_ITEM = /^\s*(?:\d+[.)]|[-*+])\s+`([^`]+)`\s*(?:[-\u2013\u2014:]\s*(.*?))?\s*$/;
 const S3_ITEM = /^\s*(?:\d+[.)]|[-*+])\s+(.+?)\s*\(\s*`([^`]+)`\s*\)\s*$/;
 const TTL_NOTE = /\(\s*(\d+)\s*-?\s*days?\s+TTL\s*\)/i;
 const HEADING_COUNT = /\(\s*(\d+)(?:\s+total)?\s*\)\s*$/i;
