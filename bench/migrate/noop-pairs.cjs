@@ -8,7 +8,11 @@
  * A code cache holds what its first run compiled (src/codecache.ts), so compare builds whose caches
  * were made the same way (e.g. each by one migrate of an empty database after its build).
  *
+ * With LAG_MS set, the database is reached through bench/migrate/lag-proxy.cjs, which holds every
+ * packet that long each way: what the round trips cost when the server is not on this machine.
+ *
  *   node bench/migrate/noop-pairs.cjs ROUNDS ROOT [ROOT...]    # e.g. 41 /path/to/main .
+ *   LAG_MS=10 node bench/migrate/noop-pairs.cjs 21 /path/to/main .
  */
 const { spawnSync } = require('node:child_process');
 const { join, resolve } = require('node:path');
@@ -19,11 +23,23 @@ if (!(Number(rounds) > 0) || roots.length === 0) {
   process.exit(2);
 }
 const USAGE = join(__dirname, '..', 'cpu-usage.cjs');
+const env = { ...process.env, NO_COLOR: '1' };
+let proxy;
+if (Number(process.env.LAG_MS) > 0) {
+  const url = new URL(env.DATABASE_URL);
+  const port = 20000 + (process.pid % 20000);
+  proxy = require('node:child_process').spawn(process.execPath, [join(__dirname, 'lag-proxy.cjs'), String(port), url.port || '5432', process.env.LAG_MS], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const probe = `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+  for (let i = 0; spawnSync(process.execPath, ['-e', probe]).status !== 0; i++) if (i > 50) throw new Error('lag-proxy did not start');
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  env.DATABASE_URL = url.toString();
+}
 const runs = [{ name: '`node -e 0`', args: ['-e', '0'] }, ...roots.map((r) => ({ name: r, args: [join(resolve(r), 'bin/recruit-db'), 'migrate', '--only', 'postgres'] }))];
 
 function once(args) {
   const t = process.hrtime.bigint();
-  const p = spawnSync(process.execPath, ['-r', USAGE, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const p = spawnSync(process.execPath, ['-r', USAGE, ...args], { encoding: 'utf8', env });
   const wall = Number(process.hrtime.bigint() - t) / 1e6;
   if (p.status !== 0) throw new Error(`${args.join(' ')} exited ${p.status}: ${p.stderr.trim().split('\n').pop()}`);
   const m = /RDB_USAGE (\d+)/.exec(p.stderr);
@@ -41,3 +57,4 @@ runs.forEach((r, j) => {
   const cpu = median(samples[j].map((s) => s.cpu));
   console.log(`| ${r.name} | ${wall.toFixed(1)} ms | ${cpu.toFixed(1)} ms | ${j ? `${(wall - node.wall).toFixed(1)} / ${(cpu - node.cpu).toFixed(1)} ms` : ''} |`);
 });
+proxy?.kill();

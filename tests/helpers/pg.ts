@@ -75,3 +75,42 @@ export function latestTables(ctx: GenContext, expected: (s: TableSpec) => number
   const every = new Set(specs.flatMap((s) => (s.optional ?? []).map((c) => `${s.table}.${c}`)));
   return liveTables(ctx, every).map((t, i) => ({ ...t, expectedRows: expected(specs[i]) }));
 }
+
+/**
+ * A TCP proxy in front of the server that records the type of every message the client sends
+ * after its startup packet ('p' authentication, 'Q' simple query, 'P' parse, 'X' terminate...):
+ * how many round trips a command costs, read off the wire rather than from the code.
+ */
+export async function messageCounter(url: string): Promise<{ url: string; sent: string[]; close: () => Promise<void> }> {
+  const { createServer, connect } = await import('node:net');
+  const target = new URL(url);
+  const sent: string[] = [];
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    let buffered = Buffer.alloc(0);
+    let started = false;
+    client.on('data', (chunk) => {
+      upstream.write(chunk);
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const head = started ? 1 : 0;
+        if (buffered.length < head + 4) break;
+        const len = buffered.readInt32BE(head);
+        if (buffered.length < head + len) break;
+        if (started) sent.push(String.fromCharCode(buffered[0]));
+        buffered = buffered.subarray(head + len);
+        started = true;
+      }
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String((server.address() as { port: number }).port);
+  return { url: proxied.toString(), sent, close: () => new Promise((done) => server.close(() => done())) };
+}

@@ -11,7 +11,7 @@ import { MIGRATE_LOCK_KEY } from '../../src/stores/postgres/lock';
 import { CHECKSUM_TABLE } from '../../src/stores/postgres/migrate';
 import { runCli } from '../helpers/cli';
 import { emptyPgDatabases } from '../helpers/fixtures';
-import { queryUrl } from '../helpers/pg';
+import { messageCounter, queryUrl } from '../helpers/pg';
 
 const database = emptyPgDatabases();
 
@@ -67,6 +67,33 @@ describe('migrate with nothing pending (postgres)', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).toMatch(/already up to date/);
     expect(plain.stderr).toMatch(/^postgres: migrate: 0 migrations in /m);
+  });
+
+  it('costs one query after authentication; a first-release checksum table still reads right, in two', async () => {
+    const db = await migrated('rdbnooprt');
+    const wire = await messageCounter(db.url);
+    try {
+      const env = { ...db.env, DATABASE_URL: wire.url };
+      const r = await runCli(['migrate', '--only', 'postgres'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/already up to date/);
+      // SCRAM's two messages, the one batch of reads (with the server's version and extensions), goodbye.
+      expect(wire.sent.filter((t) => t !== 'p')).toEqual(['Q', 'X']);
+
+      // The checksum table as the first release made it (no knex_id, run_id): the batch that assumes
+      // them is refused as a whole, the state is read in two, and the checksums still count.
+      await queryUrl(db.url, `ALTER TABLE ${CHECKSUM_TABLE} DROP COLUMN knex_id, DROP COLUMN run_id`);
+      wire.sent.length = 0;
+      const status = await runCli(['status', '--only', 'postgres', '--json'], { env });
+      expect(status.code, status.stderr).toBe(0);
+      const entries = JSON.parse(status.stdout).stores.find((s: { store: string }) => s.store === 'postgres').result.entries as { state: string }[];
+      expect(entries.length).toBeGreaterThan(20);
+      expect(new Set(entries.map((e) => e.state))).toEqual(new Set(['applied']));
+      // The refused batch, then which tables exist (extended protocol: the names are bound).
+      expect(wire.sent.filter((t) => t !== 'p').join('')).toMatch(/^QPBDES/);
+    } finally {
+      await wire.close();
+    }
   });
 
   const repairs: Array<[string, string, string]> = [

@@ -79,15 +79,22 @@ export interface PgProbe {
   available: Record<string, string>;
 }
 
+/** The probe's columns: a query of their own, or beside another one-row query (one round trip less). */
+export const PROBE_COLUMNS = `current_setting('server_version') AS server_version, current_setting('server_version_num') AS num,
+            (SELECT json_object_agg(name, default_version) FROM pg_available_extensions WHERE name IN ('vector', 'btree_gist', 'pgcrypto', 'citext')) AS available`;
+
+export interface ProbeRow {
+  server_version: string;
+  num: string;
+  available: Record<string, string> | null;
+}
+
+export function probeOf(row: ProbeRow): PgProbe {
+  return { version: row.server_version, versionNum: Number(row.num), available: row.available ?? {} };
+}
+
 export async function probePg(client: Client): Promise<PgProbe> {
   // One round trip: every command that talks to PostgreSQL starts with this.
-  const r = await client.query<{ server_version: string; num: string; available: Record<string, string> | null }>(
-    `SELECT current_setting('server_version') AS server_version, current_setting('server_version_num') AS num,
-            (SELECT json_object_agg(name, default_version) FROM pg_available_extensions WHERE name IN ('vector', 'btree_gist', 'pgcrypto', 'citext')) AS available`,
-  );
-  return {
-    version: r.rows[0].server_version,
-    versionNum: Number(r.rows[0].num),
-    available: r.rows[0].available ?? {},
-  };
+  const r = await client.query<ProbeRow>(`SELECT ${PROBE_COLUMNS}`);
+  return probeOf(r.rows[0]);
 }

@@ -25,7 +25,7 @@ import {
   type UpOptions,
 } from '../migrator';
 import type { Capability } from '../shapes';
-import { connectPg, isConnectionLoss, pgClientConfig, pgError, probePg } from './connect';
+import { connectPg, isConnectionLoss, pgClientConfig, pgError, PROBE_COLUMNS, probeOf, probePg, type PgProbe, type ProbeRow } from './connect';
 import { acquireAdvisoryLock, MIGRATE_LOCK_KEY, releaseAdvisoryLock } from './lock';
 import { META_TABLE, readPgMeta, stampEnvSql } from './meta';
 
@@ -61,6 +61,8 @@ export interface MigrationFile {
   loadPath: string;
   /** The file the checksum covers: the .ts source if there is one, else the .js. */
   sourcePath: string;
+  /** Its checksum when it was read ahead, while the connection opened (openPostgresMigrator). */
+  checksum?: string;
 }
 
 interface MigrationModule {
@@ -128,7 +130,7 @@ export function listMigrationFiles(override?: string): MigrationFile[] {
   });
 }
 
-const checksumOf = (file: MigrationFile) => fileChecksum(file.sourcePath);
+const checksumOf = (file: MigrationFile) => file.checksum ?? fileChecksum(file.sourcePath);
 
 const loaded = new Map<string, MigrationModule>();
 
@@ -211,40 +213,69 @@ interface DbState {
   hasEnvStamp: boolean;
 }
 
+type StateRead = 'applied' | 'checksums' | 'locked' | 'stamp' | 'probe';
+
+const STATE_READS: Record<StateRead, (hasIds: boolean) => string> = {
+  applied: () => `SELECT id, name, batch, migration_time FROM ${KNEX_TABLE} ORDER BY id`,
+  // A checksum table from before knex_id/run_id existed: those columns read as NULL.
+  checksums: (hasIds) => `SELECT name, checksum, recorded_at, ${hasIds ? 'knex_id, run_id' : 'NULL::int AS knex_id, NULL::text AS run_id'} FROM ${CHECKSUM_TABLE}`,
+  locked: () => `SELECT 1 FROM ${KNEX_TABLE}_lock WHERE is_locked = 1`,
+  stamp: () => `SELECT 1 FROM ${META_TABLE} WHERE key = 'environment'`,
+  probe: () => `SELECT ${PROBE_COLUMNS}`,
+};
+
+/** undefined_table, undefined_column: the bookkeeping is not all there (yet), or from before its last change. */
+const NOT_ALL_THERE = new Set(['42P01', '42703']);
+
 /**
- * Two round trips: which bookkeeping tables exist, then every read of those that do, as one
- * multi-statement query. The column probe reads pg_attribute: information_schema.columns is a view
- * PostgreSQL plans at several milliseconds on a fresh connection, and each run asks twice.
+ * One round trip on a database recruit-db has migrated: every bookkeeping read (and, with
+ * `withProbe`, the server's version and extensions) as one multi-statement query that assumes all
+ * of its tables exist. Where one does not (a new database, one migrated by the plain knex CLI, a
+ * checksum table from the first release), the server refuses the whole batch, nothing run, and
+ * the state is read in two: which tables exist, then the reads of those that do.
  */
-async function readState(client: Client): Promise<DbState> {
+async function readState(client: Client, withProbe = false): Promise<DbState & { probe?: PgProbe }> {
+  const all: StateRead[] = ['applied', 'checksums', 'locked', 'stamp', ...(withProbe ? (['probe'] as const) : [])];
+  try {
+    return stateOf(all, await readMany(client, all, true), { m: true, c: true, l: true, k: true });
+  } catch (err) {
+    if (!NOT_ALL_THERE.has((err as { code?: string }).code ?? '')) throw err;
+  }
+  // The column probe reads pg_attribute: information_schema.columns is a view PostgreSQL plans at
+  // several milliseconds on a fresh connection.
   const exists = await client.query<{ m: boolean; c: boolean; l: boolean; k: boolean; e: boolean }>(
     `SELECT to_regclass($1) IS NOT NULL AS m, to_regclass($2) IS NOT NULL AS c, to_regclass($3) IS NOT NULL AS l,
             (SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname IN ('knex_id', 'run_id') AND NOT attisdropped) AS k,
             to_regclass($4) IS NOT NULL AS e`,
     [KNEX_TABLE, CHECKSUM_TABLE, `${KNEX_TABLE}_lock`, META_TABLE],
   );
-  const { m, c, l, k, e } = exists.rows[0];
-  const reads: Array<['applied' | 'checksums' | 'locked' | 'stamp', string]> = [];
-  if (m) reads.push(['applied', `SELECT id, name, batch, migration_time FROM ${KNEX_TABLE} ORDER BY id`]);
-  // A checksum table from before knex_id/run_id existed: those columns read as NULL.
-  if (c) reads.push(['checksums', `SELECT name, checksum, recorded_at, ${k ? 'knex_id, run_id' : 'NULL::int AS knex_id, NULL::text AS run_id'} FROM ${CHECKSUM_TABLE}`]);
-  if (l) reads.push(['locked', `SELECT 1 FROM ${KNEX_TABLE}_lock WHERE is_locked = 1`]);
-  if (e) reads.push(['stamp', `SELECT 1 FROM ${META_TABLE} WHERE key = 'environment'`]);
-  const answer: unknown = reads.length ? await client.query(reads.map(([, sql]) => sql).join(';\n')) : [];
+  const found = exists.rows[0];
+  const present: Record<StateRead, boolean> = { applied: found.m, checksums: found.c, locked: found.l, stamp: found.e, probe: withProbe };
+  const reads = all.filter((r) => present[r]);
+  return stateOf(reads, await readMany(client, reads, found.k), found);
+}
+
+async function readMany(client: Client, reads: StateRead[], hasIds: boolean): Promise<Partial<Record<StateRead, unknown[]>>> {
+  if (!reads.length) return {};
+  const answer: unknown = await client.query(reads.map((r) => STATE_READS[r](hasIds)).join(';\n'));
   // pg answers one statement with a result, several with an array of results.
   const results = (Array.isArray(answer) ? answer : [answer]) as { rows: unknown[] }[];
-  const rows = Object.fromEntries(reads.map(([key], i) => [key, results[i].rows]));
+  return Object.fromEntries(reads.map((key, i) => [key, results[i].rows]));
+}
+
+function stateOf(reads: StateRead[], rows: Partial<Record<StateRead, unknown[]>>, found: { m: boolean; c: boolean; l: boolean; k: boolean }): DbState & { probe?: PgProbe } {
   const checksums = new Map<string, ChecksumRow>();
   for (const r of (rows.checksums ?? []) as ChecksumRow[]) checksums.set(r.name, r);
   return {
     applied: (rows.applied ?? []) as AppliedRow[],
     checksums,
     knexLocked: (rows.locked ?? []).length > 0,
-    hasKnexTable: m,
-    hasKnexLockTable: l,
-    hasChecksumTable: c,
-    hasChecksumIds: k,
+    hasKnexTable: found.m,
+    hasKnexLockTable: found.l,
+    hasChecksumTable: found.c,
+    hasChecksumIds: found.c && found.k,
     hasEnvStamp: (rows.stamp ?? []).length > 0,
+    probe: reads.includes('probe') ? probeOf((rows.probe as ProbeRow[])[0]) : undefined,
   };
 }
 
@@ -330,7 +361,7 @@ function classify(files: MigrationFile[], state: DbState): Classified {
   return out;
 }
 
-function capabilitiesOf(probe: Awaited<ReturnType<typeof probePg>>): Capability[] {
+function capabilitiesOf(probe: PgProbe): Capability[] {
   const server = `PostgreSQL ${probe.version}`;
   const cap = (feature: string, ext: string, fallback: string): Capability => {
     const supported = ext in probe.available;
@@ -395,7 +426,8 @@ class PostgresMigrator implements StoreMigrator {
   private knexRowLocked = false;
   /** From the capability probe: knex would otherwise ask every new connection `select version()`. */
   private serverVersion?: string;
-  private probe?: Awaited<ReturnType<typeof probePg>>;
+  private probe?: PgProbe;
+  private probing?: Promise<Capability[]>;
   /** Plans made from a read that found nothing to apply and no bookkeeping to repair. */
   private readonly settledPlans = new WeakSet<StorePlan>();
   /** The schema snapshot and whether it is stale for these files: null when there is none. */
@@ -406,10 +438,14 @@ class PostgresMigrator implements StoreMigrator {
     private readonly pg: PostgresConfig,
     private readonly client: Client,
     private readonly dirOverride?: string,
+    /** The listing read while the connection opened: the first files() call takes it. */
+    private readAhead?: MigrationFile[],
   ) {}
 
   private files(): MigrationFile[] {
-    return listMigrationFiles(this.dirOverride);
+    const ahead = this.readAhead;
+    this.readAhead = undefined;
+    return ahead ?? listMigrationFiles(this.dirOverride);
   }
 
   private knex(files: MigrationFile[]): Knex {
@@ -454,20 +490,28 @@ class PostgresMigrator implements StoreMigrator {
     return firstLine(sql ? message.slice(sql.length + 3) : message);
   }
 
-  private async capabilities(): Promise<Capability[]> {
-    try {
-      const probe = await probePg(this.client);
-      this.probe = probe;
-      this.serverVersion = `${Math.floor(probe.versionNum / 10000)}.${probe.versionNum % 10000}`;
-      return capabilitiesOf(probe);
-    } catch (err) {
-      throw pgError(err, this.pg, this.config.timeoutMs);
-    }
+  /** Asked once per command: the first state read asks it too (state()), else a round trip of its own. */
+  private capabilities(): Promise<Capability[]> {
+    this.probing ??= probePg(this.client).then(
+      (probe) => this.probed(probe),
+      (err: unknown) => {
+        throw pgError(err, this.pg, this.config.timeoutMs);
+      },
+    );
+    return this.probing;
+  }
+
+  private probed(probe: PgProbe): Capability[] {
+    this.probe = probe;
+    this.serverVersion = `${Math.floor(probe.versionNum / 10000)}.${probe.versionNum % 10000}`;
+    return capabilitiesOf(probe);
   }
 
   private async state(): Promise<DbState> {
     try {
-      return await readState(this.client);
+      const state = await readState(this.client, !this.probing);
+      if (state.probe) this.probing = Promise.resolve(this.probed(state.probe));
+      return state;
     } catch (err) {
       throw pgError(err, this.pg, this.config.timeoutMs);
     }
@@ -658,7 +702,7 @@ class PostgresMigrator implements StoreMigrator {
     if (this.settledPlans.has(plan) && !plan.dryRun) {
       // Nothing to apply and nothing to repair, as read by the plan: answering from that read is the
       // same as taking the lock and reading again, since a run that applies something meanwhile
-      // could as well have started after this one. No lock, no write: a no-op costs three round trips.
+      // could as well have started after this one. No lock, no write: a no-op costs one query (readState).
       const phase = { store: 'postgres' as const, phase: 'migrate', total: 0, unit: 'migrations' };
       run.onProgress?.({ ...phase, state: 'start' });
       run.onProgress?.({ ...phase, state: 'end', done: 0 });
@@ -1019,8 +1063,16 @@ function validateSteps(steps: number | undefined): void {
  */
 export async function openPostgresMigrator(config: Config, opts: { migrationsDir?: string } = {}): Promise<StoreMigrator> {
   const pg = requireStore(config, 'postgres');
-  const client = await connectPg(pg, config.timeoutMs);
-  return new PostgresMigrator(config, pg, client, opts.migrationsDir);
+  const connecting = connectPg(pg, config.timeoutMs);
+  // A run with nothing to do is mostly start-up: the migrations are read and checksummed while the
+  // server forks a backend and authenticates, not after.
+  let ahead: MigrationFile[] | undefined;
+  try {
+    ahead = listMigrationFiles(opts.migrationsDir).map((f) => ({ ...f, checksum: fileChecksum(f.sourcePath) }));
+  } catch {
+    // files() lists again when asked and reports the problem where it always did
+  }
+  return new PostgresMigrator(config, pg, await connecting, opts.migrationsDir, ahead);
 }
 
 // ---------------------------------------------------------------------------------------------
