@@ -228,6 +228,18 @@ export function normaliseOverrides(o: SeedOptions['overrides']): Record<string, 
 }
 
 /** Rough totals for the progress display; derived tables are estimated from their drivers. */
+/**
+ * The pipelines that run beside each other, each lane's stores one after another. S3 is the long
+ * pole of every seed that includes it (moto: one Python process); the database pipelines beside it
+ * compete for its core (PostgreSQL, FerretDB and the generators each want one), so they run in one
+ * lane, one after the other, beside S3's. `parallel`: every store at once (BENCHMARKS.md compares).
+ */
+export function seedLanes(stores: StoreName[], mode: Config['seedLanes'] = 'auto'): StoreName[][] {
+  if (mode === 'parallel' || !stores.includes('s3')) return stores.map((s) => [s]);
+  const databases = stores.filter((s) => s !== 's3');
+  return [['s3'], ...(databases.length ? [databases] : [])];
+}
+
 function estimatePg(ctx: GenContext, pgTables: typeof import('./postgres').pgTables): number {
   const s = ctx.t.shape;
   let n = 0;
@@ -281,22 +293,30 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     // stopped keep their "started" record.
     const stop = new AbortController();
     const job: SeedJob = { c, config, ctx, seed, pgTables, liveTables, progress, signal: stop.signal };
-    const settled = await Promise.allSettled(
-      stores.map(async (store) => {
-        try {
-          if (opts.truncate) await truncate(c, store);
-          opts.onPhase?.({ store, phase: 'load', state: 'start' });
-          const t0 = Date.now();
-          const loaded = await LOADERS[store](job);
-          const ms = Date.now() - t0;
-          opts.onPhase?.({ store, phase: 'load', state: 'end', done: loaded.units, unit: loaded.unit });
-          return { ...loaded, ms };
-        } catch (err) {
-          if (!stop.signal.aborted) stop.abort(err);
-          throw err;
+    const load = async (store: StoreName) => {
+      try {
+        if (opts.truncate) await truncate(c, store);
+        opts.onPhase?.({ store, phase: 'load', state: 'start' });
+        const t0 = Date.now();
+        const loaded = await LOADERS[store](job);
+        const ms = Date.now() - t0;
+        opts.onPhase?.({ store, phase: 'load', state: 'end', done: loaded.units, unit: loaded.unit });
+        return { ...loaded, ms };
+      } catch (err) {
+        if (!stop.signal.aborted) stop.abort(err);
+        throw err;
+      }
+    };
+    const outcome = new Map<StoreName, PromiseSettledResult<Awaited<ReturnType<typeof load>>>>();
+    await Promise.all(
+      seedLanes(stores, config.seedLanes).map(async (lane) => {
+        for (const store of lane) {
+          if (stop.signal.aborted) outcome.set(store, { status: 'rejected', reason: stop.signal.reason });
+          else outcome.set(store, (await Promise.allSettled([load(store)]))[0]);
         }
       }),
     );
+    const settled = stores.map((store) => outcome.get(store)!);
     if (stop.signal.aborted) throw stop.signal.reason;
 
     const written: Written = {};

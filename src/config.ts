@@ -49,6 +49,8 @@ export interface Config {
   mongo?: MongoConfig;
   s3?: S3Config;
   locks: LockConfig;
+  /** RECRUIT_DB_SEED_LANES: `parallel` runs every store's seed pipeline at once (see seedLanes). */
+  seedLanes?: 'auto' | 'parallel';
   /** Where the .env file was read from, if one was. */
   envFile?: string;
 }
@@ -278,6 +280,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   }
   const pgUrl = flags.databaseUrl ?? vars.DATABASE_URL;
   const mongoUri = flags.mongodbUri ?? vars.MONGODB_URI;
+  const seedLanes = vars.RECRUIT_DB_SEED_LANES || 'auto';
+  if (seedLanes !== 'auto' && seedLanes !== 'parallel') {
+    throw usageError(`RECRUIT_DB_SEED_LANES must be auto or parallel, got "${seedLanes}"`, 'set RECRUIT_DB_SEED_LANES=auto (the default) or parallel, or unset it');
+  }
   return {
     env: targetEnv,
     timeoutMs: parseSeconds(flags.timeout ?? vars.RECRUIT_DB_TIMEOUT, 'timeout', DEFAULT_TIMEOUT_MS, '--timeout 5 (or RECRUIT_DB_TIMEOUT=5)'),
@@ -288,6 +294,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     mongo: mongoUri ? parseMongo(mongoUri, flags.mongodbUri ? flags.mongodbDb : (flags.mongodbDb ?? vars.MONGODB_DB)) : undefined,
     s3: parseS3(vars, flags),
     locks: parseLocks(vars),
+    seedLanes,
     envFile: file.path,
   };
 }

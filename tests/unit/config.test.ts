@@ -85,6 +85,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { RECRUIT_DB_LOCK_WAIT_MS: '800' }, dir).locks.waitMs).toBe(800);
   });
 
+  it('reads the seed lanes, auto by default, and refuses any other word', () => {
+    expect(loadConfig({}, {}, emptyDir()).seedLanes).toBe('auto');
+    expect(loadConfig({}, { RECRUIT_DB_SEED_LANES: 'parallel' }, emptyDir()).seedLanes).toBe('parallel');
+    expect(() => loadConfig({}, { RECRUIT_DB_SEED_LANES: 'serial' }, emptyDir())).toThrow(/RECRUIT_DB_SEED_LANES must be auto or parallel, got "serial"/);
+  });
+
   it('takes the Mongo database from the URI path, then the default', () => {
     expect(loadConfig({}, { MONGODB_URI: 'mongodb://h/abc' }, emptyDir()).mongo?.db).toBe('abc');
     expect(loadConfig({}, { MONGODB_URI: 'mongodb://h' }, emptyDir()).mongo?.db).toBe('recruit_db');
