@@ -227,7 +227,6 @@ export function normaliseOverrides(o: SeedOptions['overrides']): Record<string, 
   return parseOverrides(Object.entries(o).map(([k, v]) => `${k}=${v}`), [...OVERRIDABLE, 'users']);
 }
 
-/** Rough totals for the progress display; derived tables are estimated from their drivers. */
 /**
  * The pipelines that run beside each other, each lane's stores one after another. S3 is the long
  * pole of every seed that includes it (moto: one Python process); the database pipelines beside it
@@ -240,6 +239,7 @@ export function seedLanes(stores: StoreName[], mode: Config['seedLanes'] = 'auto
   return [['s3'], ...(databases.length ? [databases] : [])];
 }
 
+/** Rough totals for the progress display; derived tables are estimated from their drivers. */
 function estimatePg(ctx: GenContext, pgTables: typeof import('./postgres').pgTables): number {
   const s = ctx.t.shape;
   let n = 0;
@@ -286,9 +286,9 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
     }
     const ctx = genContext(topo, embedding, asOf);
 
-    // Each store is its own pipeline (generation, writing, hashing), all at once: the servers work
-    // in parallel and the generators are pure functions of (seed, as-of, table, row) whose shared
-    // world only memoises, so interleaving them changes nothing written. The first failure stops
+    // Each store is its own pipeline (generation, writing, hashing), run in lanes (seedLanes): the
+    // servers work in parallel and the generators are pure functions of (seed, as-of, table, row)
+    // whose shared world only memoises, so interleaving them changes nothing written. The first failure stops
     // the others at their next row, document or object; its error is the seed's, and the stores it
     // stopped keep their "started" record.
     const stop = new AbortController();
@@ -307,24 +307,27 @@ export async function runSeed(config: Config, opts: SeedOptions = {}): Promise<S
         throw err;
       }
     };
-    const outcome = new Map<StoreName, PromiseSettledResult<Awaited<ReturnType<typeof load>>>>();
+    const done = new Map<StoreName, Awaited<ReturnType<typeof load>>>();
     await Promise.all(
       seedLanes(stores, config.seedLanes).map(async (lane) => {
         for (const store of lane) {
-          if (stop.signal.aborted) outcome.set(store, { status: 'rejected', reason: stop.signal.reason });
-          else outcome.set(store, (await Promise.allSettled([load(store)]))[0]);
+          if (stop.signal.aborted) return;
+          try {
+            done.set(store, await load(store));
+          } catch {
+            return; // load() stopped the other lanes; the seed throws its error once every lane has stopped
+          }
         }
       }),
     );
-    const settled = stores.map((store) => outcome.get(store)!);
     if (stop.signal.aborted) throw stop.signal.reason;
 
     const written: Written = {};
     const timings: SeedResult['timings'] = {};
     // Store order, whichever finished first: the result (and its JSON) is the same every run.
     let regenerate: (() => CopyTable[]) | undefined;
-    stores.forEach((store, i) => {
-      const loaded = (settled[i] as PromiseFulfilledResult<Loaded & { ms: number }>).value;
+    stores.forEach((store) => {
+      const loaded = done.get(store)!;
       regenerate ??= loaded.regenerate;
       written[store] = loaded.written;
       timings[store] = { units: loaded.units, ms: loaded.ms, hashMs: Math.round(loaded.hashMs) };

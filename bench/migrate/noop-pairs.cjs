@@ -14,7 +14,7 @@
  *   node bench/migrate/noop-pairs.cjs ROUNDS ROOT [ROOT...]    # e.g. 41 /path/to/main .
  *   LAG_MS=10 node bench/migrate/noop-pairs.cjs 21 /path/to/main .
  */
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { join, resolve } = require('node:path');
 
 const [rounds, ...roots] = process.argv.slice(2);
@@ -28,7 +28,7 @@ let proxy;
 if (Number(process.env.LAG_MS) > 0) {
   const url = new URL(env.DATABASE_URL);
   const port = 20000 + (process.pid % 20000);
-  proxy = require('node:child_process').spawn(process.execPath, [join(__dirname, 'lag-proxy.cjs'), String(port), url.port || '5432', process.env.LAG_MS], { stdio: ['ignore', 'pipe', 'inherit'] });
+  proxy = spawn(process.execPath, [join(__dirname, 'lag-proxy.cjs'), String(port), url.port || '5432', process.env.LAG_MS], { stdio: ['ignore', 'pipe', 'inherit'] });
   const probe = `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
   for (let i = 0; spawnSync(process.execPath, ['-e', probe]).status !== 0; i++) if (i > 50) throw new Error('lag-proxy did not start');
   url.hostname = '127.0.0.1';

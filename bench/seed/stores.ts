@@ -2,7 +2,8 @@
  * bench:seed-stores — issue 18.5: a three-store `seed` runs the stores at once, so it should take
  * about as long as its slowest store alone. In the same run, on fresh migrated stores each time:
  *
- *   all three   `recruit-db seed --profile <p> --json` (this build: three pipelines at once)
+ *   all three   `recruit-db seed --profile <p> --json` (this build: S3's lane beside PostgreSQL then MongoDB)
+ *   parallel    the same with RECRUIT_DB_SEED_LANES=parallel: every store's pipeline at once, the baseline
  *   postgres    `recruit-db seed --only postgres ...`, and likewise mongo and s3: the single-store
  *               baselines; the slowest of them (per round) is the target's yardstick
  *
@@ -98,8 +99,8 @@ release's \`mentor_sessions_student_no_overlap\` exclusion constraint at medium 
   const sum = STORES.reduce((a, st) => a + med(st), 0);
   const perStore = STORES.map((st) => `| ${st} | ${s(median(runs[st].map((x) => x.timings[st]!.ms)))} s | ${s(median(runs.all.map((x) => x.timings[st]!.ms)))} s |`);
   const body = `
-\`recruit-db seed --profile ${profile}${SET.length ? ` --set ${SET[1]}` : ''}\` of all three stores (PostgreSQL, MongoDB and S3 at once, each its
-own pipeline) against the same command with \`--only\` one store, in the same run: fresh migrated
+\`recruit-db seed --profile ${profile}${SET.length ? ` --set ${SET[1]}` : ''}\` of all three stores (S3's pipeline beside PostgreSQL's then
+MongoDB's; and every store at once, the baseline) against the same command with \`--only\` one store, in the same run: fresh migrated
 stores every run, ${rounds} rounds, the five runs of a round in rotated order, whole processes (spawn
 to exit), medians. The machine (2 cores) was shared with other engineers' work: load average
 ${loadStart} at the start, ${load1()} at the end.
@@ -110,7 +111,7 @@ ${loadStart} at the start, ${load1()} at the end.
 | all three, every store at once (\`RECRUIT_DB_SEED_LANES=parallel\`, the baseline) | ${list(runs.parallel.map((x) => x.ms / 1000), 1)} | ${s(med('parallel'))} s |
 ${STORES.map((st) => `| \`--only ${st}\` | ${list(runs[st].map((x) => x.ms / 1000), 1)} | ${s(med(st))} s |`).join('\n')}
 
-- All three at once: **${ratio.toFixed(2)}x** the slowest single store's seed (medians; per round
+- All three stores: **${ratio.toFixed(2)}x** the slowest single store's seed (medians; per round
   ${list(ratios, 2)}) — target at most 1.15x: ${ratio <= 1.15 ? 'met' : '**not met**'}. Every store at once:
   ${(med('parallel') / slowestMedian).toFixed(2)}x.
 - One store after another would take about the sum of the singles, ${s(sum)} s: the three-store seed

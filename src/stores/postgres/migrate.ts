@@ -231,13 +231,14 @@ const NOT_ALL_THERE = new Set(['42P01', '42703']);
  * One round trip on a database recruit-db has migrated: every bookkeeping read (and, with
  * `withProbe`, the server's version and extensions) as one multi-statement query that assumes all
  * of its tables exist. Where one does not (a new database, one migrated by the plain knex CLI, a
- * checksum table from the first release), the server refuses the whole batch, nothing run, and
- * the state is read in two: which tables exist, then the reads of those that do.
+ * checksum table from the first release), the server stops the batch at the first read that names
+ * it (every statement is a read, so nothing is changed), and the state is read in two: which
+ * tables exist, then the reads of those that do.
  */
 async function readState(client: Client, withProbe = false): Promise<DbState & { probe?: PgProbe }> {
   const all: StateRead[] = ['applied', 'checksums', 'locked', 'stamp', ...(withProbe ? (['probe'] as const) : [])];
   try {
-    return stateOf(all, await readMany(client, all, true), { m: true, c: true, l: true, k: true });
+    return stateOf(await readMany(client, all, true), { m: true, c: true, l: true, k: true });
   } catch (err) {
     if (!NOT_ALL_THERE.has((err as { code?: string }).code ?? '')) throw err;
   }
@@ -252,7 +253,7 @@ async function readState(client: Client, withProbe = false): Promise<DbState & {
   const found = exists.rows[0];
   const present: Record<StateRead, boolean> = { applied: found.m, checksums: found.c, locked: found.l, stamp: found.e, probe: withProbe };
   const reads = all.filter((r) => present[r]);
-  return stateOf(reads, await readMany(client, reads, found.k), found);
+  return stateOf(await readMany(client, reads, found.k), found);
 }
 
 async function readMany(client: Client, reads: StateRead[], hasIds: boolean): Promise<Partial<Record<StateRead, unknown[]>>> {
@@ -263,7 +264,7 @@ async function readMany(client: Client, reads: StateRead[], hasIds: boolean): Pr
   return Object.fromEntries(reads.map((key, i) => [key, results[i].rows]));
 }
 
-function stateOf(reads: StateRead[], rows: Partial<Record<StateRead, unknown[]>>, found: { m: boolean; c: boolean; l: boolean; k: boolean }): DbState & { probe?: PgProbe } {
+function stateOf(rows: Partial<Record<StateRead, unknown[]>>, found: { m: boolean; c: boolean; l: boolean; k: boolean }): DbState & { probe?: PgProbe } {
   const checksums = new Map<string, ChecksumRow>();
   for (const r of (rows.checksums ?? []) as ChecksumRow[]) checksums.set(r.name, r);
   return {
@@ -275,7 +276,7 @@ function stateOf(reads: StateRead[], rows: Partial<Record<StateRead, unknown[]>>
     hasChecksumTable: found.c,
     hasChecksumIds: found.c && found.k,
     hasEnvStamp: (rows.stamp ?? []).length > 0,
-    probe: reads.includes('probe') ? probeOf((rows.probe as ProbeRow[])[0]) : undefined,
+    probe: rows.probe ? probeOf((rows.probe as ProbeRow[])[0]) : undefined,
   };
 }
 
