@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Config } from '../../src/config';
 import { s3Error } from '../../src/stores/s3/connect';
 import { encodeKey, responseError, routeOf, Signer, type Credentials } from '../../src/stores/s3/put';
@@ -69,6 +69,12 @@ function resign(req: Captured, creds: Credentials, region: string): string {
 
 describe('lean PUT: the SDK is the reference', () => {
   const body = Buffer.from('%PDF-1.4 lean put body\n');
+  // The virtual-host reference is AWS itself: a shell that exported an emulator's endpoint
+  // (eval "$(scripts/stores.sh env)") would otherwise point the SDK's client at it.
+  const endpointVars = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] as const;
+  const saved = endpointVars.map((v) => process.env[v]);
+  beforeAll(() => endpointVars.forEach((v) => delete process.env[v]));
+  afterAll(() => endpointVars.forEach((v, i) => saved[i] !== undefined && (process.env[v] = saved[i])));
 
   for (const [label, make, region, host] of [
     ['path-style (moto)', pathStyle, 'us-east-1', '127.0.0.1'],
