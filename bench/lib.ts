@@ -3,6 +3,7 @@
  * section of BENCHMARKS.md without touching the others.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join, resolve } from 'node:path';
 import { maskUrl } from '../src/secrets';
@@ -65,6 +66,36 @@ export function rotated<T>(items: readonly T[], i: number): T[] {
 export function machineLine(extra = ''): string {
   const cpu = cpus();
   return `${cpu[0]?.model.trim() ?? 'unknown CPU'} x${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${osType()} ${release()}, Node ${process.versions.node}${extra ? `, ${extra}` : ''}`;
+}
+
+/** The stores' servers, as their command lines name them (PostgreSQL's backends, FerretDB, moto). */
+const SERVERS = { postgres: /^postgres|\/postgres\0/, ferretdb: /ferretdb/, moto: /moto\.server/ } as const;
+export type ServerName = keyof typeof SERVERS;
+
+/**
+ * CPU time (user + system, ms) the stores' servers have used so far, read from /proc: each process's
+ * own time plus that of its reaped children (a PostgreSQL backend that served a connection and
+ * exited is counted in the postmaster's). The difference of two readings is the servers' share of
+ * what ran between them, on machines where the servers run beside the benchmark (Linux only).
+ */
+export function serverCpuMs(): Record<ServerName, number> {
+  const out: Record<ServerName, number> = { postgres: 0, ferretdb: 0, moto: 0 };
+  // Linux's USER_HZ, fixed at 100 on every architecture Node runs on.
+  const tick = 10;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+      const name = (Object.keys(SERVERS) as ServerName[]).find((k) => SERVERS[k].test(cmd));
+      if (!name) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      // Fields after "pid (comm)": state is the first; utime, stime, cutime, cstime are 12th-15th.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * tick;
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return out;
 }
 
 /** The 1-minute load average, for the "shared machine" line: other engineers' work runs beside the benchmark. */

@@ -241,8 +241,15 @@ write_env_file() {
 }
 
 stop_pid() {
-  local f="$STATE/run/$1.pid"
-  if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; rm -f "$f"; fi
+  local f="$STATE/run/$1.pid" pid i
+  [ -f "$f" ] || return 0
+  pid="$(cat "$f")"
+  kill "$pid" 2>/dev/null || true
+  # Wait for it to go: a `stop` then `start` would otherwise find the port still held by the
+  # exiting server, start nothing, and be left with no server at all once it is gone.
+  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+  rm -f "$f"
 }
 
 case "${1:-}" in
