@@ -6,15 +6,18 @@
  * Real stores throughout; which store finishes last is forced (a held lock, a held S3 write), not
  * left to timing.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeGatedHttpProxy } from '../../bench/reliability/servers';
+import { freePort, writeGatedHttpProxy } from '../../bench/reliability/servers';
 import type { Config } from '../../src/config';
 import { listMigrationFiles } from '../../src/stores/postgres/migrate';
+import { createS3Client } from '../../src/stores/s3/connect';
 import { onStderr, REPO, runCli, startCli, type CliResult } from '../helpers/cli';
 import { freshStores } from '../helpers/stores';
 
@@ -156,5 +159,51 @@ describe('one store fails while the others apply (S3 stops answering once its bo
     ]);
     const tables = await withPg(config.postgres!.url, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex_migrations%' AND tablename NOT LIKE 'recruit_db_%'")).rows[0].n);
     expect(tables).toBe(0);
+  });
+});
+
+/** bench/migrate/lag-proxy.cjs in front of `targetPort`: a store that answers slowly. */
+async function laggingProxy(targetPort: number, lagMs: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const port = await freePort();
+  const proxy = spawn(process.execPath, [join(REPO, 'bench/migrate/lag-proxy.cjs'), String(port), String(targetPort), String(lagMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    proxy.stdout!.once('data', () => resolve());
+    proxy.once('exit', (code) => reject(new Error(`lag-proxy exited ${code}`)));
+  });
+  return {
+    port,
+    close: async () => {
+      proxy.kill();
+    },
+  };
+}
+
+describe('a refusal that comes late still comes before any write', () => {
+  it('MongoDB, answering slowly, refuses long after PostgreSQL and S3 have planned: nothing is left in any store', async () => {
+    const { config, env } = await stores('rdbconcprep');
+    // MongoDB's plan refuses (an applied script whose checksum differs), and answers slowly, so
+    // the other stores' plans are in long before.
+    const first = readdirSync(join(REPO, 'mongo-migrations')).filter((f) => /^\d{14}-.*\.ts$/.test(f)).sort()[0].replace(/\.ts$/, '.js');
+    const mongo = new MongoClient(config.mongo!.uri);
+    try {
+      await mongo.db(config.mongo!.db).collection('changelog').insertOne({ fileName: first, appliedAt: new Date(), migrationBlock: 1, checksum: 'edited' });
+    } finally {
+      await mongo.close();
+    }
+    const lag = await laggingProxy(Number(new URL(config.mongo!.uri).port), 100);
+    cleanups.push(lag.close);
+    const uri = new URL(config.mongo!.uri);
+    uri.port = String(lag.port);
+    const r = await runCli(['migrate'], { env: { ...env, MONGODB_URI: uri.toString() } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^recruit-db: mongo: .*edited after it ran/m);
+    const left = await withPg(config.postgres!.url, async (c) => (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'")).rows[0].n);
+    expect(left).toBe(0);
+    const s3 = createS3Client(config.s3!, 10_000);
+    try {
+      await expect(s3.send(new HeadBucketCommand({ Bucket: config.s3!.bucket }))).rejects.toThrow();
+    } finally {
+      s3.destroy();
+    }
   });
 });
