@@ -1,6 +1,7 @@
 /**
  * Private server instances for fault injection: a FerretDB with its own data directory, a moto
- * S3 server, a throwaway PostgreSQL cluster, and a TCP server that accepts and never answers.
+ * S3 server, a throwaway PostgreSQL cluster, a TCP server that accepts and never answers, and
+ * proxies that answer late or hold writes.
  * Each runs on its own port and can be killed (SIGKILL) and restarted; the shared stores the other
  * engineers use are never touched. Used by bench/reliability/run.ts and tests/integration/reliability.test.ts.
  */
@@ -158,6 +159,17 @@ export async function silentServer(): Promise<{ port: number; close(): Promise<v
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** bench/migrate/lag-proxy.cjs in front of `targetPort` on loopback: a server that answers `lagMs` late, each way. */
+export async function laggingProxy(targetPort: number, lagMs: number): Promise<{ port: number; close(): Promise<void> }> {
+  const port = await freePort();
+  const proxy = spawn(process.execPath, [join(__dirname, '..', 'migrate', 'lag-proxy.cjs'), String(port), String(targetPort), String(lagMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    proxy.stdout!.once('data', () => resolve());
+    proxy.once('exit', (code) => reject(new Error(`lag-proxy exited ${code}`)));
+  });
+  return { port, close: () => killed(proxy) };
 }
 
 export interface WriteGate {

@@ -6,7 +6,6 @@
  * Real stores throughout; which store finishes last is forced (a held lock, a held S3 write), not
  * left to timing.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, writeGatedHttpProxy } from '../../bench/reliability/servers';
+import { laggingProxy, writeGatedHttpProxy } from '../../bench/reliability/servers';
 import type { Config } from '../../src/config';
 import { listMigrationFiles } from '../../src/stores/postgres/migrate';
 import { createS3Client } from '../../src/stores/s3/connect';
@@ -34,7 +33,8 @@ async function stores(prefix: string): Promise<{ config: Config; env: NodeJS.Pro
 
 // Counted on disk, so a schema release adding migrations does not break these tests.
 const PG_MIGRATIONS = listMigrationFiles().length;
-const MONGO_MIGRATIONS = readdirSync(join(REPO, 'mongo-migrations')).filter((f) => /^\d{14}-.*\.ts$/.test(f)).length;
+const MONGO_SCRIPTS = readdirSync(join(REPO, 'mongo-migrations')).filter((f) => /^\d{14}-.*\.ts$/.test(f)).sort();
+const MONGO_MIGRATIONS = MONGO_SCRIPTS.length;
 
 /** When each store's phase line appeared on stderr (-1: never). */
 const finishedAt = (r: CliResult) => ({
@@ -162,28 +162,12 @@ describe('one store fails while the others apply (S3 stops answering once its bo
   });
 });
 
-/** bench/migrate/lag-proxy.cjs in front of `targetPort`: a store that answers slowly. */
-async function laggingProxy(targetPort: number, lagMs: number): Promise<{ port: number; close: () => Promise<void> }> {
-  const port = await freePort();
-  const proxy = spawn(process.execPath, [join(REPO, 'bench/migrate/lag-proxy.cjs'), String(port), String(targetPort), String(lagMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    proxy.stdout!.once('data', () => resolve());
-    proxy.once('exit', (code) => reject(new Error(`lag-proxy exited ${code}`)));
-  });
-  return {
-    port,
-    close: async () => {
-      proxy.kill();
-    },
-  };
-}
-
 describe('a refusal that comes late still comes before any write', () => {
   it('MongoDB, answering slowly, refuses long after PostgreSQL and S3 have planned: nothing is left in any store', async () => {
     const { config, env } = await stores('rdbconcprep');
     // MongoDB's plan refuses (an applied script whose checksum differs), and answers slowly, so
     // the other stores' plans are in long before.
-    const first = readdirSync(join(REPO, 'mongo-migrations')).filter((f) => /^\d{14}-.*\.ts$/.test(f)).sort()[0].replace(/\.ts$/, '.js');
+    const first = MONGO_SCRIPTS[0].replace(/\.ts$/, '.js');
     const mongo = new MongoClient(config.mongo!.uri);
     try {
       await mongo.db(config.mongo!.db).collection('changelog').insertOne({ fileName: first, appliedAt: new Date(), migrationBlock: 1, checksum: 'edited' });
