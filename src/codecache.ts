@@ -20,6 +20,19 @@ import vm from 'node:vm';
 
 export const CACHE_SUFFIX = '.v8cache';
 
+/**
+ * A cache, or one being written (`<cache>.<pid>.tmp` until its rename): neither is code. Whatever hashes
+ * the tool's files (src/ci/key.ts) must skip both, or a run writing its cache at exit changes the key
+ * another process computes at that moment, and a template built then is never warm for anyone.
+ */
+export function isCodeCacheFile(name: string): boolean {
+  return name.endsWith(CACHE_SUFFIX) || /\.v8cache\.\d+\.tmp$/.test(name);
+}
+
+function tmpCacheFile(cacheFile: string): string {
+  return `${cacheFile}.${process.pid}.tmp`;
+}
+
 interface Pending {
   script: vm.Script;
   cacheFile: string;
@@ -104,7 +117,7 @@ function compileCached(module: Module, filename: string): void {
 /** At exit: the caches this run lacked, from what it compiled. Written whole or not at all (rename). */
 function writeCaches(): void {
   for (const p of pending.splice(0)) {
-    const tmp = `${p.cacheFile}.${process.pid}.tmp`;
+    const tmp = tmpCacheFile(p.cacheFile);
     try {
       writeFileSync(tmp, Buffer.concat([Buffer.from(`${p.key}\n`), p.script.createCachedData()]));
       renameSync(tmp, p.cacheFile);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
+import { isCodeCacheFile } from '../codecache';
 import type { Config } from '../config';
 import type { StoreName } from '../errors';
 import { packageVersion, ROOT } from '../paths';
@@ -66,7 +67,7 @@ const SKIP_DIRS = new Set([join('src', 'cli')]);
  * Type declarations, source maps, build bookkeeping and V8 code caches (written beside the modules
  * by the first run that lacks one, src/codecache.ts) change nothing that runs.
  */
-const SKIP_FILES = /(\.d\.ts|\.map|\.tsbuildinfo|\.v8cache)$/;
+const skipFile = (name: string): boolean => /(\.d\.ts|\.map|\.tsbuildinfo)$/.test(name) || isCodeCacheFile(name);
 /** Libraries that write or generate the content. */
 const LIBRARIES = ['knex', 'pg', 'pg-copy-streams', 'mongodb', 'migrate-mongo', '@aws-sdk/client-s3', '@faker-js/faker'];
 
@@ -133,7 +134,7 @@ function walk(dir: string, rel: string, out: string[]): void {
     const r = join(rel, entry.name);
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(r)) walk(join(dir, entry.name), r, out);
-    } else if (entry.isFile() && !SKIP_FILES.test(entry.name)) {
+    } else if (entry.isFile() && !skipFile(entry.name)) {
       out.push(r);
     }
   }
@@ -206,11 +207,11 @@ function mongoMigrationsHash(env: NodeJS.ProcessEnv, hashes: FileHashes): string
   return sha256(lines.join('\n'));
 }
 
-/** The regular files of a folder, by name, except `skip` (full paths) and what SKIP_FILES leaves out. */
+/** The regular files of a folder, by name, except `skip` (full paths) and what skipFile leaves out. */
 function otherFiles(dir: string, skip: Set<string>): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && !SKIP_FILES.test(e.name) && !skip.has(join(dir, e.name)))
+    .filter((e) => e.isFile() && !skipFile(e.name) && !skip.has(join(dir, e.name)))
     .map((e) => e.name)
     .sort();
 }

@@ -195,6 +195,9 @@ describe('template key', () => {
     // A V8 code cache written beside a compiled module by the first run: the same code.
     writeFileSync(join(root, 'dist/seeds/core.js.v8cache'), 'cache');
     expect(codeHash(root)).toBe(h);
+    // ...and one still being written by a process exiting while another computes a key (src/codecache.ts).
+    writeFileSync(join(root, 'dist/seeds/core.js.migrate.v8cache.4242.tmp'), 'half a cache');
+    expect(codeHash(root)).toBe(h);
     for (const f of ['src/stores/postgres/seed.ts', 'dist/seeds/core.js', 's3-layout/layout.ts']) {
       const before = codeHash(root);
       appendFileSync(join(root, f), '// change\n');
