@@ -4,7 +4,7 @@
  * resident set size is read from there. A time limit (default 600 s) stops an over-long run; the
  * report then says so (the load is one transaction, so nothing stays behind).
  *
- *   npx tsc -p tsconfig.json && ts-node --transpile-only bench/seed/memory.ts [profile] [limitSeconds]
+ *   npm run build && ts-node --transpile-only bench/seed/memory.ts [profile] [limitSeconds]
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
