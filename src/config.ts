@@ -185,9 +185,40 @@ function parsePostgres(value: string): PostgresConfig {
   return { url: value, host: url.hostname, port: Number(url.port || 5432), database, user: decodeURIComponent(url.username) };
 }
 
+const MONGO_EXAMPLE = 'mongodb://user:password@host:27017/recruit_db (a replica set: mongodb://user:password@h1:27017,h2:27017/recruit_db?replicaSet=rs0)';
+/** scheme://[userinfo@]hosts[/[database]][?options]: MongoDB's connection string, not a WHATWG URL. */
+const MONGO_URI = /^(mongodb(?:\+srv)?):\/\/(?:([^@/?#]*)@)?([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?$/i;
+/** A host name, an IPv4 address, a bracketed IPv6 address or a percent-encoded socket path, then an optional port. */
+const MONGO_HOST = /^(?:\[[0-9a-f:.]+\]|[^\s:@[\]]+)(?::(\d{1,5}))?$/i;
+
+/**
+ * A MongoDB connection string: its seed list may name several hosts (a replica set, a sharded
+ * cluster's routers), which the WHATWG URL parser refuses, so it is read by MongoDB's own grammar.
+ */
 function parseMongo(value: string, dbOverride: string | undefined): MongoConfig {
-  const url = parseUrl(value, 'MONGODB_URI', ['mongodb:', 'mongodb+srv:'], 'mongodb://user:password@host:27017/recruit_db');
-  const fromPath = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  registerUrlSecret(value);
+  const bad = (problem: string) => usageError(`MONGODB_URI ${problem}: ${maskUrl(value)}`, `use the form ${MONGO_EXAMPLE}`);
+  if (!/^mongodb(\+srv)?:\/\//i.test(value)) throw usageError(`MONGODB_URI must start with mongodb:// or mongodb+srv://, got ${maskUrl(value)}`, `use the form ${MONGO_EXAMPLE}`);
+  const m = MONGO_URI.exec(value);
+  if (!m) throw bad('is not a valid connection string');
+  const [, scheme, , seedList, path = ''] = m;
+  const hosts = seedList.split(',');
+  if (!seedList) throw bad('has no host');
+  hosts.forEach((host, i) => {
+    // Named only when it cannot hold part of a password (an unescaped @ or : splits userinfo elsewhere).
+    const which = /^[a-z0-9.\-[\]:]+$/i.test(host) && !/@/.test(host) ? `"${host}"` : `number ${i + 1} of the seed list`;
+    const h = MONGO_HOST.exec(host);
+    if (!h) throw bad(`has a malformed host (${which}; escape @ : / in the user name and password as %40 %3A %2F)`);
+    if (h[1] !== undefined && (Number(h[1]) < 1 || Number(h[1]) > 65535)) throw bad(`has a port out of range (${which})`);
+    if (h[1] !== undefined && scheme.toLowerCase() === 'mongodb+srv') throw bad('names a port, which mongodb+srv:// takes from DNS');
+  });
+  if (hosts.length > 1 && scheme.toLowerCase() === 'mongodb+srv') throw bad('names several hosts, but mongodb+srv:// takes one (DNS lists the rest)');
+  let fromPath: string;
+  try {
+    fromPath = decodeURIComponent(path);
+  } catch {
+    throw bad('has a database name that is not valid percent-encoding');
+  }
   const db = dbOverride || fromPath || 'recruit_db';
   if (/[/\\. "$\0]/.test(db)) throw usageError(`MongoDB database name "${db}" contains a character MongoDB forbids`, 'use letters, digits, _ and -');
   return { uri: value, db };

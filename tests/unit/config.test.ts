@@ -91,6 +91,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { RECRUIT_DB_SEED_LANES: 'serial' }, emptyDir())).toThrow(/RECRUIT_DB_SEED_LANES must be auto or parallel, got "serial"/);
   });
 
+  it('reads MONGODB_URI by MongoDB\'s grammar: seed lists, IPv6, socket paths, mongodb+srv', () => {
+    const db = (uri: string) => loadConfig({}, { MONGODB_URI: uri }, emptyDir()).mongo;
+    expect(db('mongodb://u:p%40ss@m1:27017,m2:27018,m3/app?replicaSet=rs0&authSource=admin')).toEqual({ uri: 'mongodb://u:p%40ss@m1:27017,m2:27018,m3/app?replicaSet=rs0&authSource=admin', db: 'app' });
+    expect(db('mongodb://[::1]:27017,[fe80::1]/v6')?.db).toBe('v6');
+    expect(db('mongodb://%2Ftmp%2Fmongodb-27017.sock/sock')?.db).toBe('sock');
+    expect(db('mongodb+srv://u:p@cluster0.example.net/atlas?retryWrites=true')?.db).toBe('atlas');
+    expect(db('mongodb://m1,m2/?replicaSet=rs0')?.db).toBe('recruit_db');
+    expect(db('mongodb://m1,m2/my%2Ddb')?.db).toBe('my-db');
+  });
+
   it('takes the Mongo database from the URI path, then the default', () => {
     expect(loadConfig({}, { MONGODB_URI: 'mongodb://h/abc' }, emptyDir()).mongo?.db).toBe('abc');
     expect(loadConfig({}, { MONGODB_URI: 'mongodb://h' }, emptyDir()).mongo?.db).toBe('recruit_db');
@@ -101,6 +111,11 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://u@h/db' }, /DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//],
     [{ DATABASE_URL: 'postgres://u@h' }, /DATABASE_URL names no database/],
     [{ MONGODB_URI: 'http://h/db' }, /MONGODB_URI must start with mongodb:\/\//],
+    [{ MONGODB_URI: 'mongodb:///db' }, /MONGODB_URI has no host/],
+    [{ MONGODB_URI: 'mongodb://m1,,m2/db' }, /MONGODB_URI has a malformed host \(number 2 of the seed list/],
+    [{ MONGODB_URI: 'mongodb://m1:0/db' }, /MONGODB_URI has a port out of range \("m1:0"\)/],
+    [{ MONGODB_URI: 'mongodb+srv://c.example.net:27017/db' }, /mongodb\+srv:\/\/ takes from DNS/],
+    [{ MONGODB_URI: 'mongodb://m1/bad%zzname' }, /not valid percent-encoding/],
     [{ S3_BUCKET: 'b', AWS_ENDPOINT_URL_S3: 'ftp://x' }, /AWS_ENDPOINT_URL_S3 must start with http/],
     [{ RECRUIT_DB_ENV: 'prod' }, /RECRUIT_DB_ENV must be one of development, test, staging, production/],
     [{ RECRUIT_DB_TIMEOUT: '-1' }, /timeout must be a positive number/],
