@@ -8,7 +8,7 @@ import { INTERNAL } from '../../src/stores/mongo/collections';
 import { BIN, REPO, runCli } from '../helpers/cli';
 import { baseConfig, cliEnv, freshMongoDbName } from '../helpers/stores';
 
-// Separate node processes run the compiled CLI (run `npx tsc -p tsconfig.json` first).
+// Separate node processes run the compiled CLI (run `npm run build` first).
 let client: MongoClient;
 const dbs: string[] = [];
 const dirs: string[] = [];

@@ -7,12 +7,13 @@ import { COLLECTIONS, INTERNAL, ttlIndexOf } from '../../src/stores/mongo/collec
 import { RELEASE_1 } from '../../src/stores/mongo/release1';
 import { withoutEmptyRequired } from '../../src/stores/mongo/schema';
 import { introspectMongo } from '../../src/stores/mongo/introspect';
+import { readFastForward } from '../../src/stores/mongo/fastforward';
 import { openMongoMigrator } from '../../src/stores/mongo/migrate';
 import type { MongoShape } from '../../src/stores/shapes';
 import { REPO, runCli } from '../helpers/cli';
 import { baseConfig, cliEnv, freshMongoDbName } from '../helpers/stores';
 
-// Run `npx tsc -p tsconfig.json` first: the scripts run compiled from dist/mongo-migrations.
+// Run `npm run build` first: the scripts run compiled from dist/mongo-migrations.
 const dbName = freshMongoDbName('rdb_mongo_mig');
 const config = { ...baseConfig(), mongo: { ...baseConfig().mongo!, db: dbName } };
 let client: MongoClient;
@@ -44,6 +45,10 @@ describe('mongo migrations on FerretDB', () => {
       const names = (await client.db(dbName).listCollections().toArray()).map((c) => c.name);
       expect(names.filter((n) => COLLECTIONS.some((c) => c.name === n))).toEqual([]);
       expect((await m.status()).entries.every((e) => e.state === 'pending')).toBe(true);
+      // The run itself would take the fast path on this empty database: the plan says so.
+      const released = readFastForward()!.scripts.length;
+      expect(r.notes.filter((n) => n.startsWith(`this database is empty: migrate would create the state the first ${released} of them build directly`))).toHaveLength(1);
+      expect((await m.up({ dryRun: true, oneByOne: true })).notes.join('\n')).not.toMatch(/this database is empty/);
     } finally {
       await m.close();
     }

@@ -12,7 +12,7 @@ import { baseConfig, cliEnv, freshPgDatabase, uniqueName } from '../helpers/stor
 
 /**
  * The PostgreSQL side of `migrate`, `rollback`, `status` and `make`, driven as a user would: the
- * compiled CLI in a real process (run `npx tsc -p tsconfig.json` first), each case on a database
+ * compiled CLI in a real process (run `npm run build` first), each case on a database
  * of its own. Works with whatever migrations are in migrations/; failure and edit cases use
  * throwaway migrations in temp folders (RECRUIT_DB_MIGRATIONS_DIR).
  */

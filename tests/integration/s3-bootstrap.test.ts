@@ -33,7 +33,7 @@ import { bootstrapS3 } from '../../src/stores/s3/migrate';
 import { runCli, type CliResult } from '../helpers/cli';
 import { baseConfig, cliEnv, freshBucketName } from '../helpers/stores';
 
-// The CLI runs from dist/: build first (npx tsc -p tsconfig.json), as tests/helpers/cli.ts says.
+// The CLI runs from dist/: build first (npm run build), as tests/helpers/cli.ts says.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const base = baseConfig();
 const secret = base.s3!.secretAccessKey!;

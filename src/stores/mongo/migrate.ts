@@ -28,7 +28,7 @@ import { readCapabilities, type CommandTarget } from './apply';
 import { COLLECTION_NAMES, INTERNAL } from './collections';
 import { connectMongo, mongoError, serverWords } from './connect';
 import { isBookkeepingCollection } from './introspect';
-import { coveredBy, fastForward, readFastForward } from './fastforward';
+import { coveredBy, fastForward, readFastForward, type FastForward } from './fastforward';
 import { foldRecords, lanesOf, runLanes, touchedCollections } from './lanes';
 import { withMongoLock } from './lock';
 import { readMongoMeta, stampMongoEnv } from './meta';
@@ -326,7 +326,11 @@ class MongoMigrator implements StoreMigrator {
           await this.load(name)[plan.direction](target, this.client);
         }
         const verb = up ? 'would run' : 'would be reverted';
-        return { store: 'mongo', direction: plan.direction, done: [], plan: statements, capabilities: await readCapabilities(this.db), notes: [...plan.notes, `dry run: ${todo.length} migration(s) ${verb}, nothing changed`] };
+        const notes = [...plan.notes, `dry run: ${todo.length} migration(s) ${verb}, nothing changed`];
+        // The commands above are the scripts'; on an empty database the run sends others (same end state).
+        const covered = up && !(plan.request as UpOptions).oneByOne && (await this.fromEmpty(todo));
+        if (covered) notes.push(`this database is empty: migrate would create the state the first ${covered} of them build directly (the same collections, validators and indexes, in fewer commands than listed; --one-by-one runs the scripts as listed)`);
+        return { store: 'mongo', direction: plan.direction, done: [], plan: statements, capabilities: await readCapabilities(this.db), notes };
       }
       const notes = [...plan.notes];
       const onWait = (text: string) => run.onProgress?.({ store: 'mongo', phase: 'waiting for the migration lock', state: 'notice', detail: text });
@@ -375,6 +379,24 @@ class MongoMigrator implements StoreMigrator {
     return true;
   }
 
+  /** The released state the fast path can create for the first `covered` of `todo` (0: none). */
+  private fastForwardOf(todo: string[]): { ff: FastForward | undefined; covered: number } {
+    const ff = !this.noFastForward && this.dir === mongoMigrationsDir({}) ? readFastForward() : undefined;
+    return { ff, covered: coveredBy(ff, todo, (name) => fileChecksum(this.sourceOf(name))) };
+  }
+
+  /**
+   * For a dry run, without writing: how many of `todo` an up would create directly (runFromEmpty's
+   * fast path), 0 when it would run the scripts. Like startsEmpty, but never drops what a killed
+   * run left: such a database is not counted as empty here, so the note errs towards the scripts.
+   */
+  private async fromEmpty(todo: string[]): Promise<number> {
+    if (this.oneByOne || !todo.length) return 0;
+    if ((await this.changelog.countDocuments({}, { limit: 1 })) > 0) return 0;
+    const listed = (await this.db.listCollections({}, { nameOnly: true }).toArray()).filter((c) => !isBookkeepingCollection(c.name));
+    return listed.length ? 0 : this.fastForwardOf(todo).covered;
+  }
+
   /**
    * The `up` of scripts on an empty database: the released state they stand for created directly
    * (fastforward.ts) when it provably does, then any later scripts one by one; otherwise the
@@ -383,8 +405,7 @@ class MongoMigrator implements StoreMigrator {
    * changelog, which the next migrate drops and starts over from (startsEmpty).
    */
   private async runFromEmpty(todo: string[], run: RunContext): Promise<string[]> {
-    const ff = !this.noFastForward && this.dir === mongoMigrationsDir({}) ? readFastForward() : undefined;
-    const covered = coveredBy(ff, todo, (name) => fileChecksum(this.sourceOf(name)));
+    const { ff, covered } = this.fastForwardOf(todo);
     if (!ff || !covered) return this.runConcurrently(todo, run);
     const names = todo.slice(0, covered);
     run.onProgress?.({ store: 'mongo', phase: 'migrate', state: 'start', done: 0, total: todo.length, unit: 'migrations', detail: `${names.length} migrations as one released state` });
