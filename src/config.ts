@@ -199,16 +199,23 @@ function parseMongo(value: string, dbOverride: string | undefined): MongoConfig 
   registerUrlSecret(value);
   const bad = (problem: string) => usageError(`MONGODB_URI ${problem}: ${maskUrl(value)}`, `use the form ${MONGO_EXAMPLE}`);
   if (!/^mongodb(\+srv)?:\/\//i.test(value)) throw usageError(`MONGODB_URI must start with mongodb:// or mongodb+srv://, got ${maskUrl(value)}`, `use the form ${MONGO_EXAMPLE}`);
+  // Every "@" but the one that ends the user name and password means an unescaped character in them
+  // (@ / ? #) moved the split: what follows could hold part of the password, so nothing of it is quoted.
+  const afterScheme = value.slice(value.indexOf('//') + 2);
+  const at = afterScheme.search(/[@/?#]/);
+  if (afterScheme.includes('@') && (afterScheme[at] !== '@' || afterScheme.indexOf('@', at + 1) !== -1)) {
+    throw bad('has an unescaped character in its user name or password (escape @ : / ? # as %40 %3A %2F %3F %23)');
+  }
   const m = MONGO_URI.exec(value);
   if (!m) throw bad('is not a valid connection string');
   const [, scheme, , seedList, path = ''] = m;
   const hosts = seedList.split(',');
   if (!seedList) throw bad('has no host');
   hosts.forEach((host, i) => {
-    // Named only when it cannot hold part of a password (an unescaped @ or : splits userinfo elsewhere).
-    const which = /^[a-z0-9.\-[\]:]+$/i.test(host) && !/@/.test(host) ? `"${host}"` : `number ${i + 1} of the seed list`;
+    // After the check above no host holds part of a password; quoted only when it is plainly a host.
+    const which = /^[a-z0-9.\-[\]:]+$/i.test(host) ? `"${host}"` : `number ${i + 1} of the seed list`;
     const h = MONGO_HOST.exec(host);
-    if (!h) throw bad(`has a malformed host (${which}; escape @ : / in the user name and password as %40 %3A %2F)`);
+    if (!h) throw bad(`has a malformed host (${which})`);
     if (h[1] !== undefined && (Number(h[1]) < 1 || Number(h[1]) > 65535)) throw bad(`has a port out of range (${which})`);
     if (h[1] !== undefined && scheme.toLowerCase() === 'mongodb+srv') throw bad('names a port, which mongodb+srv:// takes from DNS');
   });

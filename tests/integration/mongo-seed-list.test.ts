@@ -51,7 +51,8 @@ describe('a MongoDB seed list of several hosts', () => {
   });
 
   it.each([
-    ['an unescaped @ in the password', `mongodb://u:pa@ss-word@${hostname}:${port}/${db}`, /malformed host \(number 1 of the seed list; escape @/],
+    ['an unescaped @ in the password', `mongodb://u:pa@ss-word@${hostname}:${port}/${db}`, /has an unescaped character in its user name or password \(escape @ : \/ \? #/],
+    ['an unescaped / in the password', `mongodb://u:pa/ss-word@${hostname}:${port}/${db}`, /has an unescaped character in its user name or password/],
     ['an empty member', `mongodb://u:pw-1234@${hostname}:${port},/${db}`, /malformed host/],
     ['a port out of range', `mongodb://u:pw-1234@${hostname}:${port},${hostname}:70000/${db}`, /port out of range \("127\.0\.0\.1:70000"\)|port out of range/],
     ['mongodb+srv with several hosts', `mongodb+srv://u:pw-1234@a.example.com,b.example.com/${db}`, /mongodb\+srv:\/\/ takes one/],
@@ -61,6 +62,6 @@ describe('a MongoDB seed list of several hosts', () => {
     const line = oneLine(r);
     expect(line).toMatch(pattern);
     expect(line).toMatch(/\(hint: use the form mongodb:\/\//);
-    for (const secret of ['pa@ss-word', 'ss-word', 'pw-1234']) expect(line).not.toContain(secret);
+    for (const secret of ['pa@ss-word', 'pa/ss-word', 'ss-word', 'u:pa', 'pw-1234']) expect(line).not.toContain(secret);
   });
 });
