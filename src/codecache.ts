@@ -21,16 +21,21 @@ import vm from 'node:vm';
 export const CACHE_SUFFIX = '.v8cache';
 
 /**
- * A cache, or one being written (`<cache>.<pid>.tmp` until its rename): neither is code. Whatever hashes
- * the tool's files (src/ci/key.ts) must skip both, or a run writing its cache at exit changes the key
- * another process computes at that moment, and a template built then is never warm for anyone.
+ * A cache, or one being written: neither is code. Whatever hashes the tool's files (src/ci/key.ts)
+ * must skip both, or a run writing its cache at exit changes the key another process computes at
+ * that moment, and a template built then is never warm for anyone.
  */
 export function isCodeCacheFile(name: string): boolean {
-  return name.endsWith(CACHE_SUFFIX) || /\.v8cache\.\d+\.tmp$/.test(name);
+  return name.endsWith(CACHE_SUFFIX);
 }
 
-function tmpCacheFile(cacheFile: string): string {
-  return `${cacheFile}.${process.pid}.tmp`;
+/**
+ * Where a cache is written before its rename. It ends in the suffix too, so every rule for caches
+ * covers it (isCodeCacheFile; the build deleting old caches also deletes one a killed run left);
+ * no reader opens it, as a variant has no dot.
+ */
+export function tmpCacheFile(cacheFile: string, pid = process.pid): string {
+  return `${cacheFile}.${pid}.tmp${CACHE_SUFFIX}`;
 }
 
 interface Pending {

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, parseDotenv, type Config } from '../../src/config';
 import { RecruitDbError } from '../../src/errors';
 import { codeHash, FileHashes, mongoScriptsDir, templateKey, type TemplateSpec } from '../../src/ci/key';
+import { tmpCacheFile } from '../../src/codecache';
 import { parseDuration } from '../../src/ci/lease';
 import { assertOwnedName, checkPoolName, checkStackId, CONTROL_DB, isOwnedName, mongoUriWithDatabase, newStackId, pgUrlWithDatabase, stackNames, templateNames } from '../../src/ci/names';
 import { exportLines, stackConfig, stackEnv } from '../../src/ci/stack';
@@ -196,7 +197,7 @@ describe('template key', () => {
     writeFileSync(join(root, 'dist/seeds/core.js.v8cache'), 'cache');
     expect(codeHash(root)).toBe(h);
     // ...and one still being written by a process exiting while another computes a key (src/codecache.ts).
-    writeFileSync(join(root, 'dist/seeds/core.js.migrate.v8cache.4242.tmp'), 'half a cache');
+    writeFileSync(tmpCacheFile(join(root, 'dist/seeds/core.js.migrate.v8cache'), 4242), 'half a cache');
     expect(codeHash(root)).toBe(h);
     for (const f of ['src/stores/postgres/seed.ts', 'dist/seeds/core.js', 's3-layout/layout.ts']) {
       const before = codeHash(root);
